@@ -1,0 +1,433 @@
+"""Key types and key loading.
+
+RSA private keys, RSA public keys and client secrets are three distinct types, so one can never
+be passed where another is meant. A key is parsed once (parsing with validation costs tens of
+milliseconds; signing well under one) and the loaded object is reused.
+
+Loading accepts the formats people actually hold: PEM (PKCS#8, PKCS#1, encrypted PKCS#8 or
+PKCS#1 with a password), DER, bare base64 on one line or wrapped, PEM with CRLF line ends or
+trailing spaces, PEM that is itself base64-encoded, ``\\n``-escaped strings from environment
+variables, and file paths. Public keys also load from SubjectPublicKeyInfo, PKCS#1 and X.509
+certificates. Errors name the formats tried, never the key material.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from bisnap.errors import ConfigurationError, KeyLoadError, WeakKeyError
+
+__all__ = [
+    "MIN_KEY_BITS",
+    "RECOMMENDED_KEY_BITS",
+    "ClientSecret",
+    "GeneratedKeyPair",
+    "KeySource",
+    "PrivateKey",
+    "PublicKey",
+    "WeakKeyWarning",
+    "generate_key_pair",
+    "load_client_secret",
+    "load_private_key",
+    "load_public_key",
+]
+
+MIN_KEY_BITS = 1024
+RECOMMENDED_KEY_BITS = 2048
+
+KeySource = str | bytes | bytearray | os.PathLike[str]
+
+_PKCS1V15 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
+_BASE64_CHARS = re.compile(rb"[A-Za-z0-9+/=\s]+")
+_LOOKS_LIKE_KEY_FILE = re.compile(r"\.(pem|key|der|crt|cer|pub|txt)$", re.IGNORECASE)
+
+
+class WeakKeyWarning(UserWarning):
+    """An RSA key below 2048 bits was loaded (some gateways still use 1024-bit keys)."""
+
+
+class PrivateKey:
+    """A loaded RSA private key. Its ``repr`` shows only the key size."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: rsa.RSAPrivateKey) -> None:
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ConfigurationError("PrivateKey wraps an RSA private key", field="private_key")
+        self._key = key
+
+    @property
+    def key_size(self) -> int:
+        return self._key.key_size
+
+    def public_key(self) -> PublicKey:
+        """The public half of this key."""
+        return PublicKey(self._key.public_key())
+
+    def sign(self, data: bytes) -> bytes:
+        """SHA256withRSA (PKCS#1 v1.5) over ``data``; returns the raw signature bytes."""
+        return self._key.sign(data, _PKCS1V15, _SHA256)
+
+    def to_pem(self, password: bytes | None = None) -> bytes:
+        """PKCS#8 PEM, encrypted when ``password`` is given."""
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(password)
+            if password
+            else serialization.NoEncryption()
+        )
+        return self._key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
+
+    @property
+    def cryptography_key(self) -> rsa.RSAPrivateKey:
+        """The underlying ``cryptography`` key object."""
+        return self._key
+
+    def __repr__(self) -> str:
+        return f"PrivateKey(rsa, {self.key_size} bits)"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a PrivateKey is not picklable; load it where it is used")
+
+
+class PublicKey:
+    """A loaded RSA public key."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: rsa.RSAPublicKey) -> None:
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise ConfigurationError("PublicKey wraps an RSA public key", field="public_key")
+        self._key = key
+
+    @property
+    def key_size(self) -> int:
+        return self._key.key_size
+
+    def verify(self, signature: bytes, data: bytes) -> bool:
+        """True when ``signature`` is a valid SHA256withRSA signature of ``data``."""
+        try:
+            self._key.verify(signature, data, _PKCS1V15, _SHA256)
+        except InvalidSignature:
+            return False
+        return True
+
+    def to_pem(self) -> bytes:
+        """SubjectPublicKeyInfo PEM (``-----BEGIN PUBLIC KEY-----``), as dashboards ask for."""
+        return self._key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def fingerprint(self) -> str:
+        """Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo."""
+        der = self._key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return hashlib.sha256(der).hexdigest()
+
+    @property
+    def cryptography_key(self) -> rsa.RSAPublicKey:
+        return self._key
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PublicKey):
+            return NotImplemented
+        return self._key.public_numbers() == other._key.public_numbers()
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+    def __repr__(self) -> str:
+        return f"PublicKey(rsa, {self.key_size} bits, sha256:{self.fingerprint()[:16]})"
+
+
+class ClientSecret:
+    """The HMAC client secret, used as its UTF-8 bytes. Never shown by ``repr`` or ``str``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | bytes) -> None:
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        if not isinstance(value, bytes):
+            raise ConfigurationError(
+                f"a client secret is a str or bytes, not {type(value).__name__}",
+                field="client_secret",
+            )
+        if not value:
+            raise ConfigurationError("the client secret is empty", field="client_secret")
+        self._value = value
+
+    def as_bytes(self) -> bytes:
+        """The secret's bytes, the HMAC key."""
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClientSecret):
+            return NotImplemented
+        return hmac.compare_digest(self._value, other._value)
+
+    def __hash__(self) -> int:
+        return hash(hashlib.sha256(self._value).digest())
+
+    def __repr__(self) -> str:
+        return "ClientSecret('***')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a ClientSecret is not picklable")
+
+
+def load_client_secret(value: ClientSecret | str | bytes) -> ClientSecret:
+    """A :class:`ClientSecret` from a str or bytes (returned unchanged if it already is one)."""
+    if isinstance(value, ClientSecret):
+        return value
+    if isinstance(value, (PrivateKey, PublicKey)):  # type: ignore[unreachable]
+        raise ConfigurationError(
+            "an RSA key was given where the client secret is expected", field="client_secret"
+        )
+    return ClientSecret(value)
+
+
+@dataclass(frozen=True)
+class GeneratedKeyPair:
+    """A freshly generated key pair as PEM: PKCS#8 private, SubjectPublicKeyInfo public."""
+
+    private_pem: bytes = field(repr=False)
+    public_pem: bytes
+
+    def private_key(self) -> PrivateKey:
+        return load_private_key(self.private_pem)
+
+    def public_key(self) -> PublicKey:
+        return load_public_key(self.public_pem)
+
+
+def generate_key_pair(bits: int = RECOMMENDED_KEY_BITS) -> GeneratedKeyPair:
+    """A new RSA key pair in the formats the Midtrans dashboard asks for."""
+    if bits < RECOMMENDED_KEY_BITS:
+        raise WeakKeyError(
+            f"refusing to generate a {bits}-bit key; use at least 2048", key_size=bits
+        )
+    key = PrivateKey(rsa.generate_private_key(public_exponent=65537, key_size=bits))
+    return GeneratedKeyPair(private_pem=key.to_pem(), public_pem=key.public_key().to_pem())
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def _read_source(data: KeySource, what: str) -> bytes:
+    """Raw bytes of a key given inline or as a file path."""
+    if isinstance(data, os.PathLike):
+        return _read_file(Path(data), what)
+    if isinstance(data, str):
+        candidate = data.strip()
+        if "-----BEGIN" not in candidate and "\n" not in candidate and len(candidate) < 4096:
+            if candidate and os.path.isfile(candidate):
+                return _read_file(Path(candidate), what)
+            if _LOOKS_LIKE_KEY_FILE.search(candidate) or candidate.startswith(("./", "~/")):
+                raise KeyLoadError(f"{what} file not found: {candidate}")
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise KeyLoadError(f"{what} text is not valid UTF-8") from None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise KeyLoadError(
+        f"{what} must be PEM/DER/base64 text or bytes, or a file path, not {type(data).__name__}"
+    )
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        return path.expanduser().read_bytes()
+    except FileNotFoundError:
+        raise KeyLoadError(f"{what} file not found: {path}") from None
+    except OSError as exc:
+        raise KeyLoadError(f"{what} file could not be read: {path} ({exc.strerror})") from None
+
+
+def _normalise_text(raw: bytes) -> bytes:
+    """Undo the ways key text gets mangled in env vars and copy-paste."""
+    text = raw.strip()
+    if len(text) >= 2 and text[:1] == text[-1:] and text[:1] in (b'"', b"'"):
+        text = text[1:-1].strip()
+    text = text.replace(b"\\r\\n", b"\n").replace(b"\\n", b"\n")
+    text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return b"\n".join(line.strip() for line in text.split(b"\n") if line.strip())
+
+
+def _b64decode(text: bytes) -> bytes | None:
+    compact = re.sub(rb"\s+", b"", text)
+    if not compact or not _BASE64_CHARS.fullmatch(compact):
+        return None
+    compact += b"=" * (-len(compact) % 4)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _candidates(raw: bytes) -> list[tuple[str, bytes]]:
+    """Possible (encoding, bytes) readings of a key blob: PEM text or DER."""
+    text = _normalise_text(raw)
+    if _PEM_BLOCK.search(text):
+        start = text.index(b"-----BEGIN")
+        return [("PEM", text[start:] + b"\n")]
+    decoded = _b64decode(text)
+    if decoded is not None:
+        inner = decoded.strip()
+        if inner.startswith(b"-----BEGIN") or b"\\n-----BEGIN" in inner:
+            return _candidates(inner)
+        return [("base64 DER", decoded)]
+    if raw[:1] == b"\x30":
+        return [("DER", raw)]
+    return []
+
+
+def _check_size(key_size: int, allow_weak: bool) -> None:
+    if key_size < MIN_KEY_BITS and not allow_weak:
+        raise WeakKeyError(
+            f"RSA key of {key_size} bits is below the {MIN_KEY_BITS}-bit minimum; "
+            "pass allow_weak=True only for test keys",
+            key_size=key_size,
+        )
+    if key_size < RECOMMENDED_KEY_BITS:
+        warnings.warn(
+            f"RSA key of {key_size} bits is below the recommended {RECOMMENDED_KEY_BITS} bits",
+            WeakKeyWarning,
+            stacklevel=3,
+        )
+
+
+def load_private_key(
+    data: PrivateKey | KeySource,
+    password: str | bytes | None = None,
+    *,
+    allow_weak: bool = False,
+) -> PrivateKey:
+    """Load an RSA private key from any common format (see the module docstring).
+
+    Raises :class:`~bisnap.errors.KeyLoadError` naming the formats tried, or
+    :class:`~bisnap.errors.WeakKeyError` for keys under 1024 bits unless ``allow_weak``.
+    """
+    if isinstance(data, PrivateKey):
+        return data
+    if isinstance(data, (PublicKey, ClientSecret)):
+        raise KeyLoadError(f"a {type(data).__name__} was given where a private key is expected")
+    raw = _read_source(data, "private key")
+    pwd = password.encode("utf-8") if isinstance(password, str) else password
+    tried: list[str] = []
+    for encoding, blob in _candidates(raw):
+        loader = (
+            serialization.load_pem_private_key
+            if encoding == "PEM"
+            else serialization.load_der_private_key
+        )
+        tried.append(f"{encoding} PKCS#8/PKCS#1")
+        try:
+            key = loader(blob, password=pwd)
+        except TypeError as exc:
+            if "encrypted" in str(exc).lower() and pwd is None:
+                raise KeyLoadError("the private key is encrypted: pass its password") from None
+            if pwd is not None:
+                raise KeyLoadError(
+                    "a password was given but the private key is not encrypted"
+                ) from None
+            continue
+        except ValueError as exc:
+            if pwd is not None and "password" in str(exc).lower():
+                raise KeyLoadError("the private key password is wrong") from None
+            if encoding == "PEM" and _PEM_BLOCK.search(blob):
+                label = _pem_label(blob)
+                if label in ("PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"):
+                    raise KeyLoadError(
+                        f"this is a {label.lower()}, not a private key: use load_public_key"
+                    ) from None
+            continue
+        except UnsupportedAlgorithm:
+            continue
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise KeyLoadError(f"the private key is {type(key).__name__}, not RSA")
+        _check_size(key.key_size, allow_weak)
+        return PrivateKey(key)
+    if not tried:
+        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
+    raise KeyLoadError("could not load an RSA private key", tried=tuple(tried))
+
+
+def _pem_label(blob: bytes) -> str:
+    match = _PEM_BLOCK.search(blob)
+    return match.group(1).decode("ascii") if match else ""
+
+
+def _public_from_der(der: bytes) -> object:
+    for loader in (
+        serialization.load_der_public_key,
+        lambda b: x509.load_der_x509_certificate(b).public_key(),
+    ):
+        try:
+            return loader(der)
+        except (ValueError, UnsupportedAlgorithm):
+            continue
+    return None
+
+
+def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) -> PublicKey:
+    """Load an RSA public key: SPKI or PKCS#1, PEM/DER/base64, or from an X.509 certificate."""
+    if isinstance(data, PublicKey):
+        return data
+    if isinstance(data, (PrivateKey, ClientSecret)):
+        raise KeyLoadError(
+            f"a {type(data).__name__} was given where a public key is expected"
+            + ("; use .public_key()" if isinstance(data, PrivateKey) else "")
+        )
+    raw = _read_source(data, "public key")
+    tried: list[str] = []
+    for encoding, blob in _candidates(raw):
+        key: object = None
+        if encoding == "PEM":
+            label = _pem_label(blob)
+            if "PRIVATE KEY" in label:
+                raise KeyLoadError(
+                    "this is a private key, not a public key: load it with load_private_key "
+                    "and call .public_key()"
+                )
+            tried.append(f"PEM {label or 'block'}")
+            try:
+                if label == "CERTIFICATE":
+                    key = x509.load_pem_x509_certificate(blob).public_key()
+                else:
+                    key = serialization.load_pem_public_key(blob)
+            except (ValueError, UnsupportedAlgorithm):
+                key = None
+        else:
+            tried.append(f"{encoding} SPKI/PKCS#1/X.509")
+            key = _public_from_der(blob)
+        if key is None:
+            continue
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise KeyLoadError(f"the public key is {type(key).__name__}, not RSA")
+        _check_size(key.key_size, allow_weak)
+        return PublicKey(key)
+    if not tried:
+        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
+    raise KeyLoadError("could not load an RSA public key", tried=tuple(tried))

@@ -1,0 +1,36 @@
+"""The signing core: pure functions, no I/O, no HTTP or model library.
+
+Each stage is public so that a test or a user can check it on its own::
+
+    minify_json -> body_digest -> *_string_to_sign -> sign_rsa / sign_hmac
+"""
+
+from bisnap.signing.minify import minify_json
+from bisnap.signing.signatures import (
+    decode_signature,
+    sign_hmac,
+    sign_rsa,
+    verify_hmac,
+    verify_rsa,
+)
+from bisnap.signing.strings import (
+    Digest,
+    asymmetric_string_to_sign,
+    body_digest,
+    token_string_to_sign,
+    transaction_string_to_sign,
+)
+
+__all__ = [
+    "Digest",
+    "asymmetric_string_to_sign",
+    "body_digest",
+    "decode_signature",
+    "minify_json",
+    "sign_hmac",
+    "sign_rsa",
+    "token_string_to_sign",
+    "transaction_string_to_sign",
+    "verify_hmac",
+    "verify_rsa",
+]

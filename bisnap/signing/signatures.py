@@ -1,0 +1,102 @@
+"""SHA256withRSA and HMAC-SHA512 over a string-to-sign, as standard padded base64."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+from bisnap.errors import ConfigurationError, InvalidInputError, InvalidSignatureError
+from bisnap.keys import ClientSecret, PrivateKey, PublicKey, load_client_secret
+
+__all__ = ["decode_signature", "sign_hmac", "sign_rsa", "verify_hmac", "verify_rsa"]
+
+_HMAC_SHA512_BYTES = 64
+
+
+def _message(string_to_sign: str) -> bytes:
+    if not isinstance(string_to_sign, str):
+        raise InvalidInputError(
+            f"string_to_sign must be a str, not {type(string_to_sign).__name__}"
+        )
+    return string_to_sign.encode("utf-8")
+
+
+def decode_signature(signature: str | bytes, expected_length: int | None = None) -> bytes:
+    """Decode a standard base64 signature strictly; raise InvalidSignatureError if malformed."""
+    if isinstance(signature, str):
+        try:
+            encoded = signature.encode("ascii")
+        except UnicodeEncodeError:
+            raise InvalidSignatureError("signature is not base64 (non-ASCII characters)") from None
+    elif isinstance(signature, (bytes, bytearray)):
+        encoded = bytes(signature)
+    else:
+        raise InvalidSignatureError(f"signature must be a str, not {type(signature).__name__}")
+    if not encoded:
+        raise InvalidSignatureError("signature is empty")
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidSignatureError(
+            f"signature is not valid standard base64 ({len(encoded)} characters)"
+        ) from None
+    if expected_length is not None and len(raw) != expected_length:
+        raise InvalidSignatureError(
+            f"signature decodes to {len(raw)} bytes; {expected_length} were expected"
+        )
+    return raw
+
+
+def _private(key: object) -> PrivateKey:
+    if isinstance(key, PrivateKey):
+        return key
+    raise ConfigurationError(
+        f"sign_rsa needs a PrivateKey (from load_private_key), not {type(key).__name__}",
+        field="private_key",
+    )
+
+
+def _public(key: object) -> PublicKey:
+    if isinstance(key, PublicKey):
+        return key
+    raise ConfigurationError(
+        f"verify_rsa needs a PublicKey (from load_public_key), not {type(key).__name__}",
+        field="public_key",
+    )
+
+
+def sign_rsa(private_key: PrivateKey, string_to_sign: str) -> str:
+    """SHA256withRSA (PKCS#1 v1.5) signature of ``string_to_sign``, standard base64."""
+    signature = _private(private_key).sign(_message(string_to_sign))
+    return base64.b64encode(signature).decode("ascii")
+
+
+def verify_rsa(public_key: PublicKey, string_to_sign: str, signature: str) -> None:
+    """Check a SHA256withRSA signature; raise InvalidSignatureError unless it is valid."""
+    key = _public(public_key)
+    raw = decode_signature(signature, expected_length=(key.key_size + 7) // 8)
+    if not key.verify(raw, _message(string_to_sign)):
+        raise InvalidSignatureError("signature does not match (SHA256withRSA)")
+
+
+def _hmac(client_secret: ClientSecret | str, message: bytes) -> bytes:
+    try:
+        secret = load_client_secret(client_secret)
+    except ConfigurationError:
+        raise
+    return hmac.new(secret.as_bytes(), message, hashlib.sha512).digest()
+
+
+def sign_hmac(client_secret: ClientSecret | str, string_to_sign: str) -> str:
+    """HMAC-SHA512 of ``string_to_sign`` keyed with the client secret, standard base64."""
+    return base64.b64encode(_hmac(client_secret, _message(string_to_sign))).decode("ascii")
+
+
+def verify_hmac(client_secret: ClientSecret | str, string_to_sign: str, signature: str) -> None:
+    """Check an HMAC-SHA512 signature in constant time; raise InvalidSignatureError if wrong."""
+    raw = decode_signature(signature, expected_length=_HMAC_SHA512_BYTES)
+    expected = _hmac(client_secret, _message(string_to_sign))
+    if not hmac.compare_digest(raw, expected):
+        raise InvalidSignatureError("signature does not match (HMAC-SHA512)")
