@@ -241,7 +241,7 @@ def _read_source(data: KeySource, what: str) -> bytes:
     if isinstance(data, str):
         candidate = data.strip()
         if "-----BEGIN" not in candidate and "\n" not in candidate and len(candidate) < 4096:
-            if candidate and os.path.isfile(candidate):
+            if candidate and os.path.isfile(os.path.expanduser(candidate)):
                 return _read_file(Path(candidate), what)
             if _LOOKS_LIKE_KEY_FILE.search(candidate) or candidate.startswith(("./", "~/")):
                 raise KeyLoadError(f"{what} file not found: {candidate}")
@@ -272,7 +272,29 @@ def _normalise_text(raw: bytes) -> bytes:
         text = text[1:-1].strip()
     text = text.replace(b"\\r\\n", b"\n").replace(b"\\n", b"\n")
     text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return b"\n".join(line.strip() for line in text.split(b"\n") if line.strip())
+    lines = [line.strip() for line in text.split(b"\n") if line.strip()]
+    return b"\n".join(_restore_pem_header_gap(lines))
+
+
+def _restore_pem_header_gap(lines: list[bytes]) -> list[bytes]:
+    """Put back the blank line that ends a PEM header block (``Proc-Type``, ``DEK-Info``).
+
+    Legacy encrypted PEM needs it, and it is the one blank line the clean-up above removes.
+    """
+    out: list[bytes] = []
+    after_begin = False
+    saw_header = False
+    for line in lines:
+        if after_begin and b":" in line and not line.startswith(b"-----"):
+            saw_header = True
+        elif after_begin:
+            if saw_header:
+                out.append(b"")
+            after_begin = saw_header = False
+        if line.startswith(b"-----BEGIN"):
+            after_begin = True
+        out.append(line)
+    return out
 
 
 def _b64decode(text: bytes) -> bytes | None:
@@ -366,12 +388,20 @@ def load_private_key(
         except UnsupportedAlgorithm:
             continue
         if not isinstance(key, rsa.RSAPrivateKey):
-            raise KeyLoadError(f"the private key is {type(key).__name__}, not RSA")
+            raise KeyLoadError(f"the private key is {_algorithm_name(key)}, not RSA")
         _check_size(key.key_size, allow_weak)
         return PrivateKey(key)
     if not tried:
         tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
     raise KeyLoadError("could not load an RSA private key", tried=tuple(tried))
+
+
+def _algorithm_name(key: object) -> str:
+    """A readable algorithm name for a non-RSA key (``EC``, ``Ed25519``, ``DSA``...)."""
+    name = type(key).__name__.lstrip("_").removeprefix("Rust")
+    for suffix in ("PrivateKey", "PublicKey"):
+        name = name.removesuffix(suffix)
+    return {"EllipticCurve": "EC"}.get(name, name) or "not RSA"
 
 
 def _pem_label(blob: bytes) -> str:
@@ -425,7 +455,7 @@ def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) ->
         if key is None:
             continue
         if not isinstance(key, rsa.RSAPublicKey):
-            raise KeyLoadError(f"the public key is {type(key).__name__}, not RSA")
+            raise KeyLoadError(f"the public key is {_algorithm_name(key)}, not RSA")
         _check_size(key.key_size, allow_weak)
         return PublicKey(key)
     if not tried:

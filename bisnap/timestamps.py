@@ -48,17 +48,38 @@ class TimestampStyle(enum.Enum):
     """``2024-03-15T03:35:00.123Z``: what the official Node and Java SDKs send."""
 
 
+def _style(style: object) -> TimestampStyle:
+    if isinstance(style, TimestampStyle):
+        return style
+    try:
+        return TimestampStyle(style)
+    except ValueError:
+        choices = ", ".join(repr(member.value) for member in TimestampStyle)
+        raise InvalidTimestampError(
+            f"unknown timestamp style {style!r}; use a TimestampStyle ({choices})"
+        ) from None
+
+
 def format_timestamp(moment: datetime, style: TimestampStyle = TimestampStyle.JAKARTA) -> str:
     """Format an aware ``datetime`` in ``style``."""
+    if not isinstance(moment, datetime):
+        raise InvalidTimestampError(
+            f"a timestamp to format must be a datetime, not {type(moment).__name__}"
+        )
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidTimestampError("a timestamp to format must be timezone-aware")
-    if style in (TimestampStyle.JAKARTA, TimestampStyle.JAKARTA_MILLIS):
-        local = moment.astimezone(JAKARTA)
-        suffix = "+07:00"
-    else:
-        local = moment.astimezone(timezone.utc)
-        suffix = "Z"
-    text = local.strftime("%Y-%m-%dT%H:%M:%S")
+    style = _style(style)
+    jakarta = style in (TimestampStyle.JAKARTA, TimestampStyle.JAKARTA_MILLIS)
+    try:
+        local = moment.astimezone(JAKARTA if jakarta else timezone.utc)
+    except OverflowError:
+        raise InvalidTimestampError("the timestamp is outside the representable range") from None
+    suffix = "+07:00" if jakarta else "Z"
+    # Not strftime: "%Y" does not zero-pad years below 1000 on every platform.
+    text = (
+        f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+        f"T{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+    )
     if style in (TimestampStyle.JAKARTA_MILLIS, TimestampStyle.UTC_Z_MILLIS):
         text += f".{local.microsecond // 1000:03d}"
     return text + suffix
@@ -68,15 +89,19 @@ def now_timestamp(
     clock: Clock | None = None, style: TimestampStyle = TimestampStyle.JAKARTA
 ) -> str:
     """The current time from ``clock`` (default: the system clock) formatted in ``style``."""
-    return format_timestamp((clock or system_clock)(), style)
+    moment = (clock or system_clock)()
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise InvalidTimestampError("the clock must return a timezone-aware datetime")
+    return format_timestamp(moment, style)
 
 
 _ISO = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}:\d{2})"
     r"(?:[.,](?P<fraction>\d{1,9}))?"
-    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?"
+    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
 )
-_COMPACT = re.compile(r"(?P<digits>\d{14})")
+_COMPACT = re.compile(r"(?P<digits>\d{14})", re.ASCII)
 
 
 def parse_timestamp(value: str, *, require_offset: bool = False) -> datetime:

@@ -5,7 +5,7 @@ Each stage is public so that a test or a user can check it on its own::
     minify_json -> body_digest -> *_string_to_sign -> sign_rsa / sign_hmac
 """
 
-from bisnap.signing.minify import minify_json
+from bisnap.signing.minify import CompactJSON, minify_json
 from bisnap.signing.signatures import (
     decode_signature,
     sign_hmac,
@@ -22,6 +22,7 @@ from bisnap.signing.strings import (
 )
 
 __all__ = [
+    "CompactJSON",
     "Digest",
     "asymmetric_string_to_sign",
     "body_digest",

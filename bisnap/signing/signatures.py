@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 
 from bisnap.errors import ConfigurationError, InvalidInputError, InvalidSignatureError
@@ -39,9 +38,13 @@ def decode_signature(signature: str | bytes, expected_length: int | None = None)
     try:
         raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
+        raw = None
+    # Only the canonical encoding is accepted (padding bits zero), so one signature has exactly
+    # one spelling: replay and audit records keyed on the header value cannot be sidestepped.
+    if raw is None or base64.b64encode(raw) != encoded:
         raise InvalidSignatureError(
             f"signature is not valid standard base64 ({len(encoded)} characters)"
-        ) from None
+        )
     if expected_length is not None and len(raw) != expected_length:
         raise InvalidSignatureError(
             f"signature decodes to {len(raw)} bytes; {expected_length} were expected"
@@ -82,11 +85,7 @@ def verify_rsa(public_key: PublicKey, string_to_sign: str, signature: str) -> No
 
 
 def _hmac(client_secret: ClientSecret | str, message: bytes) -> bytes:
-    try:
-        secret = load_client_secret(client_secret)
-    except ConfigurationError:
-        raise
-    return hmac.new(secret.as_bytes(), message, hashlib.sha512).digest()
+    return hmac.digest(load_client_secret(client_secret).as_bytes(), message, "sha512")
 
 
 def sign_hmac(client_secret: ClientSecret | str, string_to_sign: str) -> str:

@@ -17,6 +17,8 @@ __all__ = [
 ]
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+# Characters that cannot appear in an HTTP request target, so a path holding them was mangled.
+_UNSENDABLE_IN_PATH = re.compile(r"[\s\x00-\x1f\x7f]")
 
 Body = bytes | bytearray | memoryview | str
 
@@ -53,18 +55,20 @@ def _check_text(name: str, value: object) -> str:
 
 
 def _method(method: str) -> str:
-    method = _check_text("method", method).upper()
-    if not method.isalpha():
+    method = _check_text("method", method)
+    if not (method.isascii() and method.isalpha()):
         raise InvalidInputError("method must be an HTTP method name such as POST")
-    return method
+    return method.upper()
 
 
 def _path(path: str) -> str:
     path = _check_text("path", path)
-    if not path.startswith("/"):
+    if not path.startswith("/") or path.startswith("//"):
         raise InvalidInputError(
             "path must be the relative endpoint path starting with '/' (no scheme or host)"
         )
+    if _UNSENDABLE_IN_PATH.search(path):
+        raise InvalidInputError("path contains whitespace or control characters")
     return path
 
 

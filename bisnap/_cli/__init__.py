@@ -1,0 +1,1 @@
+"""The ``bisnap`` command line (needs the ``bisnap[cli]`` extra); ``bisnap.cli.main`` runs it."""

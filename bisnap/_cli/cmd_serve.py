@@ -1,0 +1,143 @@
+"""``bisnap emulator`` and ``bisnap demo``: the local gateway and the end-to-end walk-through."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from bisnap._cli.common import CONTEXT_SETTINGS, CliError, CliFailure, settings, translate_errors
+from bisnap._cli.config import ENV
+
+__all__ = ["COMMANDS"]
+
+_MERCHANT_PUBLIC_KEY = "BISNAP_MERCHANT_PUBLIC_KEY"
+_GATEWAY_PRIVATE_KEY = "BISNAP_GATEWAY_PRIVATE_KEY"
+_NOTIFY_URL = "BISNAP_NOTIFY_URL"
+
+
+def _load(module: str, name: str, what: str) -> Any:
+    """``module.name``, or a one-line failure (exit 1) when that part is not installed."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in ("starlette", "uvicorn"):
+            raise CliFailure(
+                f"{what} needs the 'emulator' extra: pip install 'bisnap[emulator]'"
+            ) from None
+        raise CliFailure(f"{what} is not available in this installation") from None
+    except AttributeError:
+        raise CliFailure(f"{what} is not available in this installation") from None
+
+
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Serve the local gateway emulator.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="TCP port."
+)
+@click.option("--client-id", metavar="ID", help=f"The merchant's client ID [env: {ENV.CLIENT_ID}].")
+@click.option(
+    "--client-secret",
+    metavar="SECRET",
+    help=f"The merchant's client secret, to check HMACs [env: {ENV.CLIENT_SECRET}].",
+)
+@click.option(
+    "--partner-id", metavar="ID", help=f"The merchant's partner ID [env: {ENV.PARTNER_ID}]."
+)
+@click.option(
+    "--channel-id",
+    metavar="ID",
+    help=f"Expected CHANNEL-ID, checked when given [env: {ENV.CHANNEL_ID}].",
+)
+@click.option(
+    "--merchant-public-key",
+    metavar="PATH",
+    help=f"The merchant's RSA public key file, to check token requests [env: "
+    f"{_MERCHANT_PUBLIC_KEY}].",
+)
+@click.option(
+    "--gateway-private-key",
+    metavar="PATH",
+    help=f"The gateway's RSA private key file, to sign notifications [env: "
+    f"{_GATEWAY_PRIVATE_KEY}; default: generate one].",
+)
+@click.option(
+    "--gateway-public-key-out",
+    metavar="PATH",
+    help="Where to write the generated gateway public key "
+    "[default: ./bisnap-emulator-gateway-public.pem].",
+)
+@click.option(
+    "--notify-url",
+    metavar="URL",
+    help=f"The merchant's notification URL prefix [env: {_NOTIFY_URL}; default: none].",
+)
+@translate_errors
+def emulator(
+    host: str,
+    port: int,
+    client_id: str | None,
+    client_secret: str | None,
+    partner_id: str | None,
+    channel_id: str | None,
+    merchant_public_key: str | None,
+    gateway_private_key: str | None,
+    gateway_public_key_out: str | None,
+    notify_url: str | None,
+) -> None:
+    """Serve the local BI-SNAP gateway emulator for one merchant until Ctrl-C.
+
+    \b
+    It behaves as the Midtrans BI-SNAP gateway: it checks token signatures, bearer
+    tokens, HMACs over the exact bytes received, mandatory headers and fields, keeps
+    state, and signs notifications with its own key. With no --gateway-private-key it
+    generates one and writes the public half to --gateway-public-key-out.
+
+    \b
+    Use the same settings on both sides, then point the client at it:
+      bisnap emulator --merchant-public-key public-key.pem &
+      bisnap headers transaction --base-url http://127.0.0.1:8080 --path ... | sh
+    """
+    conf = settings()
+    serve_from_options = _load("bisnap.emulator", "serve_from_options", "the emulator")
+    options = {
+        "client_id": conf.require(client_id, ENV.CLIENT_ID, "--client-id", "client ID"),
+        "client_secret": conf.require(
+            client_secret, ENV.CLIENT_SECRET, "--client-secret", "client secret"
+        ),
+        "partner_id": conf.require(partner_id, ENV.PARTNER_ID, "--partner-id", "partner ID"),
+        "merchant_public_key": conf.require(
+            merchant_public_key,
+            _MERCHANT_PUBLIC_KEY,
+            "--merchant-public-key",
+            "merchant public key file",
+        ),
+        "gateway_private_key": conf.get(gateway_private_key, _GATEWAY_PRIVATE_KEY),
+        "gateway_public_key_out": gateway_public_key_out,
+        "notify_url": conf.get(notify_url, _NOTIFY_URL),
+        "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
+    }
+    try:
+        serve_from_options(host=host, port=port, echo=click.echo, **options)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise CliError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Run the end-to-end demo on loopback.")
+@translate_errors
+def demo() -> None:
+    """Run a full flow against a throwaway local emulator; exit 0 only if every step verified.
+
+    \b
+    Generates keys, starts the emulator and a notification receiver on free loopback
+    ports, then: token, virtual account (create, pay, signed notification, status),
+    QRIS (generate, pay, refund), direct debit, payout, transaction history.
+    Needs nothing configured and no network beyond loopback.
+    """
+    raise SystemExit(_load("bisnap.demo", "run_demo", "the demo")())
+
+
+COMMANDS = [emulator, demo]

@@ -1,0 +1,63 @@
+"""A strict local Midtrans BI-SNAP gateway, for tests and demos (extra ``bisnap[emulator]``).
+
+In-process, no sockets (sync or async httpx clients)::
+
+    from bisnap.emulator import Emulator
+
+    emulator = Emulator(notification_retry_scale=0)
+    emulator.register_merchant(client_id="G-CLIENT", client_secret="secret",
+                               partner_id="G123", merchant_public_key=public_pem)
+    client = httpx.Client(base_url="http://emulator", transport=emulator.transport())
+
+Over loopback HTTP: ``with run_in_thread(emulator) as server: ... server.base_url``.
+Simulation controls: :meth:`Emulator.pay_va`, ``pay_qris``, ``pay_debit``, ``expire``, ``fail``,
+``set_balance``, ``inject_fault``; the same under ``/_emulator/`` (:mod:`bisnap.emulator.admin`).
+pytest: ``pytest_plugins = ["bisnap.emulator.pytest_plugin"]`` gives the ``snap_emulator``
+fixture.
+"""
+
+from bisnap.emulator.core import Emulator, SimulationError
+from bisnap.emulator.faults import Fault
+from bisnap.emulator.ledger import Ledger, LedgerEvent, LedgerRecord
+from bisnap.emulator.notifications import DeliveryAttempt, Notification
+from bisnap.emulator.responses import EmulatorResponse, SnapFailure
+from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
+from bisnap.emulator.server import (
+    BackgroundServer,
+    EmulatorOptions,
+    RunningEmulator,
+    emulator_from_options,
+    run_in_thread,
+    serve,
+    serve_from_options,
+)
+from bisnap.emulator.state import Binding, Merchant, Payment, Refund
+
+__all__ = [
+    "Auth",
+    "BackgroundServer",
+    "Binding",
+    "Call",
+    "CustomerToken",
+    "DeliveryAttempt",
+    "Emulator",
+    "EmulatorOptions",
+    "EmulatorResponse",
+    "Endpoint",
+    "Fault",
+    "Ledger",
+    "LedgerEvent",
+    "LedgerRecord",
+    "Merchant",
+    "Notification",
+    "Payment",
+    "Refund",
+    "RouteTable",
+    "RunningEmulator",
+    "SimulationError",
+    "SnapFailure",
+    "emulator_from_options",
+    "run_in_thread",
+    "serve",
+    "serve_from_options",
+]

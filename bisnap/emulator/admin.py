@@ -1,0 +1,195 @@
+"""The admin API under ``/_emulator/``: simulation controls over HTTP.
+
+Every route answers JSON (the public key: PEM text); errors are ``{"error": "..."}`` with 400
+(bad input or a state that does not allow the action) or 404 (unknown route).
+
+==========================================  ====================================================
+``GET  /_emulator/health``                  ``{"status": "ok", "families": [...]}``
+``GET  /_emulator/gateway-public-key``      PEM of the key that signs notifications
+``POST /_emulator/merchants``               register: ``clientId``, ``clientSecret``,
+                                            ``partnerId``, ``publicKey`` (PEM), optional
+                                            ``channelId``, ``notifyUrl``, ``balance``,
+                                            ``merchantId``, ``paymentHandle``
+``POST /_emulator/va/pay``                  ``{"reference": trxId|VA number, "amount"?: "..."}``
+``POST /_emulator/qris/pay``                ``{"reference": ...}``
+``POST /_emulator/debit/pay``               ``{"reference": ...}``
+``GET  /_emulator/pay/{reference}``         the ``webRedirectUrl`` page: approves a debit
+``POST /_emulator/expire``                  ``{"reference": ...}`` (any payment)
+``POST /_emulator/fail``                    ``{"reference": ...}`` (any payment)
+``GET  /_emulator/payments/{reference}``    a payment's current state
+``GET|POST /_emulator/balance``             ``?clientId=`` / ``{"clientId":, "value": "..."}``
+``POST /_emulator/faults``                  ``{"path", "kind", "seconds"?, "status"?,
+                                            "times"?, "process"?}``
+``DELETE /_emulator/faults``                clear (``?path=`` for one path)
+``GET  /_emulator/notifications``           every notification and its attempts
+``POST /_emulator/notifications/flush``     attempt every queued delivery now
+``GET  /_emulator/ledger``                  the ledger (``?clientId=``)
+==========================================  ====================================================
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote
+
+from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
+from bisnap.emulator.state import Payment
+from bisnap.errors import BisnapError
+
+if TYPE_CHECKING:
+    from bisnap.emulator.core import Emulator
+
+__all__ = ["ADMIN_PREFIX", "handle_admin"]
+
+ADMIN_PREFIX = "/_emulator/"
+
+
+class _AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _json(status: int, value: Any) -> EmulatorResponse:
+    return EmulatorResponse(status, {"Content-Type": "application/json"}, dump_json(value))
+
+
+def _payment_view(payment: Payment) -> dict[str, Any]:
+    return {
+        "kind": payment.kind,
+        "clientId": payment.client_id,
+        "referenceNo": payment.reference_no,
+        "partnerReferenceNo": payment.partner_reference_no,
+        "externalId": payment.external_id,
+        "amount": format_amount(payment.amount),
+        "status": payment.status,
+        "refunded": format_amount(payment.refunded),
+    }
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise _AdminError(400, f"{key} is required (a non-empty string)")
+    return value
+
+
+def _decimal(value: Any, key: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise _AdminError(400, f"{key} must be a decimal amount") from None
+
+
+def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> EmulatorResponse:
+    """Answer one admin request (``path`` starts with ``/_emulator/`` and may carry a query)."""
+    route, _, query_text = path.partition("?")
+    query = dict(parse_qsl(query_text))
+    try:
+        data: dict[str, Any] = {}
+        if body:
+            parsed = json.loads(body)
+            if not isinstance(parsed, dict):
+                raise _AdminError(400, "the body must be a JSON object")
+            data = parsed
+        return _json(200, _dispatch(emulator, method.upper(), route, query, data))
+    except _AdminError as exc:
+        return _json(exc.status, {"error": str(exc)})
+    except (ValueError, TypeError) as exc:
+        return _json(400, {"error": str(exc)})
+    except BisnapError as exc:
+        return _json(400, {"error": str(exc)})
+
+
+def _dispatch(
+    emulator: Emulator, method: str, route: str, query: dict[str, str], data: dict[str, Any]
+) -> Any:
+    name = route[len(ADMIN_PREFIX) :]
+    if (method, name) == ("GET", "health"):
+        return {"status": "ok", "families": list(emulator.families)}
+    if (method, name) == ("GET", "gateway-public-key"):
+        return {"publicKey": emulator.gateway_public_key.to_pem().decode("ascii")}
+    if (method, name) == ("POST", "merchants"):
+        merchant = emulator.register_merchant(
+            client_id=_text(data, "clientId"),
+            client_secret=_text(data, "clientSecret"),
+            partner_id=_text(data, "partnerId"),
+            merchant_public_key=_text(data, "publicKey"),
+            channel_id=data.get("channelId"),
+            notify_url=data.get("notifyUrl"),
+            balance=_decimal(data.get("balance", "0"), "balance"),
+            merchant_id=data.get("merchantId"),
+            payment_handle=data.get("paymentHandle"),
+        )
+        return {"clientId": merchant.client_id, "partnerId": merchant.partner_id}
+    if method == "POST" and name in ("va/pay", "qris/pay", "debit/pay", "expire", "fail"):
+        reference = _text(data, "reference")
+        if name == "va/pay":
+            amount = _decimal(data["amount"], "amount") if "amount" in data else None
+            payment = emulator.pay_va(reference, amount=amount)
+        elif name == "qris/pay":
+            payment = emulator.pay_qris(reference)
+        elif name == "debit/pay":
+            payment = emulator.pay_debit(reference)
+        elif name == "expire":
+            payment = emulator.expire(reference)
+        else:
+            payment = emulator.fail(reference)
+        return _payment_view(payment)
+    if method == "GET" and name.startswith("pay/"):
+        return _payment_view(emulator.pay_debit(unquote(name[len("pay/") :])))
+    if method == "GET" and name.startswith("payments/"):
+        return _payment_view(emulator.payment(unquote(name[len("payments/") :])))
+    if name == "balance" and method == "GET":
+        client_id = query.get("clientId", "")
+        return {"clientId": client_id, "balance": format_amount(emulator.balance(client_id))}
+    if name == "balance" and method == "POST":
+        client_id = _text(data, "clientId")
+        emulator.set_balance(client_id, _decimal(data.get("value"), "value"))
+        return {"clientId": client_id, "balance": format_amount(emulator.balance(client_id))}
+    if name == "faults" and method == "POST":
+        fault = emulator.inject_fault(
+            _text(data, "path"),
+            _text(data, "kind"),
+            seconds=float(data.get("seconds", 0.0)),
+            status=int(data.get("status", 500)),
+            times=data.get("times", 1),
+            process=bool(data.get("process", False)),
+        )
+        return {"path": fault.path, "kind": fault.kind, "times": fault.times}
+    if name == "faults" and method == "DELETE":
+        emulator.clear_faults(query.get("path"))
+        return {"cleared": True}
+    if (method, name) == ("GET", "notifications"):
+        return [
+            {
+                "url": n.url,
+                "path": n.path,
+                "body": json.loads(n.body),
+                "attempts": [{"status": a.status, "error": a.error} for a in n.attempts],
+                "delivered": n.delivered,
+                "gaveUp": n.gave_up,
+            }
+            for n in emulator.notifications
+        ]
+    if (method, name) == ("POST", "notifications/flush"):
+        return {"flushed": emulator.flush_notifications()}
+    if (method, name) == ("GET", "ledger"):
+        with emulator.lock:
+            records = emulator.state.ledger.records(query.get("clientId"))
+            return [
+                {
+                    "clientId": r.client_id,
+                    "referenceNo": r.reference_no,
+                    "partnerReferenceNo": r.partner_reference_no,
+                    "type": r.type,
+                    "channel": r.channel,
+                    "status": r.status,
+                    "amount": format_amount(r.amount),
+                    "events": [e.kind for e in r.events],
+                }
+                for r in records
+            ]
+    raise _AdminError(404, f"no admin route {method} {route}")

@@ -1,0 +1,313 @@
+"""Direct debit (spec §5.3, §5.4.5, §5.5): payment (54), status (55), cancel (57), refund (58).
+
+One payment endpoint serves both flows: deeplink (GoPay / ShopeePay / DANA) and, when an
+``Authorization-Customer`` header is sent, GoPay Tokenization (which then needs
+``X-DEVICE-ID``, ``urlParams`` and the binding's ``paymentOptionToken``). A payment stays
+pending (``03``) until the customer approves it: :meth:`Emulator.pay_debit` or a GET of its
+``webRedirectUrl``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bisnap.emulator.endpoints._common import (
+    STATUS_DESCRIPTIONS,
+    check_merchant_id,
+    expiry,
+    find_original,
+    iso,
+    open_payment,
+    refund_amount,
+)
+from bisnap.emulator.responses import SnapFailure, money
+from bisnap.emulator.routes import (
+    REFERENCE_PATTERN,
+    Call,
+    CustomerToken,
+    Endpoint,
+    Fields,
+    RouteTable,
+)
+from bisnap.emulator.state import Binding, Payment, Refund
+
+if TYPE_CHECKING:
+    from bisnap.emulator.core import Emulator
+
+__all__ = ["register"]
+
+NOTIFY_PATH = "/v1.0/debit/notify"
+_MAX_VALIDITY = {
+    "GOPAY": timedelta(days=180),
+    "SHOPEEPAY": timedelta(days=5),
+    "DANA": timedelta(days=1),
+}
+_DEEPLINK_METHODS = ("GOPAY", "SHOPEEPAY", "DANA")
+_TOKENIZATION_OPTIONS = ("GOPAY_WALLET", "PAY_LATER")
+_MIN = Decimal("1.00")
+_MAX = Decimal("99999999999.00")
+_REFUND_NO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _url_params(f: Fields, *, required: bool) -> None:
+    params = f.objects("urlParams", required=required)
+    for param in params or []:
+        param.need_text("url", max_len=512)
+        param.need_text("type", max_len=32, choices=("PAY_RETURN",))
+        param.need_text("isDeeplink", max_len=1, choices=("Y", "N"))
+
+
+def _pay_options(call: Call, binding: Binding | None) -> tuple[str, str, Decimal]:
+    options = call.fields.objects("payOptionDetails")
+    assert options is not None
+    if binding is not None and len(options) != 1:
+        raise SnapFailure.bad_format("payOptionDetails")
+    total = Decimal("0")
+    method = option = ""
+    for detail in options:
+        if binding is None:
+            method = detail.need_text("payMethod", max_len=64, choices=_DEEPLINK_METHODS)
+            option = detail.need_text("payOption", max_len=64, choices=_DEEPLINK_METHODS)
+        else:
+            method = detail.need_text("payMethod", max_len=64, choices=("GOPAY",))
+            option = detail.need_text("payOption", max_len=64, choices=_TOKENIZATION_OPTIONS)
+            extra = detail.need_obj("additionalInfo")
+            token = extra.need_text("paymentOptionToken")
+            if binding.option_tokens.get(option) != token:
+                raise SnapFailure.bad_format(extra.name("paymentOptionToken"))
+        total += detail.need_amount("transAmount", minimum=_MIN, maximum=_MAX)
+    if total > _MAX:
+        raise SnapFailure(403, "02", "Exceeds Transaction Amount Limit")
+    return method, option, total
+
+
+def payment(call: Call) -> dict[str, Any]:
+    """Create a direct-debit payment (pending until the customer approves it)."""
+    f = call.fields
+    binding = call.binding
+    if binding is not None and not call.header("X-DEVICE-ID"):
+        raise SnapFailure.missing("X-DEVICE-ID")
+    partner_ref = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    f.text("chargeToken", allow_empty=True)
+    check_merchant_id(call, f.text("merchantId", required=False, max_len=64))
+    _url_params(f, required=binding is not None)
+    method, option, amount = _pay_options(call, binding)
+    expires = expiry(
+        f, "validUpTo", call.now, default=timedelta(minutes=15), maximum=_MAX_VALIDITY[method]
+    )
+    if binding is not None:
+        balance = binding.wallet_balance if option == "GOPAY_WALLET" else binding.paylater_balance
+        if balance < amount:
+            raise SnapFailure.insufficient_funds()
+    reference = call.state.new_reference("DD")
+    record = Payment(
+        kind="debit",
+        client_id=call.client_id,
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=call.external_id,
+        amount=amount,
+        status="03",
+        created=call.now,
+        expires=expires,
+        data={"payMethod": method, "payOption": option, "binding": binding},
+    )
+    info = f.obj("additionalInfo", required=False)
+    email = None
+    if info is not None:
+        details = info.obj("customerDetails", required=False)
+        email = details.text("email", required=False) if details is not None else None
+    open_payment(call, record, channel=method.lower(), customer_email=email)
+    redirect = f"{call.emulator.public_base_url}/_emulator/pay/{reference}"
+    extra: dict[str, Any] = {
+        "paymentType": method,
+        "grossAmount": money(amount),
+        "transactionTime": iso(call.now),
+        "validUpTo": iso(expires),
+    }
+    if binding is not None:
+        extra.update(
+            {
+                "amount": money(amount)["value"],
+                "currency": "IDR",
+                "status": "PENDING",
+                "transactionStatus": "03",
+                "userPaymentDetails": [{"payMethod": "gopay", "payOption": option}],
+            }
+        )
+    return {
+        "referenceNo": reference,
+        "partnerReferenceNo": partner_ref,
+        "webRedirectUrl": redirect,
+        "appRedirectUrl": redirect if binding is not None else "",
+        "additionalInfo": extra,
+    }
+
+
+def _user_payment(record: Payment) -> list[dict[str, str]]:
+    if record.data["binding"] is not None:
+        return [{"payMethod": "gopay", "payOption": record.data["payOption"]}]
+    return [{"payMethod": record.data["payMethod"].lower(), "payOption": record.data["payOption"]}]
+
+
+def _refunds(record: Payment) -> list[dict[str, Any]]:
+    return [
+        {
+            "refundNo": r.refund_no,
+            "partnerReferenceNo": r.partner_refund_no,
+            "refundAmount": money(r.amount),
+            "refundStatus": "00",
+            "refundDate": iso(r.time),
+            "reason": r.reason,
+        }
+        for r in record.refunds
+    ]
+
+
+def status(call: Call) -> dict[str, Any]:
+    """Status of a direct-debit payment."""
+    f = call.fields
+    reference = f.text("originalReferenceNo", required=False, max_len=64)
+    external_id = f.text("originalExternalId", required=False, max_len=36)
+    service = f.need_text("serviceCode", max_len=2)
+    if service not in ("54", "58"):
+        raise SnapFailure.bad_format("serviceCode")
+    record = find_original(call, "debit", reference_no=reference, external_id=external_id)
+    body: dict[str, Any] = {
+        "responseMessage": "Request has been processed successfully",
+        "originalPartnerReferenceNo": record.partner_reference_no,
+        "originalReferenceNo": record.reference_no,
+        "originalExternalId": record.external_id,
+        "serviceCode": service,
+        "latestTransactionStatus": record.status,
+        "transAmount": money(record.amount),
+    }
+    if record.paid_time is not None:
+        body["paidTime"] = iso(record.paid_time)
+    if record.refunds:
+        body["refundHistory"] = _refunds(record)
+    body["additionalInfo"] = {
+        "fraudStatus": "accept",
+        "validUpTo": iso(record.expires),
+        "userPaymentDetails": _user_payment(record),
+    }
+    return body
+
+
+def _original(call: Call) -> Payment:
+    f = call.fields
+    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
+    record = find_original(
+        call,
+        "debit",
+        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
+        external_id=f.text("originalExternalId", required=False, max_len=36),
+    )
+    if record.partner_reference_no != partner_ref:
+        raise SnapFailure.not_found()
+    return record
+
+
+def cancel(call: Call) -> dict[str, Any]:
+    """Cancel a pending direct-debit payment."""
+    record = _original(call)
+    if record.status != "03":
+        raise SnapFailure.not_permitted(f"payment is not pending (status {record.status})")
+    call.emulator.transition(record, "05", call.now, event="cancelled")
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalReferenceNo": record.reference_no,
+        "cancelTime": iso(call.now),
+    }
+
+
+def refund(call: Call) -> dict[str, Any]:
+    """Refund a settled direct-debit payment, fully or partly."""
+    f = call.fields
+    refund_no = f.need_text("partnerRefundNo", max_len=64)
+    if not set(refund_no) <= _REFUND_NO_CHARS:
+        raise SnapFailure.bad_format("partnerRefundNo")
+    reason = f.text("reason", required=False, max_len=256)
+    record = _original(call)
+    if any(r.partner_refund_no == refund_no for r in record.refunds):
+        raise SnapFailure.duplicate()
+    if record.status not in ("00", "04"):
+        raise SnapFailure.not_permitted(f"payment is not settled (status {record.status})")
+    amount = refund_amount(f, record)
+    if amount <= 0 or amount > record.refundable:
+        raise SnapFailure(403, "02", "Exceeds Transaction Amount Limit")
+    entry = Refund(
+        refund_no=call.state.new_reference("RF"),
+        partner_refund_no=refund_no,
+        amount=amount,
+        time=call.now,
+        reason=reason,
+        external_id=call.external_id,
+    )
+    record.refunds.append(entry)
+    binding = record.data["binding"]
+    if isinstance(binding, Binding):
+        binding.wallet_balance += amount
+    call.emulator.transition(
+        record, "04", call.now, event="refunded", amount=amount, refundNo=entry.refund_no
+    )
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalReferenceNo": record.reference_no,
+        "refundNo": entry.refund_no,
+        "partnerRefundNo": refund_no,
+        "refundAmount": money(amount),
+        "refundTime": iso(call.now),
+    }
+
+
+def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
+    """Send the debit notification (spec §7.3) on every state change."""
+    body: dict[str, Any] = {
+        "createdTime": iso(record.created),
+        "latestTransactionStatus": record.status,
+        "originalReferenceNo": record.reference_no,
+    }
+    if record.finished_time is not None:
+        body["finishedTime"] = iso(record.finished_time)
+    body.update(
+        {
+            "originalPartnerReferenceNo": record.partner_reference_no,
+            "originalExternalId": record.external_id,
+            "amount": money(record.amount),
+            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
+        }
+    )
+    info: dict[str, Any] = {}
+    if record.status != "03":
+        info["userPaymentDetails"] = _user_payment(record)
+    if record.refunds:
+        info["refundHistory"] = _refunds(record)
+        info["totalRefundAmount"] = money(record.refunded)
+    body["additionalInfo"] = info
+    emulator.notify(record.client_id, NOTIFY_PATH, body)
+
+
+def register(table: RouteTable) -> None:
+    """Register the direct-debit endpoints."""
+    table.add(
+        Endpoint(
+            "POST",
+            "/v1.0/debit/payment-host-to-host",
+            "54",
+            payment,
+            "debit",
+            replay=True,
+            customer_token=CustomerToken.OPTIONAL,
+            summary="Direct debit payment (deeplink, GoPay Tokenization)",
+        )
+    )
+    for path, service, handler, replay, summary in (
+        ("/v1.0/debit/status", "55", status, False, "Direct debit status"),
+        ("/v1.0/debit/cancel", "57", cancel, True, "Direct debit cancel"),
+        ("/v1.0/debit/refund", "58", refund, True, "Direct debit refund"),
+    ):
+        table.add(Endpoint("POST", path, service, handler, "debit", replay=replay, summary=summary))
+    table.on_payment_change("debit", _on_change)

@@ -1,0 +1,281 @@
+"""GoPay Tokenization pre-auth (spec §5.4.6, §5.5): auth payment (63), query (64),
+capture (65), void (67), refund (69).
+
+An auth payment is authorised at once (no-PIN, status ``01``) and holds the amount on the
+customer's wallet; capture (full only) settles it (``00``), void releases it (``05``), expiry
+(default 7 days) releases it too (``08``). Midtrans documents no pre-auth notification, so none
+is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bisnap.emulator.endpoints._common import (
+    STATUS_DESCRIPTIONS,
+    check_merchant_id,
+    expiry,
+    find_original,
+    iso,
+    open_payment,
+    refund_amount,
+)
+from bisnap.emulator.responses import SnapFailure, money
+from bisnap.emulator.routes import (
+    REFERENCE_PATTERN,
+    Call,
+    CustomerToken,
+    Endpoint,
+    Fields,
+    RouteTable,
+)
+from bisnap.emulator.state import Binding, Payment, Refund
+
+if TYPE_CHECKING:
+    from bisnap.emulator.core import Emulator
+
+__all__ = ["register"]
+
+_OPTIONS = ("GOPAY_WALLET", "GOPAY_WALLET_POCKET")
+
+
+def _original_external_id(f: Fields) -> str | None:
+    # The tables say additionalInfo.originalExternalId; every sample says additionalData.
+    for key in ("additionalInfo", "additionalData"):
+        extra = f.obj(key, required=False)
+        if extra is not None:
+            value = extra.text("originalExternalId", required=False, max_len=36)
+            if value is not None:
+                return value
+    return None
+
+
+def _original(call: Call) -> Payment:
+    f = call.fields
+    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
+    record = find_original(
+        call,
+        "preauth",
+        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
+        partner_reference_no=partner_ref,
+        external_id=_original_external_id(f),
+    )
+    if record.partner_reference_no != partner_ref:
+        raise SnapFailure.not_found()
+    return record
+
+
+def _binding(record: Payment) -> Binding:
+    binding = record.data["binding"]
+    assert isinstance(binding, Binding)
+    return binding
+
+
+def auth_payment(call: Call) -> dict[str, Any]:
+    """Authorise (hold) an amount on the customer's GoPay wallet."""
+    f = call.fields
+    binding = call.binding
+    assert binding is not None
+    partner_ref = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    check_merchant_id(call, f.need_text("merchantId", max_len=64))
+    f.need_text("title", max_len=256)
+    declared = f.amount("amount", required=False, minimum=Decimal("1.00"))
+    info = f.need_obj("additionalInfo")
+    options = info.objects("payOptionDetails")
+    assert options is not None
+    if len(options) != 1:
+        raise SnapFailure.bad_format(info.name("payOptionDetails"))
+    detail = options[0]
+    detail.need_text("payMethod", choices=("GOPAY",))
+    option = detail.text("payOption", required=False, choices=_OPTIONS) or "GOPAY_WALLET"
+    amount = detail.need_amount("transAmount", minimum=Decimal("1.00"))
+    if declared is not None and declared != amount:
+        raise SnapFailure(404, "13", "Invalid Amount")
+    extra = detail.obj("additionalInfo", required=False)
+    token = extra.text("paymentOptionToken", required=False) if extra is not None else None
+    if token is not None and token != binding.option_tokens.get("GOPAY_WALLET"):
+        assert extra is not None
+        raise SnapFailure.bad_format(extra.name("paymentOptionToken"))
+    expires = expiry(info, "validUpTo", call.now, default=timedelta(days=7))
+    if binding.wallet_balance < amount:
+        raise SnapFailure.insufficient_funds()
+    binding.wallet_balance -= amount
+    record = Payment(
+        kind="preauth",
+        client_id=call.client_id,
+        reference_no=call.state.new_reference("PA"),
+        partner_reference_no=partner_ref,
+        external_id=call.external_id,
+        amount=amount,
+        status="01",
+        created=call.now,
+        expires=expires,
+        data={"binding": binding, "payOption": option},
+    )
+    open_payment(call, record, channel="gopay")
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "referenceNo": record.reference_no,
+        "partnerReferenceNo": partner_ref,
+        "paidTime": iso(call.now),
+        "additionalInfo": {
+            "amount": money(amount),
+            "transactionTime": iso(call.now),
+            "transactionStatus": "01",
+            "fraudStatus": "accept",
+            "payOptionDetails": [{"payMethod": "GOPAY", "payOption": option}],
+            "validUpTo": iso(expires),
+        },
+    }
+
+
+def query(call: Call) -> dict[str, Any]:
+    """The pre-auth's current status."""
+    record = _original(call)
+    body: dict[str, Any] = {
+        "originalReferenceNo": record.reference_no,
+        "originalPartnerReferenceNo": record.partner_reference_no,
+    }
+    if record.paid_time is not None:
+        body["paidTime"] = iso(record.paid_time)
+    body.update(
+        {
+            "latestTransactionStatus": record.status,
+            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
+            "amount": money(record.amount),
+            "additionalInfo": {
+                "fraudStatus": "accept",
+                "validUpTo": iso(record.expires),
+                "payOptionDetails": {"payMethod": "GOPAY", "payOption": record.data["payOption"]},
+                "refundHistory": [
+                    {
+                        "partnerReferenceNo": r.partner_refund_no,
+                        "refundAmount": money(r.amount),
+                        "refundDate": iso(r.time),
+                        "refundNo": r.refund_no,
+                        "reason": r.reason,
+                        "refundStatus": "00",
+                    }
+                    for r in record.refunds
+                ],
+            },
+        }
+    )
+    return body
+
+
+def capture(call: Call) -> dict[str, Any]:
+    """Capture an authorised pre-auth in full."""
+    f = call.fields
+    check_merchant_id(call, f.need_text("merchantId", max_len=64))
+    capture_no = f.need_text("partnerCaptureNo", max_len=64)
+    f.need_text("title", max_len=256)
+    amount = f.amount("captureAmount", required=False)
+    record = _original(call)
+    if record.status != "01":
+        raise SnapFailure.not_permitted(f"pre-auth is not authorised (status {record.status})")
+    if amount is not None and amount != record.amount:
+        raise SnapFailure.not_permitted("only full capture is supported")
+    record.paid_amount = record.amount
+    record.data["captureNo"] = call.state.new_reference("CP")
+    call.emulator.transition(record, "00", call.now, event="captured", amount=record.amount)
+    return {
+        "originalReferenceNo": record.reference_no,
+        "originalPartnerReferenceNo": record.partner_reference_no,
+        "captureNo": record.data["captureNo"],
+        "partnerCaptureNo": capture_no,
+        "captureAmount": money(record.amount),
+        "captureTime": iso(call.now),
+    }
+
+
+def void(call: Call) -> dict[str, Any]:
+    """Void (release) an authorised pre-auth."""
+    f = call.fields
+    check_merchant_id(call, f.need_text("merchantId", max_len=64))
+    void_no = f.need_text("partnerVoidNo", max_len=64)
+    f.text("reason", required=False, max_len=256)
+    record = _original(call)
+    if record.status != "01":
+        raise SnapFailure.not_permitted(f"pre-auth is not authorised (status {record.status})")
+    _binding(record).wallet_balance += record.amount
+    call.emulator.transition(record, "05", call.now, event="voided", amount=record.amount)
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalReferenceNo": record.reference_no,
+        "originalPartnerReferenceNo": record.partner_reference_no,
+        "voidNo": call.state.new_reference("VD"),
+        "partnerVoidNo": void_no,
+        "voidAmount": money(record.amount),
+        "voidTime": iso(call.now),
+    }
+
+
+def refund(call: Call) -> dict[str, Any]:
+    """Refund a captured pre-auth, fully or partly."""
+    f = call.fields
+    refund_no = f.need_text("partnerRefundNo", max_len=64)
+    reason = f.text("reason", required=False, max_len=256)
+    record = _original(call)
+    if any(r.partner_refund_no == refund_no for r in record.refunds):
+        raise SnapFailure.duplicate()
+    if record.status not in ("00", "04"):
+        raise SnapFailure.not_permitted(f"pre-auth is not captured (status {record.status})")
+    amount = refund_amount(f, record)
+    if amount <= 0 or amount > record.refundable:
+        raise SnapFailure(403, "02", "Exceeds Transaction Amount Limit")
+    entry = Refund(
+        refund_no=call.state.new_reference("RF"),
+        partner_refund_no=refund_no,
+        amount=amount,
+        time=call.now,
+        reason=reason,
+        external_id=call.external_id,
+    )
+    record.refunds.append(entry)
+    _binding(record).wallet_balance += amount
+    call.emulator.transition(
+        record, "04", call.now, event="refunded", amount=amount, refundNo=entry.refund_no
+    )
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalReferenceNo": record.reference_no,
+        "partnerRefundNo": refund_no,
+        "refundNo": entry.refund_no,
+        "refundTime": iso(call.now),
+        "refundAmount": money(amount),
+    }
+
+
+def _release_on_expiry(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
+    if previous == "01" and record.status == "08":
+        _binding(record).wallet_balance += record.amount
+
+
+def register(table: RouteTable) -> None:
+    """Register the pre-auth endpoints."""
+    table.add(
+        Endpoint(
+            "POST",
+            "/v1.0/auth/payment",
+            "63",
+            auth_payment,
+            "preauth",
+            replay=True,
+            customer_token=CustomerToken.REQUIRED,
+            device_id=True,
+            summary="Pre-auth payment",
+        )
+    )
+    for path, service, handler, replay, summary in (
+        ("/v1.0/auth/query", "64", query, False, "Pre-auth query"),
+        ("/v1.0/auth/capture", "65", capture, True, "Pre-auth capture"),
+        ("/v1.0/auth/void", "67", void, True, "Pre-auth void"),
+        ("/v1.0/auth/refund", "69", refund, True, "Pre-auth refund"),
+    ):
+        table.add(
+            Endpoint("POST", path, service, handler, "preauth", replay=replay, summary=summary)
+        )
+    table.on_payment_change("preauth", _release_on_expiry)

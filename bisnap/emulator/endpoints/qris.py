@@ -1,0 +1,295 @@
+"""QRIS MPM (spec §5.2, §5.5): generate (47), query (51), cancel (77), refund (78); notify."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bisnap.emulator.endpoints._common import (
+    STATUS_DESCRIPTIONS,
+    check_merchant_id,
+    expiry,
+    find_original,
+    iso,
+    open_payment,
+    refund_amount,
+)
+from bisnap.emulator.responses import SnapFailure, money
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, RouteTable
+from bisnap.emulator.state import Payment, Refund
+from bisnap.timestamps import JAKARTA
+
+if TYPE_CHECKING:
+    from bisnap.emulator.core import Emulator
+
+__all__ = ["register"]
+
+NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
+_ACQUIRERS = ("gopay", "airpay shopee")
+_REFUND_NO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _png_placeholder(text: str) -> str:
+    """A tiny valid greyscale PNG (base64) standing in for the QR image of ``text``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+        )
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    pixel = bytes([0, len(text) % 256])
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixel))
+        + chunk(b"IEND", b"")
+    )
+    return base64.b64encode(png).decode("ascii")
+
+
+def _qr_content(reference: str, amount: Decimal) -> str:
+    """An EMVCo-shaped MPM payload (not scannable by real apps)."""
+
+    def tlv(tag: str, value: str) -> str:
+        return f"{tag}{len(value):02d}{value}"
+
+    value = f"{amount:.2f}"
+    payload = (
+        tlv("00", "01")
+        + tlv("01", "12")
+        + tlv("26", tlv("00", "ID.CO.BISNAP.EMULATOR") + tlv("01", reference))
+        + tlv("52", "5999")
+        + tlv("53", "360")
+        + tlv("54", value)
+        + tlv("58", "ID")
+        + tlv("59", "BISNAP EMULATOR")
+        + tlv("60", "JAKARTA")
+        + "6304"
+    )
+    return payload + f"{zlib.crc32(payload.encode()) & 0xFFFF:04X}"
+
+
+def generate(call: Call) -> dict[str, Any]:
+    """Generate a dynamic QR; ``partnerReferenceNo`` must equal ``X-EXTERNAL-ID``."""
+    f = call.fields
+    partner_ref = f.text(
+        "partnerReferenceNo", required=False, max_len=36, pattern=REFERENCE_PATTERN
+    )
+    if partner_ref is not None and partner_ref != call.external_id:
+        raise SnapFailure(
+            400, "01", "Invalid Field Format partnerReferenceNo (must equal X-EXTERNAL-ID)"
+        )
+    partner_ref = partner_ref or call.external_id
+    amount = f.need_amount("amount", minimum=Decimal("1.00"))
+    merchant_id = f.text("merchantId", required=False, max_len=64)
+    check_merchant_id(call, merchant_id)
+    expires = expiry(f, "validityPeriod", call.now, default=timedelta(minutes=15))
+    info = f.obj("additionalInfo", required=False)
+    acquirer = "gopay"
+    if info is not None:
+        acquirer = info.text("acquirer", required=False, choices=_ACQUIRERS) or acquirer
+    if any(
+        p.partner_reference_no == partner_ref
+        for p in call.state.iter_payments(call.client_id, "qris")
+    ):
+        raise SnapFailure(409, "00", "Cannot use same X-EXTERNAL-ID")
+    reference = call.state.new_reference("QR")
+    content = _qr_content(reference, amount)
+    payment = Payment(
+        kind="qris",
+        client_id=call.client_id,
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=call.external_id,
+        amount=amount,
+        status="03",
+        created=call.now,
+        expires=expires,
+        data={"merchantId": merchant_id, "acquirer": acquirer, "qrContent": content},
+    )
+    open_payment(call, payment, channel="qris")
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "referenceNo": reference,
+        "partnerReferenceNo": partner_ref,
+        "qrContent": content,
+        "qrUrl": f"{call.emulator.public_base_url}/_emulator/payments/{reference}",
+        "qrImage": _png_placeholder(content),
+        "additionalInfo": {"acquirer": acquirer},
+    }
+
+
+def _refund_history(payment: Payment) -> list[dict[str, Any]]:
+    return [
+        {
+            "reason": r.reason,
+            "refundNo": r.refund_no,
+            "partnerReferenceNo": r.partner_refund_no,
+            "refundDate": iso(r.time),
+            "refundStatus": "00",
+            "refundAmount": money(r.amount),
+        }
+        for r in payment.refunds
+    ]
+
+
+def query(call: Call) -> dict[str, Any]:
+    """Query a QRIS payment by ``originalReferenceNo`` > ``originalPartnerReferenceNo`` > id."""
+    f = call.fields
+    reference = f.text("originalReferenceNo", required=False, max_len=64)
+    partner_ref = f.text("originalPartnerReferenceNo", required=False, max_len=36)
+    external_id = f.text("originalExternalId", required=False, max_len=36)
+    check_merchant_id(call, f.text("merchantId", required=False, max_len=64))
+    service = f.need_text("serviceCode", max_len=2)
+    if service not in ("47", "77", "78"):
+        raise SnapFailure.bad_format("serviceCode")
+    payment = find_original(
+        call,
+        "qris",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=external_id,
+    )
+    body: dict[str, Any] = {"responseMessage": "Request has been processed successfully"}
+    body["originalReferenceNo"] = payment.reference_no
+    if partner_ref and not reference:
+        body["originalPartnerReferenceNo"] = payment.partner_reference_no
+    if external_id and not reference and not partner_ref:
+        body["originalExternalId"] = payment.external_id
+    body.update(
+        {
+            "serviceCode": service,
+            "latestTransactionStatus": payment.status,
+            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
+            "amount": money(payment.amount),
+        }
+    )
+    if payment.paid_time is not None:
+        body["paidTime"] = iso(payment.paid_time)
+    body["additionalInfo"] = {"refundHistory": _refund_history(payment)}
+    return body
+
+
+def cancel(call: Call) -> dict[str, Any]:
+    """Cancel a pending QRIS payment (``latestTransactionStatus`` becomes ``05``)."""
+    f = call.fields
+    partner_ref = f.text("originalPartnerReferenceNo", required=False, max_len=64)
+    reference = f.text("originalReferenceNo", required=False, max_len=64)
+    external_id = f.text("originalExternalId", required=False, max_len=36)
+    check_merchant_id(call, f.need_text("merchantId", max_len=64))
+    f.need_text("reason", max_len=256)
+    amount = f.amount("amount", required=False)
+    payment = find_original(
+        call,
+        "qris",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=external_id,
+    )
+    if amount is not None and amount != payment.amount:
+        raise SnapFailure(404, "13", "Invalid Amount")
+    if payment.status != "03":
+        raise SnapFailure.not_permitted(f"QRIS is not pending (status {payment.status})")
+    call.emulator.transition(payment, "05", call.now, event="cancelled")
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalPartnerReferenceNo": payment.partner_reference_no,
+        "originalReferenceNo": payment.reference_no,
+        "originalExternalId": payment.external_id,
+        "cancelTime": iso(call.now),
+        "transactionDate": payment.created.astimezone(JAKARTA).strftime("%Y%m%d%H%M%S"),
+    }
+
+
+def refund(call: Call) -> dict[str, Any]:
+    """Refund a paid QRIS payment, fully or partly; ``partnerRefundNo`` = ``X-EXTERNAL-ID``."""
+    f = call.fields
+    check_merchant_id(call, f.need_text("merchantId", max_len=64))
+    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
+    reference = f.text("originalReferenceNo", required=False, max_len=64)
+    external_id = f.text("originalExternalId", required=False, max_len=36)
+    refund_no = f.need_text("partnerRefundNo", max_len=64)
+    if not set(refund_no) <= _REFUND_NO_CHARS:
+        raise SnapFailure.bad_format("partnerRefundNo")
+    if refund_no != call.external_id:
+        raise SnapFailure(
+            400, "01", "Invalid Field Format partnerRefundNo (must equal X-EXTERNAL-ID)"
+        )
+    reason = f.text("reason", required=False, max_len=256)
+    payment = find_original(
+        call,
+        "qris",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=external_id,
+    )
+    if payment.partner_reference_no != partner_ref:
+        raise SnapFailure.not_found()
+    if any(r.partner_refund_no == refund_no for r in payment.refunds):
+        raise SnapFailure.duplicate()
+    if payment.status not in ("00", "04"):
+        raise SnapFailure.invalid_status()
+    amount = refund_amount(f, payment)
+    if amount <= 0 or amount > payment.refundable:
+        raise SnapFailure(404, "13", "Invalid amount or user balance exceeded.")
+    record = Refund(
+        refund_no=call.state.new_reference("RF"),
+        partner_refund_no=refund_no,
+        amount=amount,
+        time=call.now,
+        reason=reason,
+        external_id=call.external_id,
+    )
+    payment.refunds.append(record)
+    call.emulator.transition(
+        payment, "04", call.now, event="refunded", amount=amount, refundNo=record.refund_no
+    )
+    return {
+        "responseMessage": "Request has been processed successfully",
+        "originalPartnerReferenceNo": payment.partner_reference_no,
+        "originalReferenceNo": payment.reference_no,
+        "originalExternalId": payment.external_id,
+        "referenceNo": record.refund_no,
+        "partnerRefundNo": refund_no,
+        "refundAmount": money(amount),
+        "refundTime": iso(call.now),
+    }
+
+
+def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
+    """Send the QRIS notification (spec §7.3) on every state change."""
+    body: dict[str, Any] = {
+        "originalReferenceNo": payment.reference_no,
+        "originalPartnerReferenceNo": payment.partner_reference_no,
+        "latestTransactionStatus": payment.status,
+        "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
+        "amount": money(payment.amount),
+    }
+    info: dict[str, Any] = {}
+    if payment.refunds:
+        info["refundHistory"] = _refund_history(payment)
+    if payment.status in ("00", "04"):
+        acquirer = payment.data["acquirer"]
+        info["qris"] = {
+            "issuerName": acquirer,
+            "acquirerName": acquirer,
+            "transactionType": "ON-US",
+        }
+    body["additionalInfo"] = info
+    emulator.notify(payment.client_id, NOTIFY_PATH, body)
+
+
+def register(table: RouteTable) -> None:
+    """Register the QRIS endpoints."""
+    for path, service, handler, replay, summary in (
+        ("/v1.0/qr/qr-mpm-generate", "47", generate, True, "QRIS generate"),
+        ("/v1.0/qr/qr-mpm-query", "51", query, False, "QRIS query"),
+        ("/v1.0/qr/qr-mpm-cancel", "77", cancel, True, "QRIS cancel"),
+        ("/v1.0/qr/qr-mpm-refund", "78", refund, True, "QRIS refund"),
+    ):
+        table.add(Endpoint("POST", path, service, handler, "qris", replay=replay, summary=summary))
+    table.on_payment_change("qris", _on_change)

@@ -1,0 +1,289 @@
+"""Route table, and the request context (:class:`Call`) handed to endpoint handlers.
+
+See :mod:`bisnap.emulator.endpoints` for the extension contract.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from bisnap.emulator.responses import EmulatorResponse, SnapFailure
+from bisnap.errors import InvalidTimestampError
+from bisnap.timestamps import parse_timestamp
+
+if TYPE_CHECKING:
+    from bisnap.emulator.core import Emulator
+    from bisnap.emulator.state import Binding, EmulatorState, Merchant, Payment
+
+__all__ = [
+    "AMOUNT_PATTERN",
+    "REFERENCE_PATTERN",
+    "Auth",
+    "Call",
+    "CustomerToken",
+    "Endpoint",
+    "Fields",
+    "Handler",
+    "PaymentHook",
+    "RouteTable",
+]
+
+AMOUNT_PATTERN = re.compile(r"(0|[1-9]\d{0,13})\.\d{2}")
+"""``String(16,2)``: digits, a point, exactly two decimals."""
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9\-_~.]+")
+"""Characters allowed in ``trxId`` / ``partnerReferenceNo``."""
+
+
+class Auth(enum.Enum):
+    """How the framework authenticates a request before the handler runs."""
+
+    B2B = "b2b"
+    """Bearer B2B token, HMAC-SHA512 signature, the standard SNAP headers, X-EXTERNAL-ID rules."""
+    NONE = "none"
+    """No checks: the handler does its own (the token endpoint, get-auth-code)."""
+
+
+class CustomerToken(enum.Enum):
+    """Whether ``Authorization-Customer`` is expected."""
+
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+Handler = Callable[["Call"], "dict[str, Any] | EmulatorResponse"]
+"""A handler returns the success body (sent with HTTP 200) or a full response."""
+
+PaymentHook = Callable[["Emulator", "Payment", str, datetime], None]
+"""Called as ``hook(emulator, payment, previous_status, now)`` after a payment changes state."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One SNAP endpoint.
+
+    ``replay``: an identical retry (same X-EXTERNAL-ID, path and minified body) after a success
+    returns the original answer instead of ``409xx00`` (payment-related endpoints).
+    ``device_id``: ``X-DEVICE-ID`` is mandatory.
+    """
+
+    method: str
+    path: str
+    service: str
+    handler: Handler
+    family: str
+    auth: Auth = Auth.B2B
+    replay: bool = False
+    customer_token: CustomerToken = CustomerToken.NONE
+    device_id: bool = False
+    summary: str = ""
+
+
+class RouteTable:
+    """Endpoints by ``(METHOD, path)``, plus per-payment-kind state-change hooks."""
+
+    def __init__(self) -> None:
+        self._routes: dict[tuple[str, str], Endpoint] = {}
+        self.payment_hooks: dict[str, PaymentHook] = {}
+
+    def add(self, endpoint: Endpoint) -> Endpoint:
+        """Register an endpoint; registering the same method and path twice is an error."""
+        key = (endpoint.method.upper(), endpoint.path)
+        if key in self._routes:
+            raise ValueError(f"{key[0]} {key[1]} is already registered")
+        if not re.fullmatch(r"\d{2}", endpoint.service):
+            raise ValueError(f"service code {endpoint.service!r} is not two digits")
+        self._routes[key] = endpoint
+        return endpoint
+
+    def on_payment_change(self, kind: str, hook: PaymentHook) -> None:
+        """Call ``hook`` whenever a payment of ``kind`` changes state (to notify, mostly)."""
+        self.payment_hooks[kind] = hook
+
+    def get(self, method: str, path: str) -> Endpoint | None:
+        """The endpoint for this method and path, or None."""
+        return self._routes.get((method.upper(), path))
+
+    def has_path(self, path: str) -> bool:
+        """Whether any method is registered for ``path``."""
+        return any(p == path for _, p in self._routes)
+
+    def endpoints(self) -> list[Endpoint]:
+        """Every endpoint, in registration order."""
+        return list(self._routes.values())
+
+
+class Fields:
+    """Typed access to a JSON object's fields with SNAP error codes.
+
+    A missing or empty mandatory field raises ``400xx02``, a wrong type or format ``400xx01``;
+    both name the field by its dotted path.
+    """
+
+    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
+        self.data = data
+        self.prefix = prefix
+
+    def name(self, key: str) -> str:
+        """The dotted path of ``key``."""
+        return f"{self.prefix}{key}"
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.data.get(key)
+        if value is None and required:
+            raise SnapFailure.missing(self.name(key))
+        return value
+
+    def text(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        max_len: int | None = None,
+        pattern: re.Pattern[str] | None = None,
+        choices: tuple[str, ...] | None = None,
+        allow_empty: bool = False,
+    ) -> str | None:
+        """A string field; ``choices`` compare case-insensitively and return the choice."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise SnapFailure.bad_format(self.name(key))
+        if value == "" and not allow_empty:
+            if required:
+                raise SnapFailure.missing(self.name(key))
+            return None
+        if max_len is not None and len(value) > max_len:
+            raise SnapFailure.bad_format(self.name(key))
+        if pattern is not None and value and not pattern.fullmatch(value):
+            raise SnapFailure.bad_format(self.name(key))
+        if choices is not None:
+            for choice in choices:
+                if value.lower() == choice.lower():
+                    return choice
+            raise SnapFailure.bad_format(self.name(key))
+        return value
+
+    def need_text(self, key: str, **kwargs: Any) -> str:
+        """A mandatory string field (see :meth:`text`)."""
+        value = self.text(key, required=True, **kwargs)
+        assert value is not None
+        return value
+
+    def obj(self, key: str, *, required: bool = True) -> Fields | None:
+        """A nested object, as :class:`Fields`."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise SnapFailure.bad_format(self.name(key))
+        return Fields(value, f"{self.name(key)}.")
+
+    def need_obj(self, key: str) -> Fields:
+        """A mandatory nested object."""
+        value = self.obj(key, required=True)
+        assert value is not None
+        return value
+
+    def objects(self, key: str, *, required: bool = True) -> list[Fields] | None:
+        """An array of objects; a single object is accepted as a one-element array."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        items = [value] if isinstance(value, dict) else value
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise SnapFailure.bad_format(self.name(key))
+        if not items and required:
+            raise SnapFailure.missing(self.name(key))
+        return [Fields(item, f"{self.name(key)}[{n}].") for n, item in enumerate(items)]
+
+    def amount(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        minimum: Decimal = Decimal("0.00"),
+        maximum: Decimal = Decimal("99999999999999.99"),
+    ) -> Decimal | None:
+        """A SNAP amount object: ``value`` ``"10000.00"`` and ``currency`` ``"IDR"``."""
+        money = self.obj(key, required=required)
+        if money is None:
+            return None
+        raw = money.need_text("value")
+        if not AMOUNT_PATTERN.fullmatch(raw):
+            raise SnapFailure.bad_format(money.name("value"))
+        money.need_text("currency", choices=("IDR",))
+        if money.data["currency"] != "IDR":
+            raise SnapFailure.bad_format(money.name("currency"))
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            raise SnapFailure.bad_format(money.name("value")) from None
+        if value < minimum or value > maximum:
+            raise SnapFailure.bad_format(money.name("value"))
+        return value
+
+    def need_amount(self, key: str, **kwargs: Any) -> Decimal:
+        """A mandatory amount."""
+        value = self.amount(key, required=True, **kwargs)
+        assert value is not None
+        return value
+
+    def timestamp(self, key: str, *, required: bool = False) -> datetime | None:
+        """An ISO-8601 timestamp field (with offset or ``Z``)."""
+        value = self.text(key, required=required, max_len=40)
+        if value is None:
+            return None
+        try:
+            return parse_timestamp(value, require_offset=True)
+        except InvalidTimestampError:
+            raise SnapFailure.bad_format(self.name(key)) from None
+
+
+@dataclass
+class Call:
+    """One authenticated request, as a handler sees it (the emulator lock is held)."""
+
+    emulator: Emulator
+    endpoint: Endpoint
+    method: str
+    path: str
+    query: Mapping[str, str] = field(repr=False)
+    headers: Mapping[str, str] = field(repr=False)
+    raw_body: bytes = field(repr=False)
+    body: dict[str, Any] = field(repr=False)
+    now: datetime
+    merchant: Merchant | None = None
+    external_id: str = ""
+    binding: Binding | None = None
+    fields: Fields = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.fields = Fields(self.body)
+
+    @property
+    def state(self) -> EmulatorState:
+        """The emulator's state."""
+        return self.emulator.state
+
+    @property
+    def client_id(self) -> str:
+        """The authenticated merchant's client id."""
+        if self.merchant is None:
+            raise RuntimeError("this endpoint is not authenticated")
+        return self.merchant.client_id
+
+    def header(self, name: str) -> str | None:
+        """A request header (case-insensitive)."""
+        return self.headers.get(name.lower())
+
+    def notify(self, relative_path: str, body: dict[str, Any], *, linking: bool = False) -> None:
+        """Queue a signed notification to this merchant (see :meth:`Emulator.notify`)."""
+        self.emulator.notify(self.client_id, relative_path, body, linking=linking)

@@ -1,0 +1,269 @@
+"""Serving the emulator over real HTTP with uvicorn: foreground, background thread, CLI options."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from bisnap.emulator.core import Emulator
+from bisnap.emulator.state import Merchant
+from bisnap.errors import ConfigurationError
+from bisnap.keys import generate_key_pair, load_private_key, load_public_key
+
+__all__ = [
+    "DEFAULT_GATEWAY_PUBLIC_KEY_FILE",
+    "BackgroundServer",
+    "EmulatorOptions",
+    "RunningEmulator",
+    "emulator_from_options",
+    "run_in_thread",
+    "serve",
+    "serve_from_options",
+]
+
+_S = TypeVar("_S", bound="BackgroundServer")
+
+DEFAULT_GATEWAY_PUBLIC_KEY_FILE = "bisnap-emulator-gateway-public.pem"
+"""Where ``bisnap emulator`` writes a generated gateway public key unless told otherwise."""
+
+
+def _uvicorn() -> Any:
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        raise ConfigurationError(
+            "serving the emulator over HTTP needs uvicorn: pip install 'bisnap[emulator]'",
+            field="uvicorn",
+        ) from None
+    return uvicorn
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening-ready socket bound to ``host:port``; raises OSError (port in use, …)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve ``emulator`` with uvicorn in the foreground until interrupted (Ctrl-C).
+
+    The port is bound before uvicorn starts, so a port in use raises ``OSError`` here. The
+    admin API (``/_emulator/``) has no authentication: keep the emulator on loopback.
+    """
+    uvicorn = _uvicorn()
+    sock = _bind(host, port)
+    emulator.public_base_url = f"http://{host}:{port}"
+    config = uvicorn.Config(
+        emulator.asgi_app(), host=host, port=port, log_level="info", lifespan="off"
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+class BackgroundServer:
+    """Any ASGI app served by uvicorn in a daemon thread; ``stop()`` (or ``with``) ends it."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        startup_timeout: float = 10.0,
+    ) -> None:
+        uvicorn = _uvicorn()
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, name="bisnap-emulator-http", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + startup_timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._server.should_exit = True
+                raise ConfigurationError(f"could not serve on {host}:{port}", field="port")
+            time.sleep(0.01)
+        bound = self._server.servers[0].sockets[0].getsockname()
+        self.host: str = bound[0]
+        self.port: int = bound[1]
+        self.base_url = f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.base_url}>"
+
+
+class RunningEmulator(BackgroundServer):
+    """An emulator served over loopback HTTP in a background thread (see :func:`run_in_thread`)."""
+
+    def __init__(self, emulator: Emulator, *, host: str, port: int, startup_timeout: float) -> None:
+        super().__init__(emulator.asgi_app(), host=host, port=port, startup_timeout=startup_timeout)
+        self.emulator = emulator
+        emulator.public_base_url = self.base_url
+
+
+def run_in_thread(
+    emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0
+) -> RunningEmulator:
+    """Serve ``emulator`` on ``host:port`` (0: a free port) in a daemon thread.
+
+    Returns once the server accepts connections; the result has ``base_url`` and ``stop()``
+    and is a context manager. The emulator itself stays open (close it separately).
+    """
+    return RunningEmulator(emulator, host=host, port=port, startup_timeout=startup_timeout)
+
+
+@dataclass(frozen=True)
+class EmulatorOptions:
+    """The resolved options of ``bisnap emulator`` (see :func:`emulator_from_options`)."""
+
+    emulator: Emulator
+    merchant: Merchant
+    gateway_public_key_file: Path | None
+
+
+def _key_path(value: str | Path, field: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigurationError(f"{field.replace('_', '-')} file not found: {path}", field=field)
+    return path
+
+
+def emulator_from_options(
+    *,
+    client_id: str,
+    client_secret: str,
+    partner_id: str,
+    merchant_public_key: str | Path,
+    gateway_private_key: str | Path | None = None,
+    gateway_public_key_out: str | Path | None = None,
+    notify_url: str | None = None,
+    channel_id: str | None = None,
+    balance: Decimal | str = Decimal("100000000.00"),
+) -> EmulatorOptions:
+    """Build an emulator with one merchant from command-line style options.
+
+    ``merchant_public_key`` and ``gateway_private_key`` are file paths. Without a gateway key
+    one is generated and its public half written to ``gateway_public_key_out`` (default
+    :data:`DEFAULT_GATEWAY_PUBLIC_KEY_FILE` in the current directory). Any bad option raises
+    :class:`~bisnap.errors.ConfigurationError` (``KeyLoadError`` for key files) whose
+    ``field`` names the option; messages never contain the secret.
+    """
+    for name, value in (
+        ("client_id", client_id),
+        ("client_secret", client_secret),
+        ("partner_id", partner_id),
+    ):
+        if not value:
+            raise ConfigurationError(f"--{name.replace('_', '-')} is required", field=name)
+    if notify_url is not None and (
+        urlsplit(notify_url).scheme not in ("http", "https") or not urlsplit(notify_url).netloc
+    ):
+        raise ConfigurationError("--notify-url must be an http(s) URL", field="notify_url")
+    public_key = load_public_key(_key_path(merchant_public_key, "merchant_public_key"))
+    written: Path | None = None
+    if gateway_private_key is not None:
+        gateway_key = load_private_key(_key_path(gateway_private_key, "gateway_private_key"))
+    else:
+        pair = generate_key_pair()
+        gateway_key = pair.private_key()
+        written = Path(gateway_public_key_out or DEFAULT_GATEWAY_PUBLIC_KEY_FILE).expanduser()
+        try:
+            written.write_bytes(pair.public_pem)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"could not write the gateway public key to {written} ({exc.strerror})",
+                field="gateway_public_key_out",
+            ) from None
+    emulator = Emulator(gateway_private_key=gateway_key)
+    merchant = emulator.register_merchant(
+        client_id=client_id,
+        client_secret=client_secret,
+        partner_id=partner_id,
+        merchant_public_key=public_key,
+        channel_id=channel_id,
+        notify_url=notify_url,
+        balance=Decimal(balance),
+    )
+    return EmulatorOptions(emulator, merchant, written)
+
+
+def serve_from_options(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    client_id: str,
+    client_secret: str,
+    partner_id: str,
+    merchant_public_key: str | Path,
+    gateway_private_key: str | Path | None = None,
+    gateway_public_key_out: str | Path | None = None,
+    notify_url: str | None = None,
+    channel_id: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """What ``bisnap emulator`` runs: validate options, print a summary, serve until Ctrl-C.
+
+    Keyword arguments mirror the flags (``--host --port --client-id --client-secret
+    --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
+    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]``). Bad options raise
+    :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
+    message on one line and exits 2). ``echo`` receives the summary lines.
+    """
+    if not host:
+        raise ConfigurationError("--host is required", field="host")
+    if not 0 < port < 65536:
+        raise ConfigurationError("--port must be between 1 and 65535", field="port")
+    options = emulator_from_options(
+        client_id=client_id,
+        client_secret=client_secret,
+        partner_id=partner_id,
+        merchant_public_key=merchant_public_key,
+        gateway_private_key=gateway_private_key,
+        gateway_public_key_out=gateway_public_key_out,
+        notify_url=notify_url,
+        channel_id=channel_id,
+    )
+    emulator = options.emulator
+    echo(f"bisnap emulator: http://{host}:{port} (merchant {client_id}, partner {partner_id})")
+    if options.gateway_public_key_file is not None:
+        echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
+    echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
+    echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
+    try:
+        serve(emulator, host=host, port=port)
+    finally:
+        emulator.close()

@@ -1,0 +1,221 @@
+"""Direct debit (GoPay, ShopeePay, DANA deeplink; GoPay tokenization without pre-auth):
+payment, status, cancel, refund."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, model_validator
+
+from bisnap.models.common import (
+    Amount,
+    AmountValue,
+    SnapObject,
+    SnapRequest,
+    SnapResponse,
+    SnapTimestamp,
+    limit,
+    reference,
+    refund_reference,
+    require_one_of,
+)
+from bisnap.models.shared import (
+    CustomerDetails,
+    Item,
+    PayOptionSummary,
+    RefundHistoryEntry,
+    UrlParam,
+)
+
+__all__ = [
+    "DebitAdditionalInfo",
+    "DebitCancelRequest",
+    "DebitCancelResponse",
+    "DebitPaymentInfo",
+    "DebitPaymentRequest",
+    "DebitPaymentResponse",
+    "DebitRefundRequest",
+    "DebitRefundResponse",
+    "DebitStatusInfo",
+    "DebitStatusRequest",
+    "DebitStatusResponse",
+    "PayOptionAdditionalInfo",
+    "PayOptionDetail",
+]
+
+
+class PayOptionAdditionalInfo(SnapObject):
+    """``payOptionDetails[].additionalInfo`` (GoPay tokenization)."""
+
+    payment_option_token: str | None = Field(default=None, repr=False)
+    recurring: Annotated[str, limit(1, r"^[YN]$", what="Y or N")] | None = None
+    promotion_ids: list[str] | None = None
+
+
+class PayOptionDetail(SnapObject):
+    """``payOptionDetails[]``: ``payMethod``/``payOption`` (``GOPAY``, ``SHOPEEPAY``, ``DANA``;
+    tokenization: ``GOPAY`` / ``GOPAY_WALLET``, ``PAY_LATER``) and ``transAmount``."""
+
+    pay_method: Annotated[str, limit(64)]
+    pay_option: Annotated[str, limit(64)]
+    trans_amount: Amount
+    additional_info: PayOptionAdditionalInfo | None = None
+
+
+class DebitAdditionalInfo(SnapObject):
+    """``additionalInfo`` of a payment: customer, items, metadata, tokenization extras."""
+
+    customer_details: CustomerDetails | None = None
+    items: list[Item] | None = None
+    metadata: dict[str, Any] | None = None
+    merchant_cross_reference_id: Annotated[str, limit(64)] | None = None
+    lang: Annotated[str, limit(2)] | None = None
+    payment_provider_metadata: dict[str, Any] | None = None
+
+
+class DebitPaymentRequest(SnapRequest):
+    """``POST /v1.0/debit/payment-host-to-host``.
+
+    ``chargeToken`` is mandatory on the wire; it defaults to ``""`` as the official SDKs send.
+    For GoPay tokenization pass ``customer_token=`` and ``device_id=`` to the call and the
+    binding inquiry's option token as ``payOptionDetails[0].additionalInfo.paymentOptionToken``.
+    ``urlParam`` (the singular used by some SDK samples) is read as ``urlParams``.
+    """
+
+    partner_reference_no: Annotated[str, reference(64)]
+    charge_token: str = Field(default="", repr=False)
+    merchant_id: Annotated[str, limit(64)] | None = None
+    valid_up_to: SnapTimestamp | None = None
+    url_params: list[UrlParam] | None = Field(
+        default=None, validation_alias=AliasChoices("urlParams", "urlParam", "url_params")
+    )
+    pay_option_details: list[PayOptionDetail] = Field(min_length=1)
+    additional_info: DebitAdditionalInfo | None = None
+
+
+class DebitPaymentInfo(SnapObject):
+    """``additionalInfo`` of a payment answer. ``grossAmount`` is an object on the deeplink page
+    and a plain amount on the pre-auth page; ``gross_amount`` (the tables' spelling) is read
+    into the same field. :attr:`gross` gives an :class:`Amount` either way."""
+
+    payment_type: str | None = None
+    gross_amount: Amount | AmountValue | None = None
+    amount: Amount | AmountValue | None = None
+    currency: str | None = None
+    status: str | None = None
+    transaction_time: SnapTimestamp | None = None
+    transaction_status: str | None = None
+    fraud_status: str | None = None
+    expiry_time: SnapTimestamp | None = None
+    valid_up_to: SnapTimestamp | None = None
+    pay_option_details: list[PayOptionSummary] | None = None
+    user_payment_details: list[PayOptionSummary] | None = None
+
+    @property
+    def gross(self) -> Amount | None:
+        """The gross amount whichever way it was written (grossAmount / gross_amount)."""
+        value = self.gross_amount
+        if value is None or isinstance(value, Amount):
+            return value
+        return Amount.model_validate(
+            {"value": value, "currency": self.currency or "IDR"}, context={"lenient": True}
+        )
+
+
+class DebitPaymentResponse(SnapResponse):
+    """Answer to a payment: send the customer to ``webRedirectUrl`` (or ``appRedirectUrl``)."""
+
+    reference_no: str | None = None
+    partner_reference_no: str | None = None
+    web_redirect_url: str | None = None
+    app_redirect_url: str | None = None
+    additional_info: DebitPaymentInfo | None = None
+
+
+class DebitStatusRequest(SnapRequest):
+    """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_external_id: Annotated[str, limit(36)] | None = None
+    service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
+
+    @model_validator(mode="after")
+    def _an_identifier(self) -> DebitStatusRequest:
+        require_one_of(self, "original_reference_no", "original_external_id")
+        return self
+
+
+class DebitStatusInfo(SnapObject):
+    """``additionalInfo`` of a status answer."""
+
+    fraud_status: str | None = None
+    valid_up_to: SnapTimestamp | None = None
+    pay_option_details: list[PayOptionSummary] | None = None
+    user_payment_details: list[PayOptionSummary] | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class DebitStatusResponse(SnapResponse):
+    """``latestTransactionStatus``: 00 success, 03 pending, 04 refunded, 05 canceled,
+    06 failed, 07 not found, 08 expired, 09 rejected."""
+
+    original_partner_reference_no: str | None = None
+    original_reference_no: str | None = None
+    original_external_id: str | None = None
+    service_code: str | None = None
+    latest_transaction_status: str | None = None
+    trans_amount: Amount | None = None
+    paid_time: SnapTimestamp | None = None
+    refund_history: list[RefundHistoryEntry] | None = None
+    additional_info: DebitStatusInfo | None = None
+
+
+class DebitCancelRequest(SnapRequest):
+    """``POST /v1.0/debit/cancel``. ``originalPartnerReferenceNo`` is mandatory (as the
+    endpoint's table says, though some SDK samples omit it)."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_external_id: Annotated[str, limit(36)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+
+    @model_validator(mode="after")
+    def _an_identifier(self) -> DebitCancelRequest:
+        require_one_of(self, "original_reference_no", "original_external_id")
+        return self
+
+
+class DebitCancelResponse(SnapResponse):
+    """Answer to a cancel: ``cancelTime`` on success."""
+
+    original_reference_no: str | None = None
+    cancel_time: SnapTimestamp | None = None
+
+
+class DebitRefundInfo(SnapObject):
+    """``additionalInfo`` of a refund (GoPay Later ``paymentProviderMetadata``)."""
+
+    payment_provider_metadata: dict[str, Any] | None = None
+
+
+class DebitRefundRequest(SnapRequest):
+    """``POST /v1.0/debit/refund``; without ``refundAmount`` the whole payment is refunded.
+    ``partnerRefundNo`` defaults to the call's ``X-EXTERNAL-ID`` so a resend cannot refund
+    twice."""
+
+    original_external_id: Annotated[str, limit(36)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    partner_refund_no: Annotated[str, refund_reference(64)] | None = None
+    refund_amount: Amount | None = None
+    reason: Annotated[str, limit(256)] | None = None
+    additional_info: DebitRefundInfo | None = None
+
+
+class DebitRefundResponse(SnapResponse):
+    """Answer to a refund."""
+
+    original_reference_no: str | None = None
+    refund_no: str | None = None
+    partner_refund_no: str | None = None
+    refund_amount: Amount | None = None
+    refund_time: SnapTimestamp | None = None

@@ -1,0 +1,202 @@
+"""GoPay tokenization pre-auth: authorize, query, capture, void, refund.
+
+The tables put ``originalExternalId`` under ``additionalInfo``; the published samples put it
+under ``additionalData``. Requests accept both (``additional_info`` is what the docs' tables
+specify and what to prefer) and :attr:`original_external_id` reads whichever is set.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from bisnap.models.common import (
+    Amount,
+    AmountValue,
+    SnapObject,
+    SnapRequest,
+    SnapResponse,
+    SnapTimestamp,
+    limit,
+    reference,
+    refund_reference,
+)
+from bisnap.models.direct_debit import PayOptionDetail
+from bisnap.models.shared import CustomerDetails, Item, PayOptionSummary, RefundHistoryEntry
+
+__all__ = [
+    "AuthorizeInfo",
+    "AuthorizeRequest",
+    "AuthorizeResponse",
+    "AuthorizeResultInfo",
+    "CaptureRequest",
+    "CaptureResponse",
+    "OriginalExternalIdInfo",
+    "PreAuthQueryInfo",
+    "PreAuthQueryRequest",
+    "PreAuthQueryResponse",
+    "PreAuthRefundRequest",
+    "PreAuthRefundResponse",
+    "VoidRequest",
+    "VoidResponse",
+]
+
+
+class OriginalExternalIdInfo(SnapObject):
+    """``{"originalExternalId": ...}``: the X-EXTERNAL-ID of the original authorization."""
+
+    original_external_id: Annotated[str, limit(36)] | None = None
+
+
+class _RefersToAuthorization(SnapRequest):
+    """Requests that name an earlier authorization."""
+
+    additional_info: OriginalExternalIdInfo | None = None
+    additional_data: OriginalExternalIdInfo | None = None
+
+    @property
+    def original_external_id(self) -> str | None:
+        """``originalExternalId`` from ``additionalInfo`` or, failing that, ``additionalData``."""
+        for holder in (self.additional_info, self.additional_data):
+            if holder is not None and holder.original_external_id:
+                return holder.original_external_id
+        return None
+
+
+class AuthorizeInfo(SnapObject):
+    """``additionalInfo`` of an authorization (mandatory: it carries ``payOptionDetails``)."""
+
+    merchant_cross_reference_id: Annotated[str, limit(64)] | None = None
+    pay_option_details: list[PayOptionDetail] = Field(min_length=1)
+    customer_details: CustomerDetails | None = None
+    valid_up_to: SnapTimestamp | None = None
+
+
+class AuthorizeRequest(SnapRequest):
+    """``POST /v1.0/auth/payment``: reserve the amount (needs ``customer_token=`` and
+    ``device_id=``). Only no-PIN transactions are supported by the gateway."""
+
+    partner_reference_no: Annotated[str, reference(64)]
+    merchant_id: Annotated[str, limit(64)]
+    amount: Amount | None = None
+    title: Annotated[str, limit(256)]
+    items: list[Item] | None = None
+    additional_info: AuthorizeInfo
+
+
+class AuthorizeResultInfo(SnapObject):
+    """``additionalInfo`` of an authorization answer (``grossAmount`` may be a plain amount)."""
+
+    amount: Amount | AmountValue | None = None
+    gross_amount: Amount | AmountValue | None = None
+    currency: str | None = None
+    payment_type: str | None = None
+    transaction_time: SnapTimestamp | None = None
+    transaction_status: str | None = None
+    fraud_status: str | None = None
+    pay_option_details: list[PayOptionSummary] | None = None
+    valid_up_to: SnapTimestamp | None = None
+
+
+class AuthorizeResponse(SnapResponse):
+    """Answer to an authorization."""
+
+    reference_no: str | None = None
+    partner_reference_no: str | None = None
+    paid_time: SnapTimestamp | None = None
+    additional_info: AuthorizeResultInfo | None = None
+
+
+class PreAuthQueryRequest(_RefersToAuthorization):
+    """``POST /v1.0/auth/query``."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+
+
+class PreAuthQueryInfo(SnapObject):
+    """``additionalInfo`` of a pre-auth query answer."""
+
+    fraud_status: str | None = None
+    valid_up_to: SnapTimestamp | None = None
+    pay_option_details: Any = None
+    refund_history: list[RefundHistoryEntry] | RefundHistoryEntry | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class PreAuthQueryResponse(SnapResponse):
+    """``latestTransactionStatus``: 00 captured, 01 authorized, 04 refunded, 05 canceled
+    (voided), 06 failed, 07 not found, 08 expired, 09 rejected."""
+
+    original_reference_no: str | None = None
+    original_partner_reference_no: str | None = None
+    paid_time: SnapTimestamp | None = None
+    latest_transaction_status: str | None = None
+    amount: Amount | None = None
+    additional_info: PreAuthQueryInfo | None = None
+
+
+class CaptureRequest(_RefersToAuthorization):
+    """``POST /v1.0/auth/capture`` (full capture only). ``partnerCaptureNo`` defaults to the
+    call's ``X-EXTERNAL-ID``."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+    merchant_id: Annotated[str, limit(64)]
+    partner_capture_no: Annotated[str, reference(64)] | None = None
+    capture_amount: Amount | None = None
+    title: Annotated[str, limit(256)]
+
+
+class CaptureResponse(SnapResponse):
+    """Answer to a capture."""
+
+    original_reference_no: str | None = None
+    original_partner_reference_no: str | None = None
+    capture_no: str | None = None
+    partner_capture_no: str | None = None
+    capture_amount: Amount | None = None
+    capture_time: SnapTimestamp | None = None
+
+
+class VoidRequest(_RefersToAuthorization):
+    """``POST /v1.0/auth/void``: release an authorization. ``partnerVoidNo`` defaults to the
+    call's ``X-EXTERNAL-ID``."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+    merchant_id: Annotated[str, limit(64)]
+    partner_void_no: Annotated[str, reference(64)] | None = None
+    reason: Annotated[str, limit(256)] | None = None
+
+
+class VoidResponse(SnapResponse):
+    """Answer to a void."""
+
+    original_reference_no: str | None = None
+    original_partner_reference_no: str | None = None
+    void_no: str | None = None
+    partner_void_no: str | None = None
+    void_amount: Amount | None = None
+    void_time: SnapTimestamp | None = None
+
+
+class PreAuthRefundRequest(_RefersToAuthorization):
+    """``POST /v1.0/auth/refund``. ``partnerRefundNo`` defaults to the call's X-EXTERNAL-ID."""
+
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
+    partner_refund_no: Annotated[str, refund_reference(64)] | None = None
+    refund_amount: Amount | None = None
+    reason: Annotated[str, limit(256)] | None = None
+
+
+class PreAuthRefundResponse(SnapResponse):
+    """Answer to a pre-auth refund."""
+
+    original_reference_no: str | None = None
+    partner_refund_no: str | None = None
+    refund_no: str | None = None
+    refund_time: SnapTimestamp | None = None
+    refund_amount: Amount | None = None

@@ -1,0 +1,89 @@
+"""Starlette and FastAPI integration (``pip install starlette`` or ``fastapi``).
+
+::
+
+    receiver = NotificationReceiver(verifier, handle_notification)
+    app = FastAPI()
+    add_notification_routes(app, receiver, prefix="/api/snap")   # all four paths, POST only
+
+Or mount a single endpoint yourself: ``app.add_route(path, notification_endpoint(receiver),
+methods=["POST"])``. The handler may be ``async def`` or a plain function (run in a thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bisnap.errors import NotificationError
+from bisnap.notifications.acks import Acknowledgement
+from bisnap.notifications.kinds import NotificationKind
+from bisnap.notifications.receiver import NotificationReceiver
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["add_notification_routes", "notification_endpoint", "to_response"]
+
+
+def to_response(ack: Acknowledgement) -> Response:
+    """A Starlette response carrying ``ack``."""
+    from starlette.responses import Response
+
+    return Response(content=ack.body, status_code=ack.status_code, headers=dict(ack.headers))
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def notification_endpoint(
+    receiver: NotificationReceiver, *, kind: NotificationKind | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint that verifies, hands over and answers one notification.
+
+    ``kind`` fixes the notification type; by default it is read from the request path.
+    """
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    if not isinstance(receiver, NotificationReceiver):
+        raise TypeError("receiver must be a NotificationReceiver")
+    limit = receiver.verifier.max_body_bytes
+
+    async def endpoint(request: Request) -> Response:
+        method, path = request.method, request.url.path
+        body = await _read_body(request, limit)
+        if body is None:
+            error = NotificationError(f"the body is larger than {limit} bytes", step="body")
+            return to_response(receiver.refuse(error, method, path, kind))
+        ack = await receiver.ahandle(method, path, body, request.headers.items(), kind=kind)
+        return to_response(ack)
+
+    # FastAPI reads the annotations to inject the request; give it the real classes.
+    endpoint.__annotations__ = {"request": Request, "return": Response}
+    return endpoint
+
+
+def add_notification_routes(app: Any, receiver: NotificationReceiver, *, prefix: str = "") -> None:
+    """Add a POST route for each notification path (``prefix + /v1.0/...``) to a Starlette or
+    FastAPI app or router."""
+    prefix = prefix.rstrip("/")
+    for kind in NotificationKind:
+        app.add_route(
+            prefix + kind.relative_path,
+            notification_endpoint(receiver, kind=kind),
+            methods=["POST"],
+            name=f"bisnap_{kind.name.lower()}",
+        )

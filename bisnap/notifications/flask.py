@@ -1,0 +1,88 @@
+"""Flask integration (``pip install flask``).
+
+::
+
+    receiver = NotificationReceiver(verifier, handle_notification)
+    app = Flask(__name__)
+    register_notification_routes(app, receiver, prefix="/api/snap")   # all four paths, POST
+
+Works on a Flask app or a Blueprint. The handler is a plain function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bisnap.errors import NotificationError
+from bisnap.notifications.acks import Acknowledgement
+from bisnap.notifications.kinds import NotificationKind
+from bisnap.notifications.receiver import NotificationReceiver
+
+if TYPE_CHECKING:
+    from flask import Response
+
+__all__ = ["notification_view", "register_notification_routes", "to_response"]
+
+
+def to_response(ack: Acknowledgement) -> Response:
+    """A Flask response carrying ``ack``."""
+    from flask import Response
+
+    return Response(ack.body, status=ack.status_code, headers=list(ack.headers))
+
+
+def _read_limited(request: Any, limit: int) -> bytes | None:
+    """The raw body, or None once it exceeds ``limit`` bytes (chunked bodies included)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = request.stream.read(min(65536, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+
+
+def notification_view(
+    receiver: NotificationReceiver, *, kind: NotificationKind | None = None
+) -> Callable[[], Response]:
+    """A Flask view that verifies, hands over and answers one notification.
+
+    ``kind`` fixes the notification type; by default it is read from the request path.
+    """
+    if not isinstance(receiver, NotificationReceiver):
+        raise TypeError("receiver must be a NotificationReceiver")
+    limit = receiver.verifier.max_body_bytes
+
+    def view() -> Response:
+        from flask import request
+
+        method, path = request.method, request.path
+        body = _read_limited(request, limit)
+        if body is None:
+            error = NotificationError(f"the body is larger than {limit} bytes", step="body")
+            return to_response(receiver.refuse(error, method, path, kind))
+        headers = list(request.headers.items())
+        return to_response(receiver.handle(method, path, body, headers, kind=kind))
+
+    return view
+
+
+def register_notification_routes(
+    app: Any, receiver: NotificationReceiver, *, prefix: str = ""
+) -> None:
+    """Add a POST rule for each notification path (``prefix + /v1.0/...``) to a Flask app or
+    Blueprint."""
+    prefix = prefix.rstrip("/")
+    for kind in NotificationKind:
+        app.add_url_rule(
+            prefix + kind.relative_path,
+            endpoint=f"bisnap_{kind.name.lower()}",
+            view_func=notification_view(receiver, kind=kind),
+            methods=["POST"],
+        )

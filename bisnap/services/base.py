@@ -1,0 +1,105 @@
+"""Base classes for service namespaces (``client.qris``, ``client.payouts``...)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from bisnap.models.common import SnapRequest, SnapResponse, build_request
+from bisnap.services.core import CallOptions, ClientCore, expect
+from bisnap.services.operation import Operation
+
+__all__ = ["AsyncCaller", "AsyncService", "SyncCaller", "SyncService"]
+
+_Req = TypeVar("_Req", bound=SnapRequest)
+_Resp = TypeVar("_Resp", bound=SnapResponse)
+
+
+class SyncCaller(Protocol):
+    """What a sync namespace needs from its client."""
+
+    @property
+    def core(self) -> ClientCore: ...
+
+    def call(
+        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+    ) -> SnapResponse: ...
+
+
+class AsyncCaller(Protocol):
+    """What an async namespace needs from its client."""
+
+    @property
+    def core(self) -> ClientCore: ...
+
+    async def call(
+        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+    ) -> SnapResponse: ...
+
+
+def _options(
+    external_id: str | None,
+    customer_token: str | None,
+    device_id: str | None,
+    headers: Mapping[str, str] | None,
+    timeout: httpx.Timeout | float | None,
+) -> CallOptions:
+    return CallOptions(
+        external_id=external_id,
+        customer_token=customer_token,
+        device_id=device_id,
+        headers=headers,
+        timeout=timeout,
+    )
+
+
+class SyncService:
+    """A sync namespace: turns (typed request | keyword fields) into one core call."""
+
+    def __init__(self, client: SyncCaller) -> None:
+        self._client = client
+
+    def _call(
+        self,
+        operation: Operation,
+        model: type[_Req],
+        response: type[_Resp],
+        request: _Req | None,
+        fields: dict[str, Any],
+        *,
+        external_id: str | None = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+    ) -> _Resp:
+        built = build_request(model, request, **fields)
+        options = _options(external_id, customer_token, device_id, headers, timeout)
+        return expect(self._client.call(operation, built, options), response)
+
+
+class AsyncService:
+    """An async namespace: the same as :class:`SyncService`, awaited."""
+
+    def __init__(self, client: AsyncCaller) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        operation: Operation,
+        model: type[_Req],
+        response: type[_Resp],
+        request: _Req | None,
+        fields: dict[str, Any],
+        *,
+        external_id: str | None = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout | float | None = None,
+    ) -> _Resp:
+        built = build_request(model, request, **fields)
+        options = _options(external_id, customer_token, device_id, headers, timeout)
+        return expect(await self._client.call(operation, built, options), response)

@@ -1,0 +1,252 @@
+"""``client.preauth``: GoPay tokenization pre-auth: authorize, query, capture, void, refund."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from bisnap.models.preauth import (
+    AuthorizeRequest,
+    AuthorizeResponse,
+    CaptureRequest,
+    CaptureResponse,
+    PreAuthQueryRequest,
+    PreAuthQueryResponse,
+    PreAuthRefundRequest,
+    PreAuthRefundResponse,
+    VoidRequest,
+    VoidResponse,
+)
+from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.operation import Operation
+
+__all__ = ["AUTHORIZE", "CAPTURE", "QUERY", "REFUND", "VOID", "AsyncPreAuth", "PreAuth"]
+
+AUTHORIZE = Operation(
+    name="preauth.authorize",
+    method="POST",
+    path="/v1.0/auth/payment",
+    service_code="63",
+    response_model=AuthorizeResponse,
+    money_moving=True,
+    status_operation="preauth.query",
+    needs_customer_token=True,
+    needs_device_id=True,
+)
+QUERY = Operation(
+    name="preauth.query",
+    method="POST",
+    path="/v1.0/auth/query",
+    service_code="64",
+    response_model=PreAuthQueryResponse,
+    read_only=True,
+)
+CAPTURE = Operation(
+    name="preauth.capture",
+    method="POST",
+    path="/v1.0/auth/capture",
+    service_code="65",
+    response_model=CaptureResponse,
+    money_moving=True,
+    status_operation="preauth.query",
+    default_from_external_id="partner_capture_no",
+)
+VOID = Operation(
+    name="preauth.void",
+    method="POST",
+    path="/v1.0/auth/void",
+    service_code="67",
+    response_model=VoidResponse,
+    status_operation="preauth.query",
+    default_from_external_id="partner_void_no",
+)
+REFUND = Operation(
+    name="preauth.refund",
+    method="POST",
+    path="/v1.0/auth/refund",
+    service_code="69",
+    response_model=PreAuthRefundResponse,
+    money_moving=True,
+    status_operation="preauth.query",
+    default_from_external_id="partner_refund_no",
+)
+
+Headers = Mapping[str, str] | None
+Timeout = httpx.Timeout | float | None
+
+
+class PreAuth(SyncService):
+    """``client.preauth``: GoPay tokenization pre-auth: authorize, query, capture, void, refund."""
+
+    def authorize(
+        self,
+        request: AuthorizeRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> AuthorizeResponse:
+        """Reserve an amount on the customer's GoPay (needs ``customer_token=`` and
+        ``device_id=``). Moves money: never resent automatically."""
+        return self._call(
+            AUTHORIZE, AuthorizeRequest, AuthorizeResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+            customer_token=customer_token, device_id=device_id,
+        )  # fmt: skip
+
+    def query(
+        self,
+        request: PreAuthQueryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> PreAuthQueryResponse:
+        """Status of an authorization: ``latestTransactionStatus`` 01 authorized, 00 captured."""
+        return self._call(
+            QUERY, PreAuthQueryRequest, PreAuthQueryResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def capture(
+        self,
+        request: CaptureRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> CaptureResponse:
+        """Capture an authorization in full. Moves money: never resent automatically."""
+        return self._call(
+            CAPTURE, CaptureRequest, CaptureResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def void(
+        self,
+        request: VoidRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> VoidResponse:
+        """Release an authorization that was not captured."""
+        return self._call(
+            VOID, VoidRequest, VoidResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def refund(
+        self,
+        request: PreAuthRefundRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> PreAuthRefundResponse:
+        """Refund a captured payment. Moves money: never resent automatically."""
+        return self._call(
+            REFUND, PreAuthRefundRequest, PreAuthRefundResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+
+class AsyncPreAuth(AsyncService):
+    """The async twin of :class:`PreAuth`."""
+
+    async def authorize(
+        self,
+        request: AuthorizeRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> AuthorizeResponse:
+        """See :meth:`PreAuth.authorize`."""
+        return await self._call(
+            AUTHORIZE, AuthorizeRequest, AuthorizeResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+            customer_token=customer_token, device_id=device_id,
+        )  # fmt: skip
+
+    async def query(
+        self,
+        request: PreAuthQueryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> PreAuthQueryResponse:
+        """See :meth:`PreAuth.query`."""
+        return await self._call(
+            QUERY, PreAuthQueryRequest, PreAuthQueryResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def capture(
+        self,
+        request: CaptureRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> CaptureResponse:
+        """See :meth:`PreAuth.capture`."""
+        return await self._call(
+            CAPTURE, CaptureRequest, CaptureResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def void(
+        self,
+        request: VoidRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> VoidResponse:
+        """See :meth:`PreAuth.void`."""
+        return await self._call(
+            VOID, VoidRequest, VoidResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def refund(
+        self,
+        request: PreAuthRefundRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> PreAuthRefundResponse:
+        """See :meth:`PreAuth.refund`."""
+        return await self._call(
+            REFUND, PreAuthRefundRequest, PreAuthRefundResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip

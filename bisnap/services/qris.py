@@ -1,0 +1,201 @@
+"""``client.qris``: QRIS (MPM) generate, query, cancel, refund."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from bisnap.models.qris import (
+    QrisCancelRequest,
+    QrisCancelResponse,
+    QrisGenerateRequest,
+    QrisGenerateResponse,
+    QrisQueryRequest,
+    QrisQueryResponse,
+    QrisRefundRequest,
+    QrisRefundResponse,
+)
+from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.operation import Operation
+
+__all__ = ["CANCEL", "GENERATE", "QUERY", "REFUND", "AsyncQris", "Qris"]
+
+GENERATE = Operation(
+    name="qris.generate",
+    method="POST",
+    path="/v1.0/qr/qr-mpm-generate",
+    service_code="47",
+    response_model=QrisGenerateResponse,
+    status_operation="qris.query",
+    external_id_field="partner_reference_no",
+)
+QUERY = Operation(
+    name="qris.query",
+    method="POST",
+    path="/v1.0/qr/qr-mpm-query",
+    service_code="51",
+    response_model=QrisQueryResponse,
+    read_only=True,
+)
+CANCEL = Operation(
+    name="qris.cancel",
+    method="POST",
+    path="/v1.0/qr/qr-mpm-cancel",
+    service_code="77",
+    response_model=QrisCancelResponse,
+    status_operation="qris.query",
+)
+REFUND = Operation(
+    name="qris.refund",
+    method="POST",
+    path="/v1.0/qr/qr-mpm-refund",
+    service_code="78",
+    response_model=QrisRefundResponse,
+    money_moving=True,
+    status_operation="qris.query",
+    external_id_field="partner_refund_no",
+)
+
+Headers = Mapping[str, str] | None
+Timeout = httpx.Timeout | float | None
+
+
+class Qris(SyncService):
+    """``client.qris``: QRIS (MPM) generate, query, cancel, refund."""
+
+    def generate(
+        self,
+        request: QrisGenerateRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisGenerateResponse:
+        """Generate a QR code. ``partnerReferenceNo`` and ``X-EXTERNAL-ID`` are the same value:
+        give either (or neither, and one is generated)."""
+        return self._call(
+            GENERATE, QrisGenerateRequest, QrisGenerateResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def query(
+        self,
+        request: QrisQueryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisQueryResponse:
+        """Status of a QRIS payment by ``originalReferenceNo``, ``originalPartnerReferenceNo``
+        or ``originalExternalId``; ``latestTransactionStatus`` 00 means paid."""
+        return self._call(
+            QUERY, QrisQueryRequest, QrisQueryResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def cancel(
+        self,
+        request: QrisCancelRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisCancelResponse:
+        """Cancel an unpaid QRIS payment (``merchantId`` and ``reason`` are mandatory)."""
+        return self._call(
+            CANCEL, QrisCancelRequest, QrisCancelResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    def refund(
+        self,
+        request: QrisRefundRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisRefundResponse:
+        """Refund a QRIS payment (moves money: never resent automatically).
+        ``partnerRefundNo`` and ``X-EXTERNAL-ID`` are the same value."""
+        return self._call(
+            REFUND, QrisRefundRequest, QrisRefundResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+
+class AsyncQris(AsyncService):
+    """The async twin of :class:`Qris`."""
+
+    async def generate(
+        self,
+        request: QrisGenerateRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisGenerateResponse:
+        """See :meth:`Qris.generate`."""
+        return await self._call(
+            GENERATE, QrisGenerateRequest, QrisGenerateResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def query(
+        self,
+        request: QrisQueryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisQueryResponse:
+        """See :meth:`Qris.query`."""
+        return await self._call(
+            QUERY, QrisQueryRequest, QrisQueryResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def cancel(
+        self,
+        request: QrisCancelRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisCancelResponse:
+        """See :meth:`Qris.cancel`."""
+        return await self._call(
+            CANCEL, QrisCancelRequest, QrisCancelResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip
+
+    async def refund(
+        self,
+        request: QrisRefundRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Any,
+    ) -> QrisRefundResponse:
+        """See :meth:`Qris.refund`."""
+        return await self._call(
+            REFUND, QrisRefundRequest, QrisRefundResponse, request, fields,
+            external_id=external_id, headers=headers, timeout=timeout,
+        )  # fmt: skip

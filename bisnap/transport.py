@@ -1,0 +1,235 @@
+"""httpx client defaults for talking to a gateway, and the redacting ``bisnap`` logger.
+
+TLS verification is always on (a custom CA bundle may be given, there is no switch to turn it
+off), connect, read, write and pool timeouts are always set, and connections are pooled. The
+``bisnap`` logger never shows ``Authorization``, ``Authorization-Customer``, ``X-SIGNATURE`` or
+another secret-bearing header, nor any body.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import re
+import ssl
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from bisnap.errors import ConfigurationError
+from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_TIMEOUT",
+    "REDACTED",
+    "SENSITIVE_HEADERS",
+    "RedactingFilter",
+    "create_async_client",
+    "create_client",
+    "logger",
+    "redact_headers",
+    "redact_text",
+    "ssl_context",
+    "validate_timeout",
+]
+
+logger = logging.getLogger("bisnap")
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=10, keepalive_expiry=30)
+
+REDACTED = "[redacted]"
+SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "authorization-customer",
+        "x-signature",
+        "x-client-secret",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+
+# Values that must not reach a log even inside free text: bearer tokens and signature headers.
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[^\s,;'\"]+"),
+    re.compile(
+        r"(?i)((?:x-signature|authorization(?:-customer)?)['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+"
+    ),
+    re.compile(r"(?i)(\"accessToken\"\s*:\s*\")[^\"]+"),
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
+)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with bearer tokens, signature headers, access tokens and private keys hidden."""
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(
+            lambda m: (m.group(1) if m.groups() else "") + REDACTED,
+            text,
+        )
+    return text
+
+
+def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
+    """A copy of ``headers`` with every secret-bearing value replaced by ``[redacted]``."""
+    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs secrets from every record logged to the ``bisnap`` logger."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+    logger.addFilter(RedactingFilter())
+
+
+def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None) -> ssl.SSLContext:
+    """A verifying TLS context: the system trust store, or ``ca_bundle`` (a PEM file)."""
+    if isinstance(ca_bundle, ssl.SSLContext):
+        if ca_bundle.verify_mode != ssl.CERT_REQUIRED or not ca_bundle.check_hostname:
+            raise ConfigurationError(
+                "the SSL context given does not verify certificates and host names",
+                field="ca_bundle",
+            )
+        return ca_bundle
+    try:
+        context = ssl.create_default_context(
+            cafile=None if ca_bundle is None else os.fspath(ca_bundle)
+        )
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(
+            f"the CA bundle could not be loaded: {exc.__class__.__name__}", field="ca_bundle"
+        ) from None
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
+    """An :class:`httpx.Timeout` with every phase set (``None`` means the defaults)."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        if timeout <= 0:
+            raise ConfigurationError("timeout must be positive", field="timeout")
+        return httpx.Timeout(float(timeout))
+    if not isinstance(timeout, httpx.Timeout):
+        raise ConfigurationError("timeout must be a number or an httpx.Timeout", field="timeout")
+    for phase in ("connect", "read", "write", "pool"):
+        value = getattr(timeout, phase)
+        if value is None or value <= 0:
+            raise ConfigurationError(
+                f"the {phase} timeout must be set to a positive number of seconds",
+                field="timeout",
+            )
+    return timeout
+
+
+def _log_request(request: httpx.Request) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "bisnap: -> %s %s headers=%s",
+            request.method,
+            request.url.copy_with(query=None),
+            redact_headers(request.headers),
+        )
+
+
+def _log_response(response: httpx.Response) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "bisnap: <- HTTP %d %s %s",
+            response.status_code,
+            response.request.method,
+            response.request.url.copy_with(query=None),
+        )
+
+
+async def _alog_request(request: httpx.Request) -> None:
+    _log_request(request)
+
+
+async def _alog_response(response: httpx.Response) -> None:
+    _log_response(response)
+
+
+def _user_agent() -> str:
+    try:
+        return f"bisnap/{importlib.metadata.version('bisnap')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "bisnap"
+
+
+def _options(
+    profile: GatewayProfile,
+    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None,
+    timeout: httpx.Timeout | float | None,
+    limits: httpx.Limits | None,
+    headers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    all_headers = {"User-Agent": _user_agent(), "Accept": "application/json"}
+    all_headers.update(headers or {})
+    return {
+        "base_url": profile.base_url,
+        "verify": ssl_context(ca_bundle),
+        "timeout": validate_timeout(timeout),
+        "limits": limits or DEFAULT_LIMITS,
+        "headers": all_headers,
+        "follow_redirects": False,
+    }
+
+
+def create_client(
+    profile: GatewayProfile = MIDTRANS_SANDBOX,
+    *,
+    auth: httpx.Auth | None = None,
+    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    limits: httpx.Limits | None = None,
+    transport: httpx.BaseTransport | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Client:
+    """An :class:`httpx.Client` for ``profile``'s host with bisnap's defaults.
+
+    Redirects are not followed (a SNAP API never redirects, and a redirect would resend a
+    signed body elsewhere). ``transport`` replaces the network (an emulator, a mock).
+    """
+    options = _options(profile, ca_bundle, timeout, limits, headers)
+    return httpx.Client(
+        auth=auth,
+        transport=transport,
+        event_hooks={"request": [_log_request], "response": [_log_response]},
+        **options,
+    )
+
+
+def create_async_client(
+    profile: GatewayProfile = MIDTRANS_SANDBOX,
+    *,
+    auth: httpx.Auth | None = None,
+    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    limits: httpx.Limits | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`."""
+    options = _options(profile, ca_bundle, timeout, limits, headers)
+    return httpx.AsyncClient(
+        auth=auth,
+        transport=transport,
+        event_hooks={"request": [_alog_request], "response": [_alog_response]},
+        **options,
+    )

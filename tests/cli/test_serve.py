@@ -1,0 +1,169 @@
+"""``bisnap emulator`` and ``bisnap demo``: wiring, configuration errors, a real served emulator."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bisnap._cli.app import cli
+
+emulator_module = pytest.importorskip("bisnap.emulator")
+
+
+@pytest.fixture
+def env(merchant_public_key_file: Path) -> dict[str, str]:
+    return {
+        "BISNAP_CLIENT_ID": "G-EMU",
+        "BISNAP_CLIENT_SECRET": "emu-secret-value",
+        "BISNAP_PARTNER_ID": "G123456",
+        "BISNAP_MERCHANT_PUBLIC_KEY": str(merchant_public_key_file),
+    }
+
+
+def test_emulator_builds_the_merchant_and_serves(
+    runner: CliRunner, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: dict[str, Any] = {}
+
+    def fake_serve(emulator: Any, *, host: str, port: int) -> None:
+        served.update(emulator=emulator, host=host, port=port)
+
+    monkeypatch.setattr("bisnap.emulator.server.serve", fake_serve)
+    out = tmp_path / "gw-public.pem"
+    result = runner.invoke(
+        cli,
+        [
+            "emulator",
+            "--port",
+            "18080",
+            "--gateway-public-key-out",
+            str(out),
+            "--channel-id",
+            "95221",
+        ],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1"
+    assert served["port"] == 18080
+    assert "http://127.0.0.1:18080" in result.stdout
+    assert out.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    assert "emu-secret-value" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"BISNAP_MERCHANT_PUBLIC_KEY": None}, "missing merchant public key file"),
+        ({"BISNAP_CLIENT_SECRET": None}, "missing client secret"),
+        ({"BISNAP_MERCHANT_PUBLIC_KEY": "/nonexistent/key.pem"}, "not found"),
+        ({"BISNAP_GATEWAY_PRIVATE_KEY": "/nonexistent/gw.pem"}, "not found"),
+        ({"BISNAP_NOTIFY_URL": "not-a-url"}, "--notify-url"),
+        ({"BISNAP_CHANNEL_ID": "12"}, "channel"),
+    ],
+)
+def test_emulator_configuration_errors_exit_2_on_one_line(
+    runner: CliRunner, env: dict[str, str], change: dict[str, str | None], message: str
+) -> None:
+    for name, value in change.items():
+        if value is None:
+            del env[name]
+        else:
+            env[name] = value
+    result = runner.invoke(cli, ["emulator"], env=env)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "emu-secret-value" not in result.output
+
+
+def test_emulator_rejects_a_bad_port(runner: CliRunner, env: dict[str, str]) -> None:
+    assert runner.invoke(cli, ["emulator", "--port", "70000"], env=env).exit_code == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_served_emulator_issues_a_token_to_bisnap_token(
+    runner: CliRunner,
+    env: dict[str, str],
+    merchant_key_file: Path,
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bisnap.cli", "emulator", "--port", str(port),
+         "--gateway-public-key-out", str(tmp_path / "gw.pem")],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the emulator did not start"
+            time.sleep(0.05)
+        result = runner.invoke(
+            cli,
+            [
+                "token",
+                "--base-url",
+                f"http://127.0.0.1:{port}",
+                "--private-key",
+                str(merchant_key_file),
+            ],
+            env=env,
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def test_demo_exit_status_is_the_demo_result(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = types.ModuleType("bisnap.demo")
+    for status in (0, 1):
+        fake.run_demo = lambda status=status: status  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "bisnap.demo", fake)
+        assert runner.invoke(cli, ["demo"]).exit_code == status
+
+
+def test_demo_missing_is_a_clear_failure(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "bisnap.demo", None)
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: the demo is not available in this installation"
+
+
+def test_emulator_without_the_extra_says_how_to_install(
+    runner: CliRunner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(name: str) -> Any:
+        raise ModuleNotFoundError("No module named 'starlette'", name="starlette")
+
+    monkeypatch.setattr("bisnap._cli.cmd_serve.importlib.import_module", missing)
+    result = runner.invoke(cli, ["emulator"], env=env)
+    assert result.exit_code == 1
+    assert "pip install 'bisnap[emulator]'" in result.stderr

@@ -1,0 +1,92 @@
+"""Typed clients wired to the in-process emulator, sync and async behind one interface."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from bisnap.client import AsyncSnapClient, SnapClient
+from bisnap.emulator import Emulator
+from bisnap.gateways import GatewayProfile
+from bisnap.keys import GeneratedKeyPair
+from tests.client.examples import MERCHANT_ID, PAYMENT_HANDLE
+from tests.client.fakes import CLIENT_SECRET, Sleeps, credentials, loaded_private_key
+
+PROFILE = GatewayProfile(
+    name="emulator", base_url="http://emulator.test", app_base_url="http://emulator-app.test"
+)
+
+
+def new_emulator(keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair) -> Emulator:
+    emulator = Emulator(
+        notification_retry_scale=0, gateway_private_key=loaded_private_key(gateway_keys.private_pem)
+    )
+    emulator.register_merchant(
+        client_id="fake-client",
+        client_secret=CLIENT_SECRET,
+        partner_id="G123",
+        merchant_public_key=keys.public_pem,
+        channel_id="12345",
+        merchant_id=MERCHANT_ID,
+        payment_handle=PAYMENT_HANDLE,
+    )
+    return emulator
+
+
+class _Namespace:
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._namespace, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        return call
+
+
+class Emulated:
+    """The same awaitable surface over a SnapClient or an AsyncSnapClient."""
+
+    def __init__(self, mode: str, emulator: Emulator, keys: GeneratedKeyPair) -> None:
+        self.mode = mode
+        self.emulator = emulator
+        self.sleeps = Sleeps()
+        self.client: SnapClient | AsyncSnapClient
+        if mode == "sync":
+            self.client = SnapClient(
+                PROFILE, credentials(keys), transport=emulator.transport(), sleep=self.sleeps
+            )
+        else:
+            self.client = AsyncSnapClient(
+                PROFILE,
+                credentials(keys),
+                transport=emulator.async_transport(),
+                sleep=self.sleeps.asleep,
+            )
+
+    def __getattr__(self, name: str) -> Any:
+        return _Namespace(getattr(self.client, name))
+
+    async def resend(self, error: Any) -> Any:
+        result = self.client.resend(error)
+        return await result if inspect.isawaitable(result) else result
+
+    async def close(self) -> None:
+        if isinstance(self.client, SnapClient):
+            self.client.close()
+        else:
+            await self.client.aclose()
+
+    def open_auth_url(self, url: str) -> dict[str, str]:
+        """What the customer's browser does: GET the URL; return the redirect's query."""
+        with httpx.Client(transport=self.emulator.transport()) as browser:
+            answer = browser.get(url)
+        assert answer.status_code == 302, answer.text
+        return dict(parse_qsl(urlsplit(answer.headers["Location"]).query))

@@ -1,0 +1,68 @@
+"""The ASGI app itself, driven by ``httpx.ASGITransport`` (no sockets)."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from bisnap.emulator import Emulator
+from bisnap.keys import PrivateKey
+from bisnap.signing import sign_hmac, sign_rsa, token_string_to_sign, transaction_string_to_sign
+from bisnap.timestamps import TimestampStyle, format_timestamp
+from tests.emulator.helpers import (
+    CHANNEL_ID,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PARTNER_ID,
+    FakeClock,
+    dumps,
+    va_body,
+)
+
+
+@pytest.mark.anyio
+async def test_token_create_pay_and_status_through_the_asgi_app(
+    emulator: Emulator, merchant_private_key: PrivateKey, clock: FakeClock
+) -> None:
+    transport = httpx.ASGITransport(app=emulator.asgi_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator.test") as client:
+        ts = format_timestamp(clock(), TimestampStyle.UTC_Z_MILLIS)
+        token_answer = await client.post(
+            "/v1.0/access-token/b2b",
+            content=b'{"grant_type":"client_credentials"}',
+            headers={
+                "Content-Type": "application/json",
+                "X-TIMESTAMP": ts,
+                "X-CLIENT-KEY": CLIENT_ID,
+                "X-SIGNATURE": sign_rsa(merchant_private_key, token_string_to_sign(CLIENT_ID, ts)),
+            },
+        )
+        assert token_answer.json()["responseCode"] == "2007300"
+        token = token_answer.json()["accessToken"]
+        trx = uuid.uuid4().hex
+        raw = dumps(va_body(trx))
+        path = "/v1.0/transfer-va/create-va"
+        created = await client.post(
+            path,
+            content=raw,
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+                "X-TIMESTAMP": ts,
+                "X-SIGNATURE": sign_hmac(
+                    CLIENT_SECRET, transaction_string_to_sign("POST", path, token, raw, ts)
+                ),
+                "X-PARTNER-ID": PARTNER_ID,
+                "X-EXTERNAL-ID": trx,
+                "CHANNEL-ID": CHANNEL_ID,
+            },
+        )
+        assert created.json()["responseCode"] == "2002700"
+        assert created.headers["x-timestamp"]
+        paid = await client.post("/_emulator/va/pay", json={"reference": trx})
+        assert paid.json()["status"] == "00"
+        missing = await client.post(path, content=raw)
+        assert missing.status_code == 401
+        assert (await client.get("/nowhere")).status_code == 404

@@ -1,0 +1,198 @@
+"""A payouts-ready emulator with typed clients on in-process transports, and a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from bisnap.client import AsyncSnapClient, SnapClient
+from bisnap.credentials import Credentials
+from bisnap.emulator import Emulator
+from bisnap.gateways import MIDTRANS_SANDBOX
+from bisnap.keys import GeneratedKeyPair, load_private_key
+from bisnap.models.payouts import AGGREGATOR_ACCOUNT_NO
+from bisnap.retry import RetryPolicy
+
+CLIENT_ID = "PAYOUT-CLIENT"
+SECRET = "payout-client-secret-0123456789"
+PARTNER_ID = "G770001"
+CHANNEL_ID = "95221"
+PROFILE = MIDTRANS_SANDBOX.with_base_url("http://emulator.test")
+START = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+
+# Seeded in every emulator (bisnap.emulator.endpoints.payouts.SEED_*).
+BCA_ACCOUNT = "1234567890"
+CIMB_ACCOUNT = "8001234567"
+BSI_ACCOUNT = "7001234567"
+FIXED_VA = "8528123456789012"
+OPEN_VA = "1234500001112222"
+GOPAY_NUMBER = "081234567890"
+
+
+@dataclass
+class FakeClock:
+    """Drives the emulator and the clients; ``sleep`` advances it instead of waiting."""
+
+    now: datetime = START
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now.timestamp()
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+class Recorder(httpx.BaseTransport):
+    """Records every request body, then lets the emulator answer."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        return self.inner.handle_request(request)
+
+    def calls(self, path: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.url.path == path]
+
+
+class AsyncRecorder(httpx.AsyncBaseTransport):
+    """Async twin of :class:`Recorder`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+    def calls(self, path: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.url.path == path]
+
+
+def make_emulator(
+    keys: GeneratedKeyPair,
+    clock: FakeClock,
+    gateway: GeneratedKeyPair,
+    balance: str = "100000000",
+) -> Emulator:
+    emulator = Emulator(
+        clock=clock, notification_retry_scale=0, gateway_private_key=gateway.private_pem
+    )
+    emulator.register_merchant(
+        client_id=CLIENT_ID,
+        client_secret=SECRET,
+        partner_id=PARTNER_ID,
+        merchant_public_key=keys.public_pem,
+        channel_id=CHANNEL_ID,
+        balance=Decimal(balance),
+    )
+    return emulator
+
+
+def credentials(keys: GeneratedKeyPair) -> Credentials:
+    return Credentials(
+        CLIENT_ID, SECRET, load_private_key(keys.private_pem), PARTNER_ID, CHANNEL_ID
+    )
+
+
+def sync_client(
+    emulator: Emulator, keys: GeneratedKeyPair, clock: FakeClock
+) -> tuple[SnapClient, Recorder]:
+    recorder = Recorder(emulator.transport())
+    client = SnapClient(
+        PROFILE,
+        credentials(keys),
+        transport=recorder,
+        clock=clock,
+        sleep=clock.sleep,
+        retry=RetryPolicy(max_attempts=3, random=lambda: 0.5),
+    )
+    client.reporting.clock = clock
+    return client, recorder
+
+
+def async_client(
+    emulator: Emulator, keys: GeneratedKeyPair, clock: FakeClock
+) -> tuple[AsyncSnapClient, AsyncRecorder]:
+    recorder = AsyncRecorder(emulator.async_transport())
+    client = AsyncSnapClient(
+        PROFILE,
+        credentials(keys),
+        transport=recorder,
+        clock=clock,
+        sleep=clock.asleep,
+        retry=RetryPolicy(max_attempts=3, random=lambda: 0.5),
+    )
+    client.reporting.clock = clock
+    return client, recorder
+
+
+def intrabank(reference: str, value: str = "10000.00", **extra: Any) -> dict[str, Any]:
+    """Keyword fields of an intrabank transfer to the seeded BCA account."""
+    fields: dict[str, Any] = {
+        "partner_reference_no": reference,
+        "amount": {"value": value, "currency": "IDR"},
+        "beneficiary_account_no": BCA_ACCOUNT,
+        "remark": f"payout {reference}",
+        "source_account_no": AGGREGATOR_ACCOUNT_NO,
+    }
+    fields.update(extra)
+    return fields
+
+
+def interbank(reference: str, value: str = "20000.00", **extra: Any) -> dict[str, Any]:
+    """Keyword fields of an interbank transfer to the seeded BSI account."""
+    fields: dict[str, Any] = {
+        "partner_reference_no": reference,
+        "amount": {"value": value, "currency": "IDR"},
+        "beneficiary_account_name": "DEWI LESTARI",
+        "beneficiary_account_no": BSI_ACCOUNT,
+        "beneficiary_bank_code": "4510000",
+        "source_account_no": AGGREGATOR_ACCOUNT_NO,
+        "additional_info": {"remark": "invoice 7"},
+    }
+    fields.update(extra)
+    return fields
+
+
+def topup(reference: str, value: str = "50000.00") -> dict[str, Any]:
+    return {
+        "partner_reference_no": reference,
+        "customer_number": GOPAY_NUMBER,
+        "customer_name": "JOKO WIDODO",
+        "amount": {"value": value, "currency": "IDR"},
+        "notes": "cashback_march",
+        "additional_info": {"beneficiary_provider": "gopay"},
+    }
+
+
+def body_of(request: httpx.Request) -> Any:
+    import json
+
+    return json.loads(request.content)
+
+
+def iter_ids(requests: list[httpx.Request]) -> Iterator[str]:
+    for request in requests:
+        yield request.headers["X-EXTERNAL-ID"]
