@@ -127,8 +127,22 @@ def emulator(
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Run the end-to-end demo on loopback.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Loopback interface for the emulator and the notification receiver.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long each step may take.",
+)
 @translate_errors
-def demo() -> None:
+def demo(host: str, timeout: float) -> None:
     """Run a full flow against a throwaway local emulator; exit 0 only if every step verified.
 
     \b
@@ -137,7 +151,8 @@ def demo() -> None:
     QRIS (generate, pay, refund), direct debit, payout, transaction history.
     Needs nothing configured and no network beyond loopback.
     """
-    raise SystemExit(_load("bisnap.demo", "run_demo", "the demo")())
+    run_demo = _load("bisnap.demo", "run_demo", "the demo")
+    raise SystemExit(run_demo(echo=click.echo, host=host, timeout=timeout))
 
 
 COMMANDS = [emulator, demo]

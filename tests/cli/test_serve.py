@@ -72,8 +72,14 @@ def test_emulator_builds_the_merchant_and_serves(
     ],
 )
 def test_emulator_configuration_errors_exit_2_on_one_line(
-    runner: CliRunner, env: dict[str, str], change: dict[str, str | None], message: str
+    runner: CliRunner,
+    env: dict[str, str],
+    change: dict[str, str | None],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # a generated gateway key is written to the working directory
     for name, value in change.items():
         if value is None:
             del env[name]
@@ -142,10 +148,20 @@ def test_demo_exit_status_is_the_demo_result(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = types.ModuleType("bisnap.demo")
+    calls: list[dict[str, Any]] = []
     for status in (0, 1):
-        fake.run_demo = lambda status=status: status  # type: ignore[attr-defined]
+
+        def run_demo(status: int = status, **options: Any) -> int:
+            calls.append(options)
+            options["echo"](f"step ran, status {status}")
+            return status
+
+        fake.run_demo = run_demo  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "bisnap.demo", fake)
-        assert runner.invoke(cli, ["demo"]).exit_code == status
+        result = runner.invoke(cli, ["demo", "--timeout", "3"])
+        assert result.exit_code == status
+        assert result.stdout == f"step ran, status {status}\n"
+    assert [(c["host"], c["timeout"]) for c in calls] == [("127.0.0.1", 3.0)] * 2
 
 
 def test_demo_missing_is_a_clear_failure(
@@ -167,3 +183,18 @@ def test_emulator_without_the_extra_says_how_to_install(
     result = runner.invoke(cli, ["emulator"], env=env)
     assert result.exit_code == 1
     assert "pip install 'bisnap[emulator]'" in result.stderr
+
+
+def test_demo_runs_end_to_end_through_the_command_line() -> None:
+    pytest.importorskip("bisnap.demo")
+    done = subprocess.run(
+        [sys.executable, "-m", "bisnap.cli", "demo"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if not k.startswith("BISNAP_")},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all steps verified" in done.stdout
+    assert "FAIL" not in done.stdout
