@@ -1,6 +1,7 @@
 """The emulator served by uvicorn on loopback in its own process, counting requests by path.
 
     python bench/emulator_server.py --merchant-public-key PEM_FILE [--max-seconds S]
+        [--switch-interval SECONDS]
 
 Started by ``bench/loopback.py``; a separate process so that the clients measured never share
 a GIL with the server. Prints ``READY http://127.0.0.1:PORT`` once it accepts connections and
@@ -111,7 +112,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--merchant-public-key", required=True, type=Path)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=1800)
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        help="sys.setswitchinterval for this process (Python's default: 0.005 s)",
+    )
     args = parser.parse_args(argv)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     app = BenchApp(load_public_key(args.merchant_public_key), generate_key_pair().private_key())
     config = uvicorn.Config(
         app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False,

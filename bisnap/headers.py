@@ -73,13 +73,19 @@ def serialize_body(obj: Any) -> CompactJSON:
 def body_bytes(body: Any) -> bytes:
     """Bytes to send for ``body``: raw bytes/str are taken as they are (after a JSON check),
     anything else goes through :func:`serialize_body`, ``None`` is the empty body."""
+    return _body_and_digest(body)[0]
+
+
+def _body_and_digest(body: Any) -> tuple[bytes, Digest]:
+    """The bytes to send and their digest, the body checked (and minified) exactly once."""
     if body is None:
-        return b""
-    if isinstance(body, (bytes, bytearray, memoryview, str)):
+        data: bytes = b""
+    elif isinstance(body, (bytes, bytearray, memoryview, str)):
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-        body_digest(data)  # validates: invalid JSON raises before anything is built
-        return data
-    return serialize_body(body)
+    else:
+        data = serialize_body(body)
+    # Invalid JSON raises here, before any header is built.
+    return data, Digest(body_digest(data))
 
 
 def _timestamp(timestamp: str | None, clock: Clock | None, profile: GatewayProfile) -> str:
@@ -236,13 +242,13 @@ def transaction_request(
     JSON bytes/str (sent as given) or ``None``. ``access_token`` is the token string or an
     :class:`~bisnap.tokens.AccessToken`. ``path`` is signed as given (include ``?query``).
     """
-    data = body_bytes(body)
+    data, digest = _body_and_digest(body)
     token = getattr(access_token, "value", access_token)
     headers = transaction_headers(
         credentials,
         method,
         path,
-        data,
+        digest,
         token,
         profile=profile,
         external_id=external_id if external_id is not None else new_external_id(),

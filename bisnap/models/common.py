@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -41,6 +41,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
     model_serializer,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
@@ -52,7 +53,9 @@ __all__ = [
     "LENIENT",
     "Amount",
     "AmountValue",
+    "NumberAsText",
     "Quantity",
+    "RequiresOneOf",
     "SnapModel",
     "SnapObject",
     "SnapRequest",
@@ -130,19 +133,22 @@ class SnapRequest(SnapModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _number_as_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+NumberAsText = Annotated[str, BeforeValidator(_number_as_text)]
+"""A text field some gateways send as a JSON number (``responseCode``, ``customerNo``...): an
+integer is read as its decimal text; anything else is validated as a string."""
+
+
 class SnapResponse(SnapModel):
     """Base of response bodies: ``responseCode`` and ``responseMessage`` plus whatever came."""
 
-    response_code: str
+    response_code: NumberAsText  # a code sent as a JSON number is still a code
     response_message: str | None = None
-
-    @field_validator("response_code", mode="before")
-    @classmethod
-    def _code_as_text(cls, value: Any) -> Any:
-        # A code sent as a JSON number is still a code.
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
 
     @property
     def code(self) -> ResponseCode | None:
@@ -347,6 +353,18 @@ def require_one_of(model: BaseModel, *attributes: str) -> None:
         return
     names = ", ".join(to_camel(name) for name in attributes)
     raise ValueError(f"one of {names} is required")
+
+
+class RequiresOneOf(SnapRequest):
+    """A request that needs at least one of the fields named in :attr:`one_of` to be set."""
+
+    one_of: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _one_of_is_set(self) -> RequiresOneOf:
+        if self.one_of:
+            require_one_of(self, *self.one_of)
+        return self
 
 
 _ONE_OF = re.compile(r"one of (\w+)")

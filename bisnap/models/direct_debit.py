@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field
 
 from bisnap.models.common import (
     Amount,
     AmountValue,
+    RequiresOneOf,
     SnapObject,
     SnapRequest,
     SnapResponse,
@@ -17,7 +18,6 @@ from bisnap.models.common import (
     limit,
     reference,
     refund_reference,
-    require_one_of,
 )
 from bisnap.models.shared import (
     CustomerDetails,
@@ -132,17 +132,14 @@ class DebitPaymentResponse(SnapResponse):
     additional_info: DebitPaymentInfo | None = None
 
 
-class DebitStatusRequest(SnapRequest):
+class DebitStatusRequest(RequiresOneOf):
     """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
     original_external_id: Annotated[str, limit(36)] | None = None
     service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
 
-    @model_validator(mode="after")
-    def _an_identifier(self) -> DebitStatusRequest:
-        require_one_of(self, "original_reference_no", "original_external_id")
-        return self
+    one_of = ("original_reference_no", "original_external_id")
 
 
 class DebitStatusInfo(SnapObject):
@@ -170,7 +167,7 @@ class DebitStatusResponse(SnapResponse):
     additional_info: DebitStatusInfo | None = None
 
 
-class DebitCancelRequest(SnapRequest):
+class DebitCancelRequest(RequiresOneOf):
     """``POST /v1.0/debit/cancel``. ``originalPartnerReferenceNo`` is mandatory (as the
     endpoint's table says, though some SDK samples omit it)."""
 
@@ -178,10 +175,7 @@ class DebitCancelRequest(SnapRequest):
     original_external_id: Annotated[str, limit(36)] | None = None
     original_partner_reference_no: Annotated[str, limit(64)]
 
-    @model_validator(mode="after")
-    def _an_identifier(self) -> DebitCancelRequest:
-        require_one_of(self, "original_reference_no", "original_external_id")
-        return self
+    one_of = ("original_reference_no", "original_external_id")
 
 
 class DebitCancelResponse(SnapResponse):

@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
     Amount,
+    NumberAsText,
     SnapObject,
     SnapRequest,
     SnapResponse,
@@ -352,9 +353,9 @@ class TransferVaData(SnapObject):
     """``virtualAccountData`` of VA inquiry / payment answers."""
 
     inquiry_request_id: str | None = None
-    partner_service_id: str | None = None
-    customer_no: str | None = None
-    virtual_account_no: str | None = None
+    partner_service_id: NumberAsText | None = None
+    customer_no: NumberAsText | None = None
+    virtual_account_no: NumberAsText | None = None
     # ASPI (the Midtrans table was cut after virtualAccountNo):
     virtual_account_name: str | None = None
     virtual_account_email: str | None = None
@@ -375,13 +376,6 @@ class TransferVaData(SnapObject):
     payment_type: str | None = None
     flag_advise: str | None = None
     additional_info: dict[str, Any] | None = None
-
-    @field_validator("customer_no", "partner_service_id", "virtual_account_no", mode="before")
-    @classmethod
-    def _number_as_text(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
 
 
 class VaInquiryIntrabankResponse(SnapResponse):

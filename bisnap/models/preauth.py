@@ -54,6 +54,8 @@ class _RefersToAuthorization(SnapRequest):
 
     additional_info: OriginalExternalIdInfo | None = None
     additional_data: OriginalExternalIdInfo | None = None
+    original_reference_no: Annotated[str, limit(64)] | None = None
+    original_partner_reference_no: Annotated[str, limit(64)]
 
     @property
     def original_external_id(self) -> str | None:
@@ -111,9 +113,6 @@ class AuthorizeResponse(SnapResponse):
 class PreAuthQueryRequest(_RefersToAuthorization):
     """``POST /v1.0/auth/query``."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_partner_reference_no: Annotated[str, limit(64)]
-
 
 class PreAuthQueryInfo(SnapObject):
     """``additionalInfo`` of a pre-auth query answer."""
@@ -141,8 +140,6 @@ class CaptureRequest(_RefersToAuthorization):
     """``POST /v1.0/auth/capture`` (full capture only). ``partnerCaptureNo`` defaults to the
     call's ``X-EXTERNAL-ID``."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_partner_reference_no: Annotated[str, limit(64)]
     merchant_id: Annotated[str, limit(64)]
     partner_capture_no: Annotated[str, reference(64)] | None = None
     capture_amount: Amount | None = None
@@ -164,8 +161,6 @@ class VoidRequest(_RefersToAuthorization):
     """``POST /v1.0/auth/void``: release an authorization. ``partnerVoidNo`` defaults to the
     call's ``X-EXTERNAL-ID``."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_partner_reference_no: Annotated[str, limit(64)]
     merchant_id: Annotated[str, limit(64)]
     partner_void_no: Annotated[str, reference(64)] | None = None
     reason: Annotated[str, limit(256)] | None = None
@@ -185,8 +180,6 @@ class VoidResponse(SnapResponse):
 class PreAuthRefundRequest(_RefersToAuthorization):
     """``POST /v1.0/auth/refund``. ``partnerRefundNo`` defaults to the call's X-EXTERNAL-ID."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_partner_reference_no: Annotated[str, limit(64)]
     partner_refund_no: Annotated[str, refund_reference(64)] | None = None
     refund_amount: Amount | None = None
     reason: Annotated[str, limit(256)] | None = None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import model_validator
-
 from bisnap.models.common import (
     Amount,
+    RequiresOneOf,
     SnapObject,
     SnapRequest,
     SnapResponse,
@@ -15,7 +14,6 @@ from bisnap.models.common import (
     limit,
     reference,
     refund_reference,
-    require_one_of,
 )
 from bisnap.models.shared import RefundHistoryEntry
 
@@ -60,7 +58,7 @@ class QrisGenerateResponse(SnapResponse):
     additional_info: QrisGenerateInfo | None = None
 
 
-class QrisQueryRequest(SnapRequest):
+class QrisQueryRequest(RequiresOneOf):
     """``POST /v1.0/qr/qr-mpm-query``: one of the three original identifiers is needed."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
@@ -69,12 +67,7 @@ class QrisQueryRequest(SnapRequest):
     merchant_id: Annotated[str, limit(64)] | None = None
     service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "47"
 
-    @model_validator(mode="after")
-    def _an_identifier(self) -> QrisQueryRequest:
-        require_one_of(
-            self, "original_reference_no", "original_partner_reference_no", "original_external_id"
-        )
-        return self
+    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
 
 class QrisQueryInfo(SnapObject):
@@ -98,7 +91,7 @@ class QrisQueryResponse(SnapResponse):
     additional_info: QrisQueryInfo | None = None
 
 
-class QrisCancelRequest(SnapRequest):
+class QrisCancelRequest(RequiresOneOf):
     """``POST /v1.0/qr/qr-mpm-cancel``; ``merchantId`` and ``reason`` are mandatory."""
 
     original_partner_reference_no: Annotated[str, limit(64)] | None = None
@@ -111,12 +104,7 @@ class QrisCancelRequest(SnapRequest):
     amount: Amount | None = None
     additional_info: dict[str, Any] | None = None
 
-    @model_validator(mode="after")
-    def _an_identifier(self) -> QrisCancelRequest:
-        require_one_of(
-            self, "original_reference_no", "original_partner_reference_no", "original_external_id"
-        )
-        return self
+    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
 
 class QrisCancelResponse(SnapResponse):

@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, field_validator
 
 from bisnap.models.common import (
     Amount,
+    NumberAsText,
     SnapObject,
     SnapRequest,
     SnapResponse,
@@ -171,9 +172,9 @@ class CreateVaRequest(_VaIdentity, SnapRequest):
 class VirtualAccountData(SnapObject):
     """``virtualAccountData`` in VA answers; ``virtualAccountNo`` is the source of truth."""
 
-    partner_service_id: str | None = None
-    customer_no: str | None = None
-    virtual_account_no: str | None = None
+    partner_service_id: NumberAsText | None = None
+    customer_no: NumberAsText | None = None
+    virtual_account_no: NumberAsText | None = None
     virtual_account_name: str | None = None
     virtual_account_email: str | None = None
     virtual_account_phone: str | None = None
@@ -188,13 +189,6 @@ class VirtualAccountData(SnapObject):
     payment_flag_status: str | None = None
     payment_flag_reason: StatusReason | None = None
     additional_info: dict[str, Any] | None = None
-
-    @field_validator("customer_no", "partner_service_id", "virtual_account_no", mode="before")
-    @classmethod
-    def _number_as_text(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
 
 
 class CreateVaResponse(SnapResponse):
@@ -215,15 +209,8 @@ class VaMerchantInfo(SnapObject):
 class VaStatusAdditionalInfo(VaMerchantInfo):
     """Multi-use VA status adds paging: ``page`` (from 0) and ``pageSize`` (1 to 15)."""
 
-    page: str | None = None
-    page_size: str | None = None
-
-    @field_validator("page", "page_size", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
+    page: NumberAsText | None = None
+    page_size: NumberAsText | None = None
 
 
 class VaStatusRequest(_VaIdentity, SnapRequest):

@@ -11,11 +11,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
-
-import httpx
 
 from bisnap.credentials import Credentials
 from bisnap.gateways import GatewayProfile
@@ -29,7 +26,7 @@ from bisnap.models.account_linking import (
     UnbindResponse,
 )
 from bisnap.models.common import SnapResponse, build_request
-from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 from bisnap.signing import sign_rsa
 
@@ -83,9 +80,6 @@ UNBIND = Operation(
     needs_customer_token=True,
     needs_device_id=True,
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 def seamless_data(mobile_number: str, payment_type: str = "gopay") -> str:

@@ -11,7 +11,12 @@ from bisnap.models.common import SnapRequest, SnapResponse, build_request
 from bisnap.services.core import CallOptions, ClientCore, expect
 from bisnap.services.operation import Operation
 
-__all__ = ["AsyncCaller", "AsyncService", "SyncCaller", "SyncService"]
+__all__ = ["AsyncCaller", "AsyncService", "Headers", "SyncCaller", "SyncService", "Timeout"]
+
+Headers = Mapping[str, str] | None
+"""Extra HTTP headers for one call (``headers=``)."""
+Timeout = httpx.Timeout | float | None
+"""A per-call timeout (``timeout=``); None keeps the client's."""
 
 _Req = TypeVar("_Req", bound=SnapRequest)
 _Resp = TypeVar("_Resp", bound=SnapResponse)
@@ -43,8 +48,8 @@ def _options(
     external_id: str | None,
     customer_token: str | None,
     device_id: str | None,
-    headers: Mapping[str, str] | None,
-    timeout: httpx.Timeout | float | None,
+    headers: Headers,
+    timeout: Timeout,
 ) -> CallOptions:
     return CallOptions(
         external_id=external_id,
@@ -72,8 +77,8 @@ class SyncService:
         external_id: str | None = None,
         customer_token: str | None = None,
         device_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | float | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
     ) -> _Resp:
         built = build_request(model, request, **fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
@@ -97,8 +102,8 @@ class AsyncService:
         external_id: str | None = None,
         customer_token: str | None = None,
         device_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | float | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
     ) -> _Resp:
         built = build_request(model, request, **fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-
-import httpx
 
 from bisnap.models.direct_debit import (
     DebitCancelRequest,
@@ -17,7 +14,7 @@ from bisnap.models.direct_debit import (
     DebitStatusRequest,
     DebitStatusResponse,
 )
-from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 
 __all__ = ["CANCEL", "PAYMENT", "REFUND", "STATUS", "AsyncDirectDebit", "DirectDebit"]
@@ -57,9 +54,6 @@ REFUND = Operation(
     status_operation="direct_debit.status",
     default_from_external_id="partner_refund_no",
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 class DirectDebit(SyncService):

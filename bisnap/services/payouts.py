@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio
-import httpx
 
 from bisnap.errors import RequestValidationError
 from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH
@@ -47,7 +46,14 @@ from bisnap.models.payouts import (
     VaPaymentIntrabankResponse,
     check_transfer_amount,
 )
-from bisnap.services.base import AsyncCaller, AsyncService, SyncCaller, SyncService
+from bisnap.services.base import (
+    AsyncCaller,
+    AsyncService,
+    Headers,
+    SyncCaller,
+    SyncService,
+    Timeout,
+)
 from bisnap.services.operation import Operation
 
 __all__ = [
@@ -143,9 +149,6 @@ TOPUP = Operation(
     money_moving=True,
     status_operation=_STATUS,
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 _NUMERIC_ID = re.compile(r"[0-9]+")
 _Resp = TypeVar("_Resp", bound=SnapResponse)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-
-import httpx
 
 from bisnap.models.preauth import (
     AuthorizeRequest,
@@ -19,7 +16,7 @@ from bisnap.models.preauth import (
     VoidRequest,
     VoidResponse,
 )
-from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 
 __all__ = ["AUTHORIZE", "CAPTURE", "QUERY", "REFUND", "VOID", "AsyncPreAuth", "PreAuth"]
@@ -72,9 +69,6 @@ REFUND = Operation(
     status_operation="preauth.query",
     default_from_external_id="partner_refund_no",
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 class PreAuth(SyncService):

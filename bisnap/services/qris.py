@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-
-import httpx
 
 from bisnap.models.qris import (
     QrisCancelRequest,
@@ -17,7 +14,7 @@ from bisnap.models.qris import (
     QrisRefundRequest,
     QrisRefundResponse,
 )
-from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 
 __all__ = ["CANCEL", "GENERATE", "QUERY", "REFUND", "AsyncQris", "Qris"]
@@ -57,9 +54,6 @@ REFUND = Operation(
     status_operation="qris.query",
     external_id_field="partner_refund_no",
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 class Qris(SyncService):

@@ -7,10 +7,8 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
-
-import httpx
 
 from bisnap.errors import ProtocolError, RequestValidationError
 from bisnap.models.common import build_request
@@ -23,7 +21,14 @@ from bisnap.models.reporting import (
     HistoryListResponse,
     check_history_range,
 )
-from bisnap.services.base import AsyncCaller, AsyncService, SyncCaller, SyncService
+from bisnap.services.base import (
+    AsyncCaller,
+    AsyncService,
+    Headers,
+    SyncCaller,
+    SyncService,
+    Timeout,
+)
 from bisnap.services.operation import Operation
 from bisnap.timestamps import Clock, system_clock
 
@@ -45,9 +50,6 @@ HISTORY_DETAIL = Operation(
     response_model=HistoryDetailResponse,
     read_only=True,
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 def _checked(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-
-import httpx
 
 from bisnap.models.virtual_accounts import (
     CreateVaRequest,
@@ -15,7 +12,7 @@ from bisnap.models.virtual_accounts import (
     VaStatusRequest,
     VaStatusResponse,
 )
-from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 
 __all__ = ["CREATE", "DELETE", "STATUS", "AsyncVirtualAccounts", "VirtualAccounts"]
@@ -45,9 +42,6 @@ DELETE = Operation(
     response_model=DeleteVaResponse,
     status_operation="virtual_accounts.status",
 )
-
-Headers = Mapping[str, str] | None
-Timeout = httpx.Timeout | float | None
 
 
 class VirtualAccounts(SyncService):

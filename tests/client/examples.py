@@ -43,18 +43,21 @@ def debit_payment(amount: str = "25000.00", **overrides: Any) -> dict[str, Any]:
     return fields
 
 
+def _gopay_wallet(option_token: str, amount: str) -> dict[str, Any]:
+    """One ``payOptionDetails`` entry paying ``amount`` from the linked GoPay wallet."""
+    return {
+        "payMethod": "GOPAY",
+        "payOption": "GOPAY_WALLET",
+        "transAmount": {"value": amount},
+        "additionalInfo": {"paymentOptionToken": option_token},
+    }
+
+
 def tokenized_payment(
     option_token: str, amount: str = "25000.00", **overrides: Any
 ) -> dict[str, Any]:
     fields = debit_payment(amount)
-    fields["pay_option_details"] = [
-        {
-            "payMethod": "GOPAY",
-            "payOption": "GOPAY_WALLET",
-            "transAmount": {"value": amount},
-            "additionalInfo": {"paymentOptionToken": option_token},
-        }
-    ]
+    fields["pay_option_details"] = [_gopay_wallet(option_token, amount)]
     fields.update(overrides)
     return fields
 
@@ -65,16 +68,7 @@ def authorize(option_token: str, amount: str = "50000.00", **overrides: Any) -> 
         "merchant_id": MERCHANT_ID,
         "amount": {"value": amount},
         "title": "Ride deposit",
-        "additional_info": {
-            "payOptionDetails": [
-                {
-                    "payMethod": "GOPAY",
-                    "payOption": "GOPAY_WALLET",
-                    "transAmount": {"value": amount},
-                    "additionalInfo": {"paymentOptionToken": option_token},
-                }
-            ]
-        },
+        "additional_info": {"payOptionDetails": [_gopay_wallet(option_token, amount)]},
     }
     fields.update(overrides)
     return fields

@@ -3,31 +3,15 @@ that settles it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bisnap import errors as E
-from bisnap.keys import GeneratedKeyPair
 from tests.client import examples
-from tests.client.emulated import Emulated, new_emulator
+from tests.client.emulated import Emulated
 
 pytestmark = pytest.mark.anyio
 
 PAYMENT_PATH = "/v1.0/debit/payment-host-to-host"
-
-
-@pytest.fixture(params=["sync", "async"])
-async def snap(
-    request: pytest.FixtureRequest,
-    merchant_keys: GeneratedKeyPair,
-    gateway_keys: GeneratedKeyPair,
-) -> AsyncIterator[Emulated]:
-    emulator = new_emulator(merchant_keys, gateway_keys)
-    emulated = Emulated(request.param, emulator, merchant_keys)
-    yield emulated
-    await emulated.close()
-    emulator.close()
 
 
 def _payments(snap: Emulated, kind: str) -> int:

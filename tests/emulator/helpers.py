@@ -75,6 +75,42 @@ def dumps(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def token_headers(
+    private_key: PrivateKey, timestamp: str, *, client_id: str = CLIENT_ID
+) -> dict[str, str]:
+    """The headers of an access-token request, signed with ``private_key``."""
+    return {
+        "Content-Type": "application/json",
+        "X-TIMESTAMP": timestamp,
+        "X-CLIENT-KEY": client_id,
+        "X-SIGNATURE": sign_rsa(private_key, token_string_to_sign(client_id, timestamp)),
+    }
+
+
+def transaction_headers(
+    path: str,
+    raw: bytes,
+    *,
+    token: str,
+    timestamp: str,
+    external_id: str,
+    secret: str = CLIENT_SECRET,
+    partner_id: str = PARTNER_ID,
+    method: str = "POST",
+) -> dict[str, str]:
+    """The headers of a transaction request, its body ``raw`` signed with HMAC ``secret``."""
+    string_to_sign = transaction_string_to_sign(method, path, token, _signable(raw), timestamp)
+    return {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {token}",
+        "X-TIMESTAMP": timestamp,
+        "X-SIGNATURE": sign_hmac(secret, string_to_sign),
+        "X-PARTNER-ID": partner_id,
+        "X-EXTERNAL-ID": external_id,
+        "CHANNEL-ID": CHANNEL_ID,
+    }
+
+
 class Snap:
     """Signs and sends SNAP requests the way the spec describes, without bisnap's client."""
 
@@ -109,13 +145,9 @@ class Snap:
         drop: tuple[str, ...] = (),
     ) -> httpx.Response:
         ts = timestamp or self.timestamp()
-        cid = client_id or self.client_id
-        headers = {
-            "Content-Type": "application/json",
-            "X-TIMESTAMP": ts,
-            "X-CLIENT-KEY": cid,
-            "X-SIGNATURE": signature or sign_rsa(self.private_key, token_string_to_sign(cid, ts)),
-        }
+        headers = token_headers(self.private_key, ts, client_id=client_id or self.client_id)
+        if signature:
+            headers["X-SIGNATURE"] = signature
         for name in drop:
             headers.pop(name)
         return self.client.post("/v1.0/access-token/b2b", content=body, headers=headers)
@@ -138,18 +170,16 @@ class Snap:
         method: str = "POST",
     ) -> dict[str, str]:
         tok = token or self.token
-        ts = self.timestamp()
-        return {
-            "Content-Type": "application/json",
-            "Authorization": f"Bearer {tok}",
-            "X-TIMESTAMP": ts,
-            "X-SIGNATURE": sign_hmac(
-                self.secret, transaction_string_to_sign(method, path, tok, _signable(raw), ts)
-            ),
-            "X-PARTNER-ID": self.partner_id,
-            "X-EXTERNAL-ID": external_id or uuid.uuid4().hex,
-            "CHANNEL-ID": CHANNEL_ID,
-        }
+        return transaction_headers(
+            path,
+            raw,
+            token=tok,
+            timestamp=self.timestamp(),
+            external_id=external_id or uuid.uuid4().hex,
+            secret=self.secret,
+            partner_id=self.partner_id,
+            method=method,
+        )
 
     def post(
         self,

@@ -9,15 +9,12 @@ import pytest
 
 from bisnap.emulator import Emulator
 from bisnap.keys import PrivateKey
-from bisnap.signing import sign_hmac, sign_rsa, token_string_to_sign, transaction_string_to_sign
 from bisnap.timestamps import TimestampStyle, format_timestamp
 from tests.emulator.helpers import (
-    CHANNEL_ID,
-    CLIENT_ID,
-    CLIENT_SECRET,
-    PARTNER_ID,
     FakeClock,
     dumps,
+    token_headers,
+    transaction_headers,
     va_body,
 )
 
@@ -32,12 +29,7 @@ async def test_token_create_pay_and_status_through_the_asgi_app(
         token_answer = await client.post(
             "/v1.0/access-token/b2b",
             content=b'{"grant_type":"client_credentials"}',
-            headers={
-                "Content-Type": "application/json",
-                "X-TIMESTAMP": ts,
-                "X-CLIENT-KEY": CLIENT_ID,
-                "X-SIGNATURE": sign_rsa(merchant_private_key, token_string_to_sign(CLIENT_ID, ts)),
-            },
+            headers=token_headers(merchant_private_key, ts),
         )
         assert token_answer.json()["responseCode"] == "2007300"
         token = token_answer.json()["accessToken"]
@@ -47,17 +39,7 @@ async def test_token_create_pay_and_status_through_the_asgi_app(
         created = await client.post(
             path,
             content=raw,
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {token}",
-                "X-TIMESTAMP": ts,
-                "X-SIGNATURE": sign_hmac(
-                    CLIENT_SECRET, transaction_string_to_sign("POST", path, token, raw, ts)
-                ),
-                "X-PARTNER-ID": PARTNER_ID,
-                "X-EXTERNAL-ID": trx,
-                "CHANNEL-ID": CHANNEL_ID,
-            },
+            headers=transaction_headers(path, raw, token=token, timestamp=ts, external_id=trx),
         )
         assert created.json()["responseCode"] == "2002700"
         assert created.headers["x-timestamp"]

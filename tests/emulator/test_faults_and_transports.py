@@ -10,18 +10,16 @@ import pytest
 
 from bisnap.emulator import Emulator, SimulationError
 from bisnap.keys import GeneratedKeyPair
-from bisnap.signing import sign_hmac, sign_rsa, token_string_to_sign, transaction_string_to_sign
 from bisnap.timestamps import format_timestamp
 from tests.emulator.helpers import (
-    CHANNEL_ID,
     CLIENT_ID,
-    CLIENT_SECRET,
-    PARTNER_ID,
     FakeClock,
     Snap,
     code,
     dumps,
     qris_body,
+    token_headers,
+    transaction_headers,
     va_body,
     va_status_body,
 )
@@ -115,14 +113,7 @@ async def test_async_transport_full_flow_and_faults(
         token_response = await client.post(
             "/v1.0/access-token/b2b",
             content=b'{"grantType":"client_credentials"}',
-            headers={
-                "Content-Type": "application/json",
-                "X-TIMESTAMP": ts,
-                "X-CLIENT-KEY": CLIENT_ID,
-                "X-SIGNATURE": sign_rsa(
-                    merchant_keys.private_key(), token_string_to_sign(CLIENT_ID, ts)
-                ),
-            },
+            headers=token_headers(merchant_keys.private_key(), ts),
         )
         token = token_response.json()["accessToken"]
         ref = uuid.uuid4().hex
@@ -130,17 +121,7 @@ async def test_async_transport_full_flow_and_faults(
         path = "/v1.0/qr/qr-mpm-generate"
 
         def headers() -> dict[str, str]:
-            return {
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {token}",
-                "X-TIMESTAMP": ts,
-                "X-SIGNATURE": sign_hmac(
-                    CLIENT_SECRET, transaction_string_to_sign("POST", path, token, raw, ts)
-                ),
-                "X-PARTNER-ID": PARTNER_ID,
-                "X-EXTERNAL-ID": ref,
-                "CHANNEL-ID": CHANNEL_ID,
-            }
+            return transaction_headers(path, raw, token=token, timestamp=ts, external_id=ref)
 
         emulator.inject_fault(path, "drop")
         with pytest.raises(httpx.RemoteProtocolError):

@@ -168,6 +168,24 @@ def receiver(
         yield base_url
 
 
+def notify_every_kind(
+    emulator: Emulator, merchant_keys: GeneratedKeyPair, notify_url: str
+) -> dict[str, str]:
+    """Register the merchant with ``notify_url``, trigger every kind and await delivery."""
+    emulator.register_merchant(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        partner_id=PARTNER_ID,
+        merchant_public_key=merchant_keys.public_pem,
+        channel_id=CHANNEL_ID,
+        notify_url=notify_url,
+    )
+    with httpx.Client(base_url="http://gateway.test", transport=emulator.transport()) as client:
+        refs = trigger_every_kind(emulator, MerchantCalls(client, merchant_keys.private_key()))
+    assert emulator.wait_for_notifications(timeout=30)
+    return refs
+
+
 @pytest.mark.parametrize("signed_path", ["request", "relative"])
 @pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
 def test_emulator_notifications_verify_and_parse(
@@ -179,17 +197,7 @@ def test_emulator_notifications_verify_and_parse(
     emulator = Emulator(notification_retry_scale=0, notification_signed_path=signed_path)
     gateway_pem = emulator.gateway_public_key.to_pem()
     with receiver(framework, gateway_pem, inbox) as base_url, emulator:
-        emulator.register_merchant(
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            partner_id=PARTNER_ID,
-            merchant_public_key=merchant_keys.public_pem,
-            channel_id=CHANNEL_ID,
-            notify_url=base_url + PREFIX,
-        )
-        with httpx.Client(base_url="http://gateway.test", transport=emulator.transport()) as client:
-            refs = trigger_every_kind(emulator, MerchantCalls(client, merchant_keys.private_key()))
-        assert emulator.wait_for_notifications(timeout=30)
+        refs = notify_every_kind(emulator, merchant_keys, base_url + PREFIX)
         sent = emulator.notifications
     # Every notification was accepted at the first attempt, with HTTP 200.
     assert sent
@@ -238,17 +246,7 @@ def test_notifications_signed_by_another_gateway_are_refused(
     emulator = Emulator(notification_retry_scale=0)
     # The receiver trusts a different key than the one the emulator signs with.
     with receiver("flask", gateway_keys.public_pem, inbox) as base_url, emulator:
-        emulator.register_merchant(
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            partner_id=PARTNER_ID,
-            merchant_public_key=merchant_keys.public_pem,
-            channel_id=CHANNEL_ID,
-            notify_url=base_url + PREFIX,
-        )
-        with httpx.Client(base_url="http://gateway.test", transport=emulator.transport()) as client:
-            trigger_every_kind(emulator, MerchantCalls(client, merchant_keys.private_key()))
-        assert emulator.wait_for_notifications(timeout=30)
+        notify_every_kind(emulator, merchant_keys, base_url + PREFIX)
         sent = emulator.notifications
     assert inbox == []
     assert sent

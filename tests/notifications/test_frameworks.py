@@ -137,13 +137,8 @@ def _small_receiver(gateway_keys: GeneratedKeyPair, seen: list[VerifiedNotificat
     return NotificationReceiver(verifier, seen.append)
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "flask"])
-def test_oversized_bodies_are_refused_unread(
-    framework: str, gateway_keys: GeneratedKeyPair
-) -> None:
-    seen: list[VerifiedNotification] = []
-    receiver = _small_receiver(gateway_keys, seen)
-    app: Any
+def _app_with_routes(framework: str, receiver: NotificationReceiver) -> Any:
+    """A bare FastAPI or Flask app with only the notification routes of ``receiver``."""
     if framework == "fastapi":
         from fastapi import FastAPI
 
@@ -151,13 +146,23 @@ def test_oversized_bodies_are_refused_unread(
 
         app = FastAPI()
         add_notification_routes(app, receiver)
-    else:
-        from flask import Flask
+        return app
+    from flask import Flask
 
-        from bisnap.notifications.flask import register_notification_routes
+    from bisnap.notifications.flask import register_notification_routes
 
-        app = Flask(__name__)
-        register_notification_routes(app, receiver)
+    flask_app = Flask(__name__)
+    register_notification_routes(flask_app, receiver)
+    return flask_app
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_oversized_bodies_are_refused_unread(
+    framework: str, gateway_keys: GeneratedKeyPair
+) -> None:
+    seen: list[VerifiedNotification] = []
+    receiver = _small_receiver(gateway_keys, seen)
+    app = _app_with_routes(framework, receiver)
     kind = NotificationKind.QRIS_PAYMENT
     path, body = SAMPLE_PATHS[kind], SAMPLES[kind]
     headers = sign_headers(gateway_keys.private_key(), body, path=path)
@@ -196,21 +201,7 @@ def test_django_view_directly(gateway_keys: GeneratedKeyPair) -> None:
 def test_chunked_bodies_are_read_and_capped(framework: str, gateway_keys: GeneratedKeyPair) -> None:
     seen: list[VerifiedNotification] = []
     receiver = _small_receiver(gateway_keys, seen)
-    app: Any
-    if framework == "fastapi":
-        from fastapi import FastAPI
-
-        from bisnap.notifications.asgi import add_notification_routes
-
-        app = FastAPI()
-        add_notification_routes(app, receiver)
-    else:
-        from flask import Flask
-
-        from bisnap.notifications.flask import register_notification_routes
-
-        app = Flask(__name__)
-        register_notification_routes(app, receiver)
+    app = _app_with_routes(framework, receiver)
     path = SAMPLE_PATHS[NotificationKind.ACCOUNT_LINKING]
     small = b'{"additionalInfo":{"accessToken":"t","accountStatus":"ENABLED"}}'
     serve = serve_asgi if framework == "fastapi" else serve_wsgi

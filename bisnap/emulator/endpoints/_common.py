@@ -8,17 +8,21 @@ from decimal import Decimal
 
 from bisnap.emulator.responses import SnapFailure
 from bisnap.emulator.routes import Call, Fields
-from bisnap.emulator.state import Payment
+from bisnap.emulator.state import Payment, Refund
 from bisnap.timestamps import format_timestamp
 
 __all__ = [
     "STATUS_DESCRIPTIONS",
+    "add_refund",
     "check_merchant_id",
     "expiry",
     "find_original",
     "iso",
+    "new_refund_amount",
     "open_payment",
+    "partner_refund_no",
     "random_digits",
+    "refund_amount",
 ]
 
 STATUS_DESCRIPTIONS = {
@@ -32,6 +36,8 @@ STATUS_DESCRIPTIONS = {
     "09": "deny",
 }
 """``transactionStatusDesc`` / ``paymentFlagReason.english`` for each status code."""
+
+_REFUND_NO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -119,3 +125,53 @@ def refund_amount(fields: Fields, payment: Payment, key: str = "refundAmount") -
     """The requested refund amount (absent: the whole refundable rest)."""
     amount = fields.amount(key, required=False, minimum=Decimal("0.01"))
     return payment.refundable if amount is None else amount
+
+
+def partner_refund_no(fields: Fields) -> str:
+    """The mandatory ``partnerRefundNo``: letters, digits, ``-`` and ``_`` only."""
+    refund_no = fields.need_text("partnerRefundNo", max_len=64)
+    if not set(refund_no) <= _REFUND_NO_CHARS:
+        raise SnapFailure.bad_format("partnerRefundNo")
+    return refund_no
+
+
+def new_refund_amount(
+    fields: Fields,
+    payment: Payment,
+    refund_no: str,
+    *,
+    not_settled: SnapFailure,
+    over_limit: SnapFailure | None = None,
+) -> Decimal:
+    """The amount of a new refund ``refund_no`` of ``payment``, after the checks in order.
+
+    A repeated ``partnerRefundNo`` → ``409xx01``; a payment not settled (``00``/``04``) →
+    ``not_settled``; an amount above what is left → ``over_limit`` (default ``403xx02``).
+    """
+    if any(r.partner_refund_no == refund_no for r in payment.refunds):
+        raise SnapFailure.duplicate()
+    if payment.status not in ("00", "04"):
+        raise not_settled
+    amount = refund_amount(fields, payment)
+    if amount <= 0 or amount > payment.refundable:
+        raise over_limit or SnapFailure(403, "02", "Exceeds Transaction Amount Limit")
+    return amount
+
+
+def add_refund(
+    call: Call, payment: Payment, *, refund_no: str, amount: Decimal, reason: str | None
+) -> Refund:
+    """Record a refund of ``amount`` on ``payment`` and move it to ``04`` (refunded)."""
+    entry = Refund(
+        refund_no=call.state.new_reference("RF"),
+        partner_refund_no=refund_no,
+        amount=amount,
+        time=call.now,
+        reason=reason,
+        external_id=call.external_id,
+    )
+    payment.refunds.append(entry)
+    call.emulator.transition(
+        payment, "04", call.now, event="refunded", amount=amount, refundNo=entry.refund_no
+    )
+    return entry

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
+    add_refund,
     check_merchant_id,
     expiry,
     find_original,
     iso,
+    new_refund_amount,
     open_payment,
-    refund_amount,
 )
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import (
@@ -31,7 +32,7 @@ from bisnap.emulator.routes import (
     Fields,
     RouteTable,
 )
-from bisnap.emulator.state import Binding, Payment, Refund
+from bisnap.emulator.state import Binding, Payment
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -219,26 +220,14 @@ def refund(call: Call) -> dict[str, Any]:
     refund_no = f.need_text("partnerRefundNo", max_len=64)
     reason = f.text("reason", required=False, max_len=256)
     record = _original(call)
-    if any(r.partner_refund_no == refund_no for r in record.refunds):
-        raise SnapFailure.duplicate()
-    if record.status not in ("00", "04"):
-        raise SnapFailure.not_permitted(f"pre-auth is not captured (status {record.status})")
-    amount = refund_amount(f, record)
-    if amount <= 0 or amount > record.refundable:
-        raise SnapFailure(403, "02", "Exceeds Transaction Amount Limit")
-    entry = Refund(
-        refund_no=call.state.new_reference("RF"),
-        partner_refund_no=refund_no,
-        amount=amount,
-        time=call.now,
-        reason=reason,
-        external_id=call.external_id,
+    amount = new_refund_amount(
+        f,
+        record,
+        refund_no,
+        not_settled=SnapFailure.not_permitted(f"pre-auth is not captured (status {record.status})"),
     )
-    record.refunds.append(entry)
     _binding(record).wallet_balance += amount
-    call.emulator.transition(
-        record, "04", call.now, event="refunded", amount=amount, refundNo=entry.refund_no
-    )
+    entry = add_refund(call, record, refund_no=refund_no, amount=amount, reason=reason)
     return {
         "responseMessage": "Request has been processed successfully",
         "originalReferenceNo": record.reference_no,

@@ -10,16 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
+    add_refund,
     check_merchant_id,
     expiry,
     find_original,
     iso,
+    new_refund_amount,
     open_payment,
-    refund_amount,
+    partner_refund_no,
 )
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, RouteTable
-from bisnap.emulator.state import Payment, Refund
+from bisnap.emulator.state import Payment
 from bisnap.timestamps import JAKARTA
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ __all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
 _ACQUIRERS = ("gopay", "airpay shopee")
-_REFUND_NO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def _png_placeholder(text: str) -> str:
@@ -212,9 +213,7 @@ def refund(call: Call) -> dict[str, Any]:
     partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
     reference = f.text("originalReferenceNo", required=False, max_len=64)
     external_id = f.text("originalExternalId", required=False, max_len=36)
-    refund_no = f.need_text("partnerRefundNo", max_len=64)
-    if not set(refund_no) <= _REFUND_NO_CHARS:
-        raise SnapFailure.bad_format("partnerRefundNo")
+    refund_no = partner_refund_no(f)
     if refund_no != call.external_id:
         raise SnapFailure(
             400, "01", "Invalid Field Format partnerRefundNo (must equal X-EXTERNAL-ID)"
@@ -229,25 +228,14 @@ def refund(call: Call) -> dict[str, Any]:
     )
     if payment.partner_reference_no != partner_ref:
         raise SnapFailure.not_found()
-    if any(r.partner_refund_no == refund_no for r in payment.refunds):
-        raise SnapFailure.duplicate()
-    if payment.status not in ("00", "04"):
-        raise SnapFailure.invalid_status()
-    amount = refund_amount(f, payment)
-    if amount <= 0 or amount > payment.refundable:
-        raise SnapFailure(404, "13", "Invalid amount or user balance exceeded.")
-    record = Refund(
-        refund_no=call.state.new_reference("RF"),
-        partner_refund_no=refund_no,
-        amount=amount,
-        time=call.now,
-        reason=reason,
-        external_id=call.external_id,
+    amount = new_refund_amount(
+        f,
+        payment,
+        refund_no,
+        not_settled=SnapFailure.invalid_status(),
+        over_limit=SnapFailure(404, "13", "Invalid amount or user balance exceeded."),
     )
-    payment.refunds.append(record)
-    call.emulator.transition(
-        payment, "04", call.now, event="refunded", amount=amount, refundNo=record.refund_no
-    )
+    record = add_refund(call, payment, refund_no=refund_no, amount=amount, reason=reason)
     return {
         "responseMessage": "Request has been processed successfully",
         "originalPartnerReferenceNo": payment.partner_reference_no,

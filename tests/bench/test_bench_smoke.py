@@ -1,0 +1,91 @@
+"""The benchmark scripts import and run end to end with tiny sizes (no timing is asserted)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def bench_module(name: str) -> ModuleType:
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    return importlib.import_module(name)
+
+
+def test_fit_recovers_an_exact_line() -> None:
+    scaling = bench_module("scaling")
+    intercept, slope, r2 = scaling.fit([(1.0, 3.0), (2.0, 5.0), (4.0, 9.0)])
+    assert (round(intercept, 9), round(slope, 9), round(r2, 9)) == (1.0, 2.0, 1.0)
+
+
+def test_percentile_interpolates() -> None:
+    report = bench_module("report")
+    values = [float(v) for v in range(100, 0, -1)]
+    assert report.percentile(values, 0.5) == 50.5
+    assert report.percentile(values, 0.99) == pytest.approx(99.01)
+    assert report.percentile([7.0], 0.99) == 7.0
+
+
+def test_append_result_records_machine_and_command(tmp_path: Path) -> None:
+    report = bench_module("report")
+    target = tmp_path / "RESULTS.md"
+    report.append_result(
+        "A title", "a | table", notes=["a note"], command="python x.py", path=target
+    )
+    text = target.read_text()
+    assert "### A title" in text
+    assert "- command: `python x.py`" in text
+    assert "cores" in text
+    assert "a | table" in text
+    assert "- a note" in text
+
+
+def test_make_body_is_compact_json_of_the_asked_size() -> None:
+    primitives = bench_module("primitives")
+    indented, compact = primitives.make_body(4096)
+    assert 4096 <= len(compact) < 4096 + 300
+    assert compact.count(b"\n") == 0
+    assert len(indented) > len(compact)
+
+
+def test_signing_comparisons_run() -> None:
+    primitives = bench_module("primitives")
+    results = primitives.run(repeat=1, sizes=(1024,))
+    names = [r.name for r in results]
+    assert "sign_rsa (2048-bit)" in names
+    assert "verify_rsa (2048-bit)" in names
+    assert all(r.bisnap_us > 0 and r.baseline_us > 0 for r in results)
+
+
+def test_headers_comparison_runs() -> None:
+    headers_auth = bench_module("headers_auth")
+    results = dict(headers_auth.run(repeat=1))
+    assert set(results) >= {"httpx + SnapAuth (warm token)", "httpx + headers by hand"}
+    assert "vs by hand" in headers_auth.format_results(list(results.items()))
+
+
+def test_import_costs_are_parsed() -> None:
+    imports = bench_module("imports")
+    heavy = imports.heaviest_modules("import json", top=50)
+    assert "json" in [name for name, _ in heavy]
+
+
+@pytest.mark.slow
+def test_loopback_runs_with_one_token_per_bisnap_run() -> None:
+    loopback = bench_module("loopback")
+    outcome = loopback.run_all(count=5, max_seconds=30, node=False, concurrencies=(1, 5))
+    assert [(r.client, r.concurrency) for r in outcome.runs][:3] == [
+        ("bisnap SnapClient (sync)", 1),
+        ("bisnap AsyncSnapClient", 1),
+        ("bisnap AsyncSnapClient", 5),
+    ]
+    for run in outcome.runs:
+        assert (run.ok, run.requested, run.creates_seen) == (5, 5, 5), run.error
+        assert run.token_exchanges == 1
+    assert outcome.skipped == ["Node SDK runs skipped: --no-node given"]

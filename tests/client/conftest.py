@@ -1,0 +1,23 @@
+"""The ``snap`` fixture: one emulator driven by a sync or an async client (both params)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bisnap.keys import GeneratedKeyPair
+from tests.client.emulated import Emulated, new_emulator
+
+
+@pytest.fixture(params=["sync", "async"])
+async def snap(
+    request: pytest.FixtureRequest,
+    merchant_keys: GeneratedKeyPair,
+    gateway_keys: GeneratedKeyPair,
+) -> AsyncIterator[Emulated]:
+    emulator = new_emulator(merchant_keys, gateway_keys)
+    emulated = Emulated(request.param, emulator, merchant_keys)
+    yield emulated
+    await emulated.close()
+    emulator.close()
