@@ -8,7 +8,7 @@ the requests it gets; every run starts from a fresh emulator. Each run makes N c
 
 - ``SnapClient`` (one thread, calls one after another),
 - ``AsyncSnapClient`` at concurrency 1, 10 and 100 (and 100 again over a pool of 10
-  connections all kept alive, where the default opens up to 50 and keeps 10),
+  connections, where the default pool opens up to 20; both keep every connection alive),
 - the official Midtrans Node SDK (``midtrans-client``, ``SnapBi.va().createPayment``) at the
   same concurrencies, when ``node`` is installed and ``bench/node/node_modules`` holds the SDK
   (``npm install`` in ``bench/node``; this script tries it once when npm is there),
@@ -323,8 +323,9 @@ def run_all(
                         _async_run(profile, credentials, count, c, max_seconds)
                     )
                 )
-            # The default pool opens up to 50 connections but keeps 10 alive; a pool of 10
-            # connections, all kept, shows what connection reuse is worth at concurrency 100.
+            # The default pool opens up to 20 connections and keeps them all alive; a pool of
+            # 10 shows what fewer connections (more waiting for one, less server work) do at
+            # concurrency 100.
             narrow = httpx.Limits(max_connections=10, max_keepalive_connections=10)
             measured(
                 lambda: asyncio.run(

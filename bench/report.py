@@ -1,13 +1,16 @@
 """What every benchmark script shares: the machine description and bench/RESULTS.md.
 
-Each script prints its table and appends it to ``bench/RESULTS.md`` under a heading with the
-date, the machine (CPU model, cores, Python) and the command that produced it.
+Each script prints its table and adds it to ``bench/RESULTS.md`` under a heading with the
+date, the machine (CPU model, cores, Python) and the command that produced it. The file keeps
+the newest run first: :func:`start_run` (``bench/run.py``) opens a new run at the top and moves
+the previous one under "Earlier runs"; :func:`append_result` adds a section to the newest run.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -24,11 +27,20 @@ __all__ = [
     "machine",
     "percentile",
     "render_table",
+    "start_run",
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "RESULTS.md"
+EARLIER = "## Earlier runs, with older code"
+TITLE = (
+    "# Benchmark results\n\n"
+    "Written by the scripts in bench/ (see bench/README.md): the newest full run first, then "
+    'the runs before it, measured on older code, under "Earlier runs".\n'
+)
+_RUN_HEADING = re.compile(r"^## ", re.MULTILINE)
+_HEADING = re.compile(r"^(#{2,5}) ", re.MULTILINE)
 
 
 def _cpu_model() -> str:
@@ -134,11 +146,29 @@ def append_result(
     if notes:
         lines.append("")
         lines += [f"- {note}" for note in notes]
-    lines.append("")
-    if not path.exists():
-        path.write_text(
-            "# Benchmark results\n\n"
-            "Appended by the scripts in bench/ (see bench/README.md); newest last.\n\n"
-        )
-    with path.open("a", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
+    section = "\n".join(lines) + "\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else TITLE
+    newest, marker, earlier = text.partition("\n" + EARLIER + "\n")
+    if not marker:  # no earlier runs yet: the newest run is the end of the file
+        path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+        return
+    path.write_text(newest.rstrip("\n") + "\n\n" + section + marker + earlier, encoding="utf-8")
+
+
+def start_run(heading: str, *, path: Path = RESULTS) -> None:
+    """Open a new run at the top of RESULTS.md; the run that was newest moves to "Earlier runs".
+
+    ``heading`` is the run's ``## `` heading line and any lines under it. The moved run's
+    headings go one level down, under the "Earlier runs" heading.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else TITLE
+    newest, _, earlier = text.partition("\n" + EARLIER + "\n")
+    found = _RUN_HEADING.search(newest)
+    preamble = newest[: found.start()] if found else newest
+    previous = newest[found.start() :] if found else ""
+    moved = _HEADING.sub(lambda m: m.group(1) + "# ", previous).strip()
+    older = "\n\n".join(part for part in (moved, earlier.strip()) if part)
+    parts = [preamble.strip() or TITLE.strip(), heading.strip()]
+    if older:
+        parts += [EARLIER, older]
+    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")

@@ -6,7 +6,8 @@ Sections, in order: ``primitives`` (signing against raw cryptography/hashlib/hma
 (SnapAuth and header building per request), ``scaling`` (cost against body size), ``imports``
 (import time against httpx), ``loopback`` (create-VA calls over loopback HTTP with the sync and
 async clients and the official Midtrans Node SDK). Each prints its table and appends it to
-bench/RESULTS.md under a heading for this run. ``--quick`` makes every section short.
+bench/RESULTS.md under a heading for this run, which goes first in that file (the run before
+it moves under "Earlier runs"). ``--quick`` makes every section short.
 """
 
 from __future__ import annotations
@@ -71,12 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = os.getloadavg()
     if not args.no_write:
         started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        with report.RESULTS.open("a", encoding="utf-8") as out:
-            out.write(
-                f"\n## `{report.command_line()}` — {started}\n\n"
-                f"{report.machine()}; load average at start {load[0]:.2f} "
-                f"(1 min) on {os.cpu_count()} cores, which other work shares.\n\n"
-            )
+        report.start_run(
+            f"## `{report.command_line()}` — {started}\n\n"
+            f"{report.machine()}; load average at start {load[0]:.2f} "
+            f"(1 min) on {os.cpu_count()} cores, which other work shares."
+        )
     summary: list[str] = []
     for name in chosen:
         print(f"\n== {name} ==", flush=True)

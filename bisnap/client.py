@@ -61,9 +61,16 @@ class _ClientBase:
         external_id_factory: Callable[[], str] | None,
     ) -> None:
         if not isinstance(profile, GatewayProfile):
-            raise ConfigurationError("profile must be a GatewayProfile", field="profile")
+            raise ConfigurationError(
+                "the first argument is the gateway profile (e.g. MIDTRANS_SANDBOX), "
+                f"not a {type(profile).__name__}",
+                field="profile",
+            )
         if not isinstance(credentials, Credentials):
-            raise ConfigurationError("credentials must be a Credentials", field="credentials")
+            raise ConfigurationError(
+                f"the second argument is the Credentials, not a {type(credentials).__name__}",
+                field="credentials",
+            )
         self.profile = profile
         self.credentials = credentials
         self._core = ClientCore(

@@ -1,10 +1,12 @@
 """A plain ASGI app over an :class:`~bisnap.emulator.core.Emulator` (no framework needed).
 
-SNAP paths go to :meth:`Emulator.handle` in a worker thread; ``/_emulator/...`` is the admin
-API (:mod:`bisnap.emulator.admin`). Injected faults over real HTTP: ``timeout`` holds the
-request open ``seconds`` and then answers 504; ``drop`` sends the status line and headers
-and then aborts the connection before the body is complete (the closest an ASGI app can get
-to dropping a connection).
+SNAP paths are answered on the event loop (:meth:`Emulator.begin`, an async sleep for an
+injected delay, then :meth:`Emulator.finish`); ``/_emulator/...`` is the admin API
+(:mod:`bisnap.emulator.admin`), in a worker thread since flushing notifications waits for
+their delivery. Injected faults over real HTTP: ``delay`` waits without blocking the loop;
+``timeout`` holds the request open ``seconds`` and then answers 504; ``drop`` sends the status
+line and headers and then aborts the connection before the body is complete (the closest an
+ASGI app can get to dropping a connection).
 """
 
 from __future__ import annotations
@@ -58,6 +60,20 @@ async def _send(send: Send, answer: EmulatorResponse) -> None:
     await send({"type": "http.response.body", "body": answer.body})
 
 
+async def _answer(
+    emulator: Emulator, method: str, target: str, headers: list[tuple[str, str]], body: bytes
+) -> EmulatorResponse:
+    # Processing is short and serialized by the emulator's lock anyway, so it runs right here on
+    # the event loop: handing it to a worker thread only added a thread switch and contention
+    # for the GIL to every request. An injected delay is waited out with an async sleep.
+    started = emulator.begin(method, target)
+    if isinstance(started, EmulatorResponse):
+        return started
+    if started.delay:
+        await anyio.sleep(started.delay)
+    return emulator.finish(started, headers, body)
+
+
 def build_app(emulator: Emulator) -> ASGIApp:
     """The ASGI callable serving ``emulator``."""
 
@@ -83,9 +99,7 @@ def build_app(emulator: Emulator) -> ASGIApp:
                 handle_admin, emulator, scope["method"], target, body
             )
         else:
-            answer = await anyio.to_thread.run_sync(
-                emulator.handle, scope["method"], target, headers, body
-            )
+            answer = await _answer(emulator, scope["method"], target, headers, body)
         if answer.disconnect is Disconnect.TIMEOUT:
             await anyio.sleep(answer.hold_seconds)
             answer.disconnect = None

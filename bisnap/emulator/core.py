@@ -1,7 +1,8 @@
 """The framework-free emulator core: merchants, authentication, routing, state, controls.
 
 :class:`Emulator` is synchronous and thread-safe; servers and transports call
-:meth:`Emulator.handle` (from a worker thread when they are async).
+:meth:`Emulator.handle`, or :meth:`Emulator.begin` and :meth:`Emulator.finish` to wait out an
+injected delay without blocking a thread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
@@ -63,7 +65,7 @@ from bisnap.timestamps import JAKARTA, Clock, format_timestamp, parse_timestamp,
 if TYPE_CHECKING:
     from bisnap.emulator.asgi import ASGIApp
 
-__all__ = ["Emulator", "SimulationError"]
+__all__ = ["Admitted", "Emulator", "SimulationError"]
 
 logger = logging.getLogger("bisnap.emulator")
 
@@ -81,6 +83,23 @@ _FINAL_STATUSES = frozenset({"00", "04", "05", "06", "08", "09"})
 
 class SimulationError(InvalidInputError):
     """A simulation control was asked for something the emulator's state does not allow."""
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A routed request to process (see :meth:`Emulator.begin`)."""
+
+    method: str
+    target: str
+    route_path: str
+    query: str
+    endpoint: Endpoint
+    fault: Fault | None
+
+    @property
+    def delay(self) -> float:
+        """Seconds to wait before processing (a ``delay`` fault), else 0."""
+        return self.fault.seconds if self.fault is not None and self.fault.kind == "delay" else 0.0
 
 
 def _lower_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -213,10 +232,24 @@ class Emulator:
 
         Faults injected for the path apply here: delays sleep in the calling thread, and a
         timeout or drop is returned as ``EmulatorResponse.disconnect`` for the server or
-        transport to enact.
+        transport to enact. (:meth:`begin` and :meth:`finish` are the same in two steps, for
+        servers that wait out a delay without blocking a thread.)
+        """
+        started = self.begin(method, path)
+        if isinstance(started, EmulatorResponse):
+            return started
+        if started.delay:
+            time.sleep(started.delay)
+        return self.finish(started, headers, body)
+
+    def begin(self, method: str, path: str) -> EmulatorResponse | Admitted:
+        """Route a request and take the fault injected for it, if any.
+
+        Returns the final answer when there is nothing to process (unknown route, an
+        ``error`` fault, a ``timeout`` without processing), else an :class:`Admitted` request:
+        wait its ``delay`` seconds (a ``delay`` fault), then call :meth:`finish`.
         """
         method = method.upper()
-        target = path
         route_path, _, query = path.partition("?")
         endpoint = self.routes.get(method, route_path)
         if endpoint is None:
@@ -225,20 +258,36 @@ class Emulator:
             return self._envelope(404, "00", "02", "Invalid Routing")
         fault = self.faults.take(route_path)
         if fault is not None:
-            if fault.kind == "delay":
-                time.sleep(fault.seconds)
-            elif fault.kind == "error":
+            if fault.kind == "error":
                 case = "01" if fault.status == 500 else "00"
                 message = {500: "Internal Server Error", 504: "Timeout"}.get(
                     fault.status, "General Error"
                 )
                 return self._envelope(fault.status, endpoint.service, case, message)
-            elif not fault.process:
+            if fault.kind != "delay" and not fault.process:
                 return self._disconnected(endpoint, fault)
+        return Admitted(method, path, route_path, query, endpoint, fault)
+
+    def finish(
+        self,
+        admitted: Admitted,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        body: bytes = b"",
+    ) -> EmulatorResponse:
+        """Process a request :meth:`begin` admitted (its delay already waited out)."""
+        fault = admitted.fault
         with self.lock:
-            response = self._process(endpoint, method, target, route_path, query, headers, body)
+            response = self._process(
+                admitted.endpoint,
+                admitted.method,
+                admitted.target,
+                admitted.route_path,
+                admitted.query,
+                headers,
+                body,
+            )
         if fault is not None and fault.kind in ("timeout", "drop"):
-            disconnected = self._disconnected(endpoint, fault)
+            disconnected = self._disconnected(admitted.endpoint, fault)
             response.disconnect = disconnected.disconnect
             response.hold_seconds = disconnected.hold_seconds
         return response
@@ -536,7 +585,7 @@ class Emulator:
     ) -> None:
         """Move ``payment`` to ``status``: record times and a ledger event, run the kind's hook."""
         previous = payment.status
-        payment.status = status
+        self.state.set_status(payment, status)
         if status == "00" and payment.paid_time is None:
             payment.paid_time = now
         if status in _FINAL_STATUSES and payment.finished_time is None:
@@ -558,7 +607,7 @@ class Emulator:
     # --- simulation controls ---------------------------------------------------------------
 
     def _resolve(self, reference: str, kind: str | None, client_id: str | None) -> Payment:
-        for payment in self.state.iter_payments(client_id, kind):
+        for payment in self.state.payments_with(reference, client_id, kind):
             if reference in (
                 payment.reference_no,
                 payment.partner_reference_no,

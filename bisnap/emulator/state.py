@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from bisnap.emulator.ledger import Ledger
@@ -133,14 +134,23 @@ class Binding:
 
 
 class EmulatorState:
-    """All state of one emulator. Not thread-safe by itself: hold the emulator's lock."""
+    """All state of one emulator. Not thread-safe by itself: hold the emulator's lock.
+
+    Payments are indexed by merchant, by every identifier (``referenceNo``,
+    ``partnerReferenceNo``, X-EXTERNAL-ID, VA number) and, for VAs, by pending VA number, so
+    that lookups do not walk every stored payment. Store payments with :meth:`add_payment` and
+    change their status with :meth:`set_status` to keep those indexes right.
+    """
 
     def __init__(self) -> None:
         self.merchants: dict[str, Merchant] = {}
         self.tokens: dict[str, TokenRecord] = {}
         """Issued B2B tokens by :func:`secret_key` of the token."""
         self.external_ids: dict[tuple[str, date, str], ExternalIdRecord] = {}
-        self.payments: dict[tuple[str, str], Payment] = {}
+        self._payments: dict[tuple[str, str], Payment] = {}
+        self._by_client: dict[str, list[Payment]] = {}
+        self._by_identifier: dict[str, list[Payment]] = {}
+        self._pending_va: dict[tuple[str, str], list[Payment]] = {}
         self.bindings: dict[str, Binding] = {}
         """Account linkings by :func:`secret_key` of the customer token."""
         self.auth_codes: dict[str, dict[str, Any]] = {}
@@ -148,6 +158,11 @@ class EmulatorState:
         self.ledger = Ledger()
         self.families: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
+
+    @property
+    def payments(self) -> Mapping[tuple[str, str], Payment]:
+        """Every payment by ``(client_id, referenceNo)``, in creation order (read-only)."""
+        return MappingProxyType(self._payments)
 
     def family(self, name: str) -> dict[str, Any]:
         """A free-form store for one endpoint family (e.g. payouts' transfers)."""
@@ -165,19 +180,55 @@ class EmulatorState:
         return None
 
     def add_payment(self, payment: Payment) -> Payment:
-        """Store a new payment under its ``referenceNo``."""
-        self.payments[(payment.client_id, payment.reference_no)] = payment
+        """Store a new payment under its ``referenceNo`` and index it."""
+        key = (payment.client_id, payment.reference_no)
+        replaced = self._payments.get(key)
+        if replaced is not None:
+            self._unindex(replaced)
+        self._payments[key] = payment
+        self._by_client.setdefault(payment.client_id, []).append(payment)
+        for value in _identifiers(payment):
+            self._by_identifier.setdefault(value, []).append(payment)
+        if payment.status == "03":
+            self._mark_pending(payment)
         return payment
+
+    def set_status(self, payment: Payment, status: str) -> None:
+        """Change a stored payment's status (keeps the pending-VA index right)."""
+        if payment.status == status:
+            return
+        if payment.status == "03":
+            self._unmark_pending(payment)
+        payment.status = status
+        if status == "03":
+            self._mark_pending(payment)
 
     def iter_payments(
         self, client_id: str | None = None, kind: str | None = None
     ) -> Iterator[Payment]:
         """Payments, optionally one merchant's and of one kind, in creation order."""
-        for payment in self.payments.values():
+        source = (
+            self._payments.values() if client_id is None else self._by_client.get(client_id, ())
+        )
+        for payment in source:
+            if kind is None or payment.kind == kind:
+                yield payment
+
+    def payments_with(
+        self, identifier: str, client_id: str | None = None, kind: str | None = None
+    ) -> Iterator[Payment]:
+        """Payments that have ``identifier`` as their ``referenceNo``, ``partnerReferenceNo``,
+        X-EXTERNAL-ID or VA number (optionally one merchant's, of one kind), in creation order.
+        """
+        for payment in self._by_identifier.get(identifier, ()):
             if (client_id is None or payment.client_id == client_id) and (
                 kind is None or payment.kind == kind
             ):
                 yield payment
+
+    def va_number_pending(self, client_id: str, va_no: str) -> bool:
+        """Whether the merchant has a pending (status ``03``) VA with this number."""
+        return any(p.status == "03" for p in self._pending_va.get((client_id, va_no), ()))
 
     def find_payment(
         self,
@@ -190,13 +241,59 @@ class EmulatorState:
     ) -> Payment | None:
         """Look a payment up by the first identifier given, in SNAP priority order."""
         if reference_no:
-            found = self.payments.get((client_id, reference_no))
+            found = self._payments.get((client_id, reference_no))
             if found is not None and (kind is None or found.kind == kind):
                 return found
             return None
-        for payment in self.iter_payments(client_id, kind):
-            if partner_reference_no and payment.partner_reference_no == partner_reference_no:
-                return payment
-            if not partner_reference_no and external_id and payment.external_id == external_id:
-                return payment
+        if partner_reference_no:
+            for payment in self.payments_with(partner_reference_no, client_id, kind):
+                if payment.partner_reference_no == partner_reference_no:
+                    return payment
+        elif external_id:
+            for payment in self.payments_with(external_id, client_id, kind):
+                if payment.external_id == external_id:
+                    return payment
         return None
+
+    def _pending_key(self, payment: Payment) -> tuple[str, str] | None:
+        va_no = payment.data.get("virtualAccountNo")
+        if payment.kind != "va" or not isinstance(va_no, str):
+            return None
+        return (payment.client_id, va_no)
+
+    def _mark_pending(self, payment: Payment) -> None:
+        key = self._pending_key(payment)
+        if key is not None:
+            self._pending_va.setdefault(key, []).append(payment)
+
+    def _unmark_pending(self, payment: Payment) -> None:
+        key = self._pending_key(payment)
+        pending = self._pending_va.get(key) if key is not None else None
+        if key is None or pending is None:
+            return
+        pending[:] = [p for p in pending if p is not payment]
+        if not pending:
+            del self._pending_va[key]
+
+    def _unindex(self, payment: Payment) -> None:
+        def drop(index: dict[Any, list[Payment]], key: object) -> None:
+            listed = index.get(key)
+            if listed is not None:
+                listed[:] = [p for p in listed if p is not payment]
+                if not listed:
+                    del index[key]
+
+        drop(self._by_client, payment.client_id)
+        for value in _identifiers(payment):
+            drop(self._by_identifier, value)
+        if payment.status == "03":
+            self._unmark_pending(payment)
+
+
+def _identifiers(payment: Payment) -> set[str]:
+    """Every value a payment can be looked up by."""
+    values = {payment.reference_no, payment.partner_reference_no, payment.external_id}
+    va_no = payment.data.get("virtualAccountNo")
+    if isinstance(va_no, str):
+        values.add(va_no)
+    return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -46,6 +47,30 @@ def test_append_result_records_machine_and_command(tmp_path: Path) -> None:
     assert "- a note" in text
 
 
+def test_a_new_run_goes_first_and_the_previous_one_moves_under_earlier_runs(
+    tmp_path: Path,
+) -> None:
+    report = bench_module("report")
+    target = tmp_path / "RESULTS.md"
+    report.start_run("## run one", path=target)
+    report.append_result("first table", "one", command="x", path=target)
+    report.start_run("## run two", path=target)
+    report.append_result("second table", "two", command="x", path=target)
+    report.start_run("## run three", path=target)
+    report.append_result("third table", "three", command="x", path=target)
+    headings = [line for line in target.read_text().splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Benchmark results",
+        "## run three",
+        "### third table",
+        "## Earlier runs, with older code",
+        "### run two",
+        "#### second table",
+        "### run one",
+        "#### first table",
+    ]
+
+
 def test_make_body_is_compact_json_of_the_asked_size() -> None:
     primitives = bench_module("primitives")
     indented, compact = primitives.make_body(4096)
@@ -54,12 +79,24 @@ def test_make_body_is_compact_json_of_the_asked_size() -> None:
     assert len(indented) > len(compact)
 
 
+@pytest.mark.parametrize("size", [100, 700, 4096])
+def test_signing_make_body_stops_at_the_first_item_reaching_the_size(size: int) -> None:
+    signing = bench_module("signing")
+    pretty, compact = signing.make_body(size)
+    body = json.loads(compact)
+    shorter = {**body, "items": body["items"][:-1]}
+    assert len(compact.decode()) >= size
+    assert len(json.dumps(shorter, separators=(",", ":"), ensure_ascii=False)) < size
+    assert json.loads(pretty) == body
+
+
 def test_signing_comparisons_run() -> None:
     primitives = bench_module("primitives")
     results = primitives.run(repeat=1, sizes=(1024,))
     names = [r.name for r in results]
     assert "sign_rsa (2048-bit)" in names
     assert "verify_rsa (2048-bit)" in names
+    assert "symmetric pipeline, serialize_body output" in names
     assert all(r.bisnap_us > 0 and r.baseline_us > 0 for r in results)
 
 

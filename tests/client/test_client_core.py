@@ -207,6 +207,16 @@ def test_timeouts_cannot_be_unlimited(merchant_keys: GeneratedKeyPair) -> None:
         SnapClient(MIDTRANS_SANDBOX, credentials(merchant_keys), timeout=httpx.Timeout(None))
 
 
+def test_swapped_profile_and_credentials_say_which_argument_is_which(
+    merchant_keys: GeneratedKeyPair,
+) -> None:
+    creds = credentials(merchant_keys)
+    with pytest.raises(ConfigurationError, match="first argument is the gateway profile") as info:
+        SnapClient(creds, MIDTRANS_SANDBOX)  # type: ignore[arg-type]
+    assert info.value.field == "profile"
+    assert CLIENT_SECRET not in str(info.value)
+
+
 def test_client_repr_has_no_secret(merchant_keys: GeneratedKeyPair) -> None:
     with sync_client(FakeGateway([ok_generate]), merchant_keys) as client:
         text = repr(client)

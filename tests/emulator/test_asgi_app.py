@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import anyio
 import httpx
 import pytest
 
@@ -48,3 +49,28 @@ async def test_token_create_pay_and_status_through_the_asgi_app(
         missing = await client.post(path, content=raw)
         assert missing.status_code == 401
         assert (await client.get("/nowhere")).status_code == 404
+
+
+@pytest.mark.anyio
+async def test_a_delay_fault_does_not_hold_up_other_requests(emulator: Emulator) -> None:
+    delayed_path = "/v1.0/transfer-va/status"
+    emulator.inject_fault(delayed_path, "delay", seconds=30)
+    transport = httpx.ASGITransport(app=emulator.asgi_app())
+    finished: list[str] = []
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://emulator.test") as client,
+        anyio.create_task_group() as group,
+    ):
+
+        async def delayed() -> None:
+            await client.post(delayed_path, content=b"{}")
+            finished.append("delayed")
+
+        group.start_soon(delayed)
+        while emulator.faults.pending():  # until the delayed request has taken its fault
+            await anyio.sleep(0.001)
+        answer = await client.post("/v1.0/transfer-va/create-va", content=b"{}")
+        finished.append("other")
+        assert answer.status_code == 401
+        assert finished == ["other"]
+        group.cancel_scope.cancel()

@@ -153,7 +153,10 @@ def test_any_change_inside_a_string_value_fails(data: st.DataObject) -> None:
     start, end = data.draw(st.sampled_from(_string_spans(text)))
     position = data.draw(st.integers(start, end))  # end: insert before the closing quote
     replacement = data.draw(
-        st.text(alphabet=st.characters(blacklist_characters='"\\', min_codepoint=32), max_size=3)
+        st.text(
+            alphabet=st.characters(exclude_characters='"\\', codec="utf-8", min_codepoint=32),
+            max_size=3,
+        )
     )
     removed = data.draw(st.integers(0, min(2, end - position)))
     changed = text[:position] + replacement + text[position + removed :]

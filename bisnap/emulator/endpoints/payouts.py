@@ -159,7 +159,11 @@ class Transfer:
 
 @dataclass
 class PayoutsBook:
-    """The payouts family's state inside one emulator."""
+    """The payouts family's state inside one emulator.
+
+    ``transfers`` lists every payout in creation order; add them with :meth:`add` so that the
+    lookups by ``partnerReferenceNo`` and of pending transfers need not walk them all.
+    """
 
     accounts: dict[tuple[str, str], BankAccount] = field(default_factory=dict)
     virtual_accounts: dict[str, PayableVa] = field(default_factory=dict)
@@ -168,6 +172,18 @@ class PayoutsBook:
     transfers: list[Transfer] = field(default_factory=list)
     inquiries: dict[str, str] = field(default_factory=dict)
     settle_after: timedelta = timedelta(0)
+    by_reference: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
+    """Transfers by ``partnerReferenceNo``, in creation order."""
+    pending: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
+    """Each merchant's transfers still in status ``03``, in creation order."""
+
+    def add(self, transfer: Transfer) -> Transfer:
+        """Record a new transfer."""
+        self.transfers.append(transfer)
+        self.by_reference.setdefault(transfer.partner_reference_no, []).append(transfer)
+        if transfer.status == "03":
+            self.pending.setdefault(transfer.client_id, []).append(transfer)
+        return transfer
 
 
 def _book(state_family: dict[str, Any]) -> PayoutsBook:
@@ -240,7 +256,12 @@ def set_settle_after(emulator: Emulator, seconds: float) -> None:
         payouts_book(emulator).settle_after = timedelta(seconds=seconds)
 
 
-def _finish(ledger: Ledger, transfer: Transfer, status: str, now: datetime) -> None:
+def _finish(
+    book: PayoutsBook, ledger: Ledger, transfer: Transfer, status: str, now: datetime
+) -> None:
+    pending = book.pending.get(transfer.client_id)
+    if transfer.status == "03" and pending is not None:
+        pending[:] = [t for t in pending if t is not transfer]
     transfer.status = status
     transfer.finished = now
     kind = "completed" if status == "00" else "failed"
@@ -260,13 +281,13 @@ def _finish(ledger: Ledger, transfer: Transfer, status: str, now: datetime) -> N
 def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None:
     """Complete the pending transfers whose settle time has passed (emulator lock held)."""
     book = _book(emulator.state.family("payouts"))
-    for transfer in book.transfers:
-        if (
-            transfer.client_id == client_id
-            and transfer.status == "03"
-            and now >= transfer.created + book.settle_after
-        ):
-            _finish(emulator.state.ledger, transfer, "00", now)
+    due = [
+        transfer
+        for transfer in book.pending.get(client_id, ())
+        if transfer.status == "03" and now >= transfer.created + book.settle_after
+    ]
+    for transfer in due:
+        _finish(book, emulator.state.ledger, transfer, "00", now)
 
 
 def fail_transfer(
@@ -277,13 +298,13 @@ def fail_transfer(
 
     with emulator.lock:
         book = payouts_book(emulator)
-        for transfer in reversed(book.transfers):
+        for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
             if transfer.partner_reference_no == partner_reference_no and (
                 client_id is None or transfer.client_id == client_id
             ):
                 if transfer.status != "03":
                     raise SimulationError(f"transfer {partner_reference_no} is not pending")
-                _finish(emulator.state.ledger, transfer, "06", emulator.clock())
+                _finish(book, emulator.state.ledger, transfer, "06", emulator.clock())
                 emulator.merchant(transfer.client_id).balance += transfer.amount
                 return transfer
     raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
@@ -312,7 +333,7 @@ def _recent(book: PayoutsBook, call: Call, partner_reference_no: str) -> Iterabl
     since = _two_months_before(call.now)
     return (
         t
-        for t in book.transfers
+        for t in book.by_reference.get(partner_reference_no, ())
         if t.client_id == call.client_id
         and t.partner_reference_no == partner_reference_no
         and t.created >= since
@@ -403,7 +424,7 @@ def _debit(
         beneficiary_account_no=beneficiary_account_no,
         beneficiary_bank_code=beneficiary_bank_code,
     )
-    book.transfers.append(transfer)
+    book.add(transfer)
     call.state.ledger.open(
         client_id=call.client_id,
         reference_no=transfer.reference_no,

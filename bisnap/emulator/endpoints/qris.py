@@ -95,7 +95,7 @@ def generate(call: Call) -> dict[str, Any]:
         acquirer = info.text("acquirer", required=False, choices=_ACQUIRERS) or acquirer
     if any(
         p.partner_reference_no == partner_ref
-        for p in call.state.iter_payments(call.client_id, "qris")
+        for p in call.state.payments_with(partner_ref, call.client_id, "qris")
     ):
         raise SnapFailure(409, "00", "Cannot use same X-EXTERNAL-ID")
     reference = call.state.new_reference("QR")

@@ -71,14 +71,9 @@ def create_va(call: Call) -> dict[str, Any]:
     randomize = flags is not None and flags.data.get("shouldRandomizeVaNumber") is True
     if not randomize and va_no != psid + customer_no:
         raise SnapFailure.bad_format("virtualAccountNo")
-    if any(p.external_id == trx_id for p in call.state.iter_payments(call.client_id, "va")):
+    if any(p.external_id == trx_id for p in call.state.payments_with(trx_id, call.client_id, "va")):
         raise SnapFailure.conflict("Conflict. trxId was already used")
-    active = {
-        p.data["virtualAccountNo"]
-        for p in call.state.iter_payments(call.client_id, "va")
-        if p.status == "03"
-    }
-    while randomize or va_no in active:
+    while randomize or call.state.va_number_pending(call.client_id, va_no):
         customer_no = random_digits(max(len(customer_no), 10))
         va_no = psid + customer_no
         randomize = False
