@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bisnap.durations import positive_seconds
 from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
 
@@ -120,23 +121,31 @@ def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None
 
 
 def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
-    """An :class:`httpx.Timeout` with every phase set (``None`` means the defaults)."""
+    """An :class:`httpx.Timeout` with every phase finite and positive (``None``: the defaults).
+
+    The one check for every place a timeout is accepted: client constructors, per-call
+    ``timeout=``, numbers and :class:`httpx.Timeout` objects. ``math.inf``, ``math.nan``, zero,
+    negative numbers and unset phases raise :class:`ConfigurationError` (field ``timeout``).
+    """
     if timeout is None:
         return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        phases: dict[str, float] = {}
+        for phase in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, phase)
+            if value is None:
+                raise ConfigurationError(
+                    f"the {phase} timeout must be set to a finite, positive number of seconds",
+                    field="timeout",
+                )
+            phases[phase] = positive_seconds(value, field="timeout", what=f"the {phase} timeout")
+        return httpx.Timeout(**phases)
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
-        if timeout <= 0:
-            raise ConfigurationError("timeout must be positive", field="timeout")
-        return httpx.Timeout(float(timeout))
-    if not isinstance(timeout, httpx.Timeout):
-        raise ConfigurationError("timeout must be a number or an httpx.Timeout", field="timeout")
-    for phase in ("connect", "read", "write", "pool"):
-        value = getattr(timeout, phase)
-        if value is None or value <= 0:
-            raise ConfigurationError(
-                f"the {phase} timeout must be set to a positive number of seconds",
-                field="timeout",
-            )
-    return timeout
+        return httpx.Timeout(positive_seconds(timeout, field="timeout"))
+    raise ConfigurationError(
+        f"timeout must be a number or an httpx.Timeout, not {type(timeout).__name__}",
+        field="timeout",
+    )
 
 
 def _log_request(request: httpx.Request) -> None:

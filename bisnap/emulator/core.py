@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bisnap.durations import positive_seconds
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
@@ -137,8 +138,7 @@ class Emulator:
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
-        if timestamp_tolerance <= 0:
-            raise ConfigurationError("timestamp_tolerance must be > 0", field="timestamp_tolerance")
+        tolerance = positive_seconds(timestamp_tolerance, field="timestamp_tolerance")
         if notification_signed_path not in ("request", "relative"):
             raise ConfigurationError(
                 "notification_signed_path is 'request' or 'relative'",
@@ -149,7 +149,7 @@ class Emulator:
             self._gateway_key = generate_key_pair().private_key()
         else:
             self._gateway_key = load_private_key(gateway_private_key)
-        self.timestamp_tolerance = timedelta(seconds=timestamp_tolerance)
+        self.timestamp_tolerance = timedelta(seconds=tolerance)
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
