@@ -1,7 +1,8 @@
 """httpx client defaults for talking to a gateway, and the redacting ``bisnap`` logger.
 
-TLS verification is always on (a custom CA bundle may be given, there is no switch to turn it
-off), connect, read, write and pool timeouts are always set, and connections are pooled. The
+TLS verification is always on (a custom CA bundle may be given; a supplied transport that does
+not verify is refused), plain http goes only to loopback unless explicitly allowed, connect,
+read, write and pool timeouts are always set and finite, and connections are pooled. The
 ``bisnap`` logger never shows ``Authorization``, ``Authorization-Customer``, ``X-SIGNATURE`` or
 another secret-bearing header, nor any body.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from bisnap.connection_security import check_connection_security
 from bisnap.durations import positive_seconds
 from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
@@ -211,12 +213,23 @@ def create_client(
     limits: httpx.Limits | None = None,
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
+    allow_insecure_http: bool = False,
+    allow_unverified_tls: bool = False,
 ) -> httpx.Client:
     """An :class:`httpx.Client` for ``profile``'s host with bisnap's defaults.
 
     Redirects are not followed (a SNAP API never redirects, and a redirect would resend a
     signed body elsewhere). ``transport`` replaces the network (an emulator, a mock).
+    Plain http only to loopback and TLS verification on a supplied transport are enforced
+    (:mod:`bisnap.connection_security`); ``allow_insecure_http`` and ``allow_unverified_tls``
+    lift them, loudly.
     """
+    check_connection_security(
+        profile.base_url,
+        transport,
+        allow_insecure_http=allow_insecure_http,
+        allow_unverified_tls=allow_unverified_tls,
+    )
     options = _options(profile, ca_bundle, timeout, limits, headers)
     return httpx.Client(
         auth=auth,
@@ -235,8 +248,16 @@ def create_async_client(
     limits: httpx.Limits | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
+    allow_insecure_http: bool = False,
+    allow_unverified_tls: bool = False,
 ) -> httpx.AsyncClient:
     """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`."""
+    check_connection_security(
+        profile.base_url,
+        transport,
+        allow_insecure_http=allow_insecure_http,
+        allow_unverified_tls=allow_unverified_tls,
+    )
     options = _options(profile, ca_bundle, timeout, limits, headers)
     return httpx.AsyncClient(
         auth=auth,

@@ -6,17 +6,24 @@ reads as the project's security history. A test here must keep failing if the fi
 
 from __future__ import annotations
 
+import logging
 import math
+import os
+import ssl
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from bisnap._cli.app import cli
 from bisnap.client import AsyncSnapClient, SnapClient
+from bisnap.emulator import Emulator
 from bisnap.errors import ConfigurationError, NotificationError
-from bisnap.gateways import MIDTRANS_SANDBOX
+from bisnap.gateways import MIDTRANS_SANDBOX, generic_profile
 from bisnap.keys import GeneratedKeyPair
 from bisnap.notifications import (
     MemoryReplayStore,
@@ -27,7 +34,7 @@ from bisnap.notifications import (
     ReplayStore,
     VerifiedNotification,
 )
-from bisnap.transport import create_async_client, create_client, validate_timeout
+from bisnap.transport import create_async_client, create_client, ssl_context, validate_timeout
 from tests.client import examples
 from tests.client.fakes import FakeGateway, credentials, snap, sync_client
 from tests.notifications.helpers import SAMPLES, fixed_clock, sign_headers
@@ -189,3 +196,200 @@ def test_unlimited_timeouts_are_refused_finite_ones_kept() -> None:
     timeout = validate_timeout(httpx.Timeout(1.5, connect=0.25))
     assert timeout.as_dict() == {"connect": 0.25, "read": 1.5, "write": 1.5, "pool": 1.5}
     assert validate_timeout(2).as_dict() == {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}
+
+
+# --- 3. TLS and plain http switched off silently ----------------------------------------------
+
+
+class _RetryingTransport(httpx.BaseTransport):
+    """A typical wrapper around a network transport (retries, metrics)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+
+class _OpaqueHTTPTransport(httpx.HTTPTransport):
+    """An httpx network transport whose SSL context bisnap cannot reach."""
+
+    def __init__(self) -> None:  # no super().__init__(): no pool to inspect
+        pass
+
+
+def _non_verifying_transports() -> list[httpx.BaseTransport]:
+    unchecked = ssl.create_default_context()
+    unchecked.check_hostname = False
+    unchecked.verify_mode = ssl.CERT_NONE
+    return [
+        httpx.HTTPTransport(verify=False),
+        httpx.HTTPTransport(verify=unchecked),
+        httpx.HTTPTransport(verify=False, proxy="http://127.0.0.1:3128"),
+        _RetryingTransport(httpx.HTTPTransport(verify=False)),
+        _OpaqueHTTPTransport(),
+    ]
+
+
+@pytest.mark.parametrize("transport", _non_verifying_transports(), ids=repr)
+def test_non_verifying_transport_is_refused(
+    merchant_keys: GeneratedKeyPair, transport: httpx.BaseTransport
+) -> None:
+    """Defect: ``SnapClient(..., transport=httpx.HTTPTransport(verify=False))`` talked to an
+    https gateway with certificate checks off: httpx ignores the verifying context bisnap
+    passes once a transport is supplied.
+
+    Fix: a supplied transport's SSL context is inspected (through wrappers and proxies); one
+    that does not verify certificates and host names, or cannot be shown to, is refused with
+    a ConfigurationError that names the test-only opt-in ``allow_unverified_tls=True``.
+    """
+    with pytest.raises(ConfigurationError, match="allow_unverified_tls=True") as info:
+        SnapClient(MIDTRANS_SANDBOX, credentials(merchant_keys), transport=transport)
+    assert info.value.field == "transport"
+    with pytest.raises(ConfigurationError):
+        create_client(MIDTRANS_SANDBOX, transport=transport)
+
+
+@pytest.mark.anyio
+async def test_non_verifying_transport_is_refused_async(merchant_keys: GeneratedKeyPair) -> None:
+    """The same defect and fix for the async client and ``httpx.AsyncHTTPTransport``."""
+    transport = httpx.AsyncHTTPTransport(verify=False)
+    with pytest.raises(ConfigurationError, match="allow_unverified_tls=True"):
+        AsyncSnapClient(MIDTRANS_SANDBOX, credentials(merchant_keys), transport=transport)
+    async with AsyncSnapClient(
+        MIDTRANS_SANDBOX,
+        credentials(merchant_keys),
+        transport=httpx.AsyncHTTPTransport(verify=ssl_context()),
+    ):
+        pass
+
+
+def test_non_verifying_transport_is_refused_unless_opted_in_loudly(
+    merchant_keys: GeneratedKeyPair, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The opt-in for tests works, and says so in the log every time a client is built."""
+    caplog.set_level(logging.WARNING, logger="bisnap")
+    with SnapClient(
+        MIDTRANS_SANDBOX,
+        credentials(merchant_keys),
+        transport=httpx.HTTPTransport(verify=False),
+        allow_unverified_tls=True,
+    ):
+        pass
+    assert "TLS certificate checks are off for merchants.sbx.midtrans.com" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "transport",
+    [
+        None,
+        httpx.HTTPTransport(),
+        httpx.HTTPTransport(verify=ssl_context()),
+        _RetryingTransport(httpx.HTTPTransport()),
+        httpx.MockTransport(lambda request: httpx.Response(200)),
+        Emulator().transport(),
+    ],
+    ids=repr,
+)
+def test_non_verifying_transport_is_refused_verifying_ones_kept(
+    merchant_keys: GeneratedKeyPair, transport: httpx.BaseTransport | None
+) -> None:
+    """The counterpart: verifying network transports and in-process ones are accepted."""
+    with SnapClient(MIDTRANS_SANDBOX, credentials(merchant_keys), transport=transport):
+        pass
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://merchants.example.com",
+        "http://merchants.midtrans.com",
+        "http://10.0.0.7:8080",
+        "http://0.0.0.0:8080",
+        "http://[2001:db8::1]",
+        "http://localhost.example.com",
+        "http://127.0.0.1.nip.io",
+    ],
+)
+def test_plain_http_to_a_remote_host_is_refused(merchant_keys: GeneratedKeyPair, url: str) -> None:
+    """Defect: ``http://`` was accepted for any host (``generic_profile("http://…")``,
+    ``BISNAP_BASE_URL=http://…``, ``--profile production --base-url http://…``), so the
+    bearer token and signatures could travel in clear.
+
+    Fix: whenever bisnap builds a client that sends over a network, plain http is refused
+    unless the host is loopback (127.0.0.0/8, ::1, localhost) or the caller passes
+    ``allow_insecure_http=True``.
+    """
+    creds = credentials(merchant_keys)
+    with pytest.raises(ConfigurationError, match="allow_insecure_http=True") as info:
+        SnapClient(generic_profile(url), creds)
+    assert info.value.field == "base_url"
+    with pytest.raises(ConfigurationError):
+        AsyncSnapClient(MIDTRANS_SANDBOX.with_base_url(url), creds)
+    environ = {
+        "BISNAP_CLIENT_ID": "c",
+        "BISNAP_CLIENT_SECRET": "s",
+        "BISNAP_PRIVATE_KEY": merchant_keys.private_pem.decode(),
+        "BISNAP_PARTNER_ID": "p",
+        "BISNAP_CHANNEL_ID": "12345",
+        "BISNAP_BASE_URL": url,
+    }
+    with pytest.raises(ConfigurationError):
+        SnapClient.from_env(environ)
+    with pytest.raises(ConfigurationError):
+        SnapClient(generic_profile(url), creds, transport=httpx.HTTPTransport())
+
+
+def test_plain_http_to_a_remote_host_is_refused_by_the_cli(
+    tmp_path: Path, merchant_keys: GeneratedKeyPair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same defect through ``bisnap token --profile production --base-url http://…``:
+    refused before anything is sent, naming the ``--allow-insecure-http`` flag."""
+    for name in [n for n in os.environ if n.startswith("BISNAP_") and "TEST" not in n]:
+        monkeypatch.delenv(name)
+    key = tmp_path / "key.pem"
+    key.write_bytes(merchant_keys.private_pem)
+    args = ["token", "--client-id", "c", "--private-key", str(key), "--profile", "production"]
+    result = CliRunner().invoke(cli, [*args, "--base-url", "http://merchants.midtrans.com"])
+    assert result.exit_code == 2
+    assert "--allow-insecure-http" in result.output
+    assert "unencrypted" in result.output
+
+
+def test_plain_http_to_a_remote_host_is_refused_unless_opted_in_loudly(
+    merchant_keys: GeneratedKeyPair, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The opt-in is a named argument and every use is logged as a warning."""
+    caplog.set_level(logging.WARNING, logger="bisnap")
+    profile = generic_profile("http://gateway.internal")
+    with SnapClient(profile, credentials(merchant_keys), allow_insecure_http=True):
+        pass
+    assert "plain http to gateway.internal (allow_insecure_http=True)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080",
+        "http://127.9.8.7",
+        "http://localhost:8080",
+        "http://LOCALHOST",
+        "http://[::1]:8080",
+        "https://merchants.example.com",
+    ],
+)
+def test_plain_http_to_a_remote_host_is_refused_loopback_kept(
+    merchant_keys: GeneratedKeyPair, url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The counterpart: loopback http (the emulator, the demo) needs no opt-in and logs
+    nothing; in-process transports may use any URL since nothing leaves the process."""
+    caplog.set_level(logging.WARNING, logger="bisnap")
+    with SnapClient(generic_profile(url), credentials(merchant_keys)):
+        pass
+    with SnapClient(
+        generic_profile("http://emulator.test"),
+        credentials(merchant_keys),
+        transport=Emulator().transport(),
+    ):
+        pass
+    assert caplog.text == ""

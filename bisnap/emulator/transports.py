@@ -39,6 +39,8 @@ def _to_httpx(request: httpx.Request, answer: EmulatorResponse) -> httpx.Respons
 class EmulatorTransport(httpx.BaseTransport):
     """A synchronous transport answering from the emulator in the calling thread."""
 
+    bisnap_in_process = True  # nothing leaves the process: no TLS or plain-http rule applies
+
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
 
@@ -56,6 +58,8 @@ class EmulatorTransport(httpx.BaseTransport):
 
 class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
     """An asynchronous transport; the emulator runs in a worker thread (delays don't block)."""
+
+    bisnap_in_process = True
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
