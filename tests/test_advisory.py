@@ -6,22 +6,27 @@ reads as the project's security history. A test here must keep failing if the fi
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
+import socket
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bisnap._cli.app import cli
 from bisnap.client import AsyncSnapClient, SnapClient
-from bisnap.emulator import Emulator
+from bisnap.emulator import Emulator, run_in_thread
+from bisnap.emulator.admin import handle_admin
 from bisnap.errors import ConfigurationError, NotificationError
 from bisnap.gateways import MIDTRANS_SANDBOX, generic_profile
 from bisnap.keys import GeneratedKeyPair
@@ -37,10 +42,21 @@ from bisnap.notifications import (
 from bisnap.transport import create_async_client, create_client, ssl_context, validate_timeout
 from tests.client import examples
 from tests.client.fakes import FakeGateway, credentials, snap, sync_client
+from tests.emulator.helpers import (
+    CHANNEL_ID,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PARTNER_ID,
+    FakeClock,
+    Snap,
+    qris_body,
+    token_headers,
+)
 from tests.notifications.helpers import SAMPLES, fixed_clock, sign_headers
 
 QRIS_PATH = "/v1.0/qr/qr-mpm-notify"
 QRIS_BODY = SAMPLES[NotificationKind.QRIS_PAYMENT]
+QRIS_GENERATE = "/v1.0/qr/qr-mpm-generate"
 
 
 # --- 1. notification replay with a fresh X-EXTERNAL-ID -----------------------------------------
@@ -393,3 +409,299 @@ def test_plain_http_to_a_remote_host_is_refused_loopback_kept(
     ):
         pass
     assert caplog.text == ""
+
+
+# --- 4. emulator admin API answering 500 ------------------------------------------------------
+
+
+@pytest.fixture
+def emulator(merchant_keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair) -> Iterator[Emulator]:
+    emu = Emulator(
+        clock=FakeClock(),
+        gateway_private_key=gateway_keys.private_key(),
+        notification_transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+        notification_retry_scale=0,
+    )
+    emu.register_merchant(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        partner_id=PARTNER_ID,
+        merchant_public_key=merchant_keys.public_key(),
+        channel_id=CHANNEL_ID,
+    )
+    yield emu
+    emu.close()
+
+
+@pytest.fixture
+def snap_client(emulator: Emulator, merchant_keys: GeneratedKeyPair) -> Iterator[Snap]:
+    with httpx.Client(base_url="http://emulator.test", transport=emulator.transport()) as http:
+        clock = emulator.clock
+        assert isinstance(clock, FakeClock)
+        yield Snap(http, merchant_keys.private_key(), clock)
+
+
+_DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/_emulator/faults", b'{"path": "*", "kind": "error", "status": 1e400}', "status"),
+        ("/_emulator/faults", b'{"path": "*", "kind": "delay", "seconds": 1e400}', "seconds"),
+        ("/_emulator/faults", b'{"path": "*", "kind": "delay", "seconds": -1}', "seconds"),
+        ("/_emulator/faults", b'{"path": "*", "kind": "delay", "times": "2"}', "times"),
+        ("/_emulator/faults", b'{"path": "*", "kind": "drop", "process": "yes"}', "process"),
+        ("/_emulator/balance", b'{"clientId": "G-EMU", "value": "NaN"}', "value"),
+        ("/_emulator/balance", b'{"clientId": "G-EMU", "value": "sNaN"}', "value"),
+        ("/_emulator/balance", b'{"clientId": "G-EMU", "value": "Infinity"}', "value"),
+        ("/_emulator/balance", b'{"clientId": "G-EMU", "value": "1e999999999"}', "value"),
+        ("/_emulator/balance", b'{"clientId": "G-EMU", "value": [1]}', "value"),
+        ("/_emulator/va/pay", b'{"reference": "r", "amount": "-Infinity"}', "amount"),
+        ("/_emulator/merchants", b'{"clientId": "a", "clientSecret": "b", "partnerId": "c",'
+         b' "publicKey": "k", "notifyUrl": 7}', "notifyUrl"),
+        ("/_emulator/faults", b'{"path": "*", "kind": "delay", "seconds": NaN}', "NaN"),
+        ("/_emulator/va/pay", _DEEP, "nesting"),
+        ("/_emulator/va/pay", b'{"reference": ' + _DEEP + b"}", "nesting"),
+    ],
+)  # fmt: skip
+def test_emulator_admin_input_is_validated(
+    emulator: Emulator, path: str, body: bytes, field: str
+) -> None:
+    """Defect: ``POST /_emulator/faults {"status": 1e400}`` (OverflowError),
+    ``POST /_emulator/balance {"value": "NaN"}`` (also ``sNaN``, ``Infinity``;
+    ``decimal.InvalidOperation``) and 100,000-deep JSON to ``/_emulator/va/pay``
+    (RecursionError) were answered 500.
+
+    Fix: every admin input is checked for type and range before it is used, JSON is parsed
+    with NaN/Infinity refused and deep nesting reported, and amounts pass one rule
+    (finite, below 10^15); each failure is a 400 whose message names the field.
+    """
+    with httpx.Client(base_url="http://emulator.test", transport=emulator.transport()) as http:
+        response = http.post(path, content=body)
+    assert response.status_code == 400
+    assert field in response.json()["error"]
+    assert emulator.faults.pending() == []
+
+
+_ADMIN_ROUTES = [
+    ("GET", "health"), ("GET", "gateway-public-key"), ("POST", "merchants"),
+    ("POST", "va/pay"), ("POST", "qris/pay"), ("POST", "debit/pay"), ("GET", "pay/x"),
+    ("POST", "expire"), ("POST", "fail"), ("GET", "payments/x"), ("GET", "balance"),
+    ("POST", "balance"), ("POST", "faults"), ("DELETE", "faults"), ("GET", "notifications"),
+    ("GET", "ledger"), ("PUT", "faults"), ("POST", "nowhere"),
+]  # fmt: skip
+_ADMIN_KEYS = [
+    "clientId", "clientSecret", "partnerId", "publicKey", "channelId", "notifyUrl", "balance",
+    "merchantId", "paymentHandle", "reference", "amount", "value", "path", "kind", "seconds",
+    "status", "times", "process",
+]  # fmt: skip
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(["NaN", "sNaN", "Infinity", "-1e999", "1e400", "0", "10000.00", "*",
+                       "/v1.0/qr/qr-mpm-generate", "error", "delay", "timeout", "drop", ""])
+    | st.text(max_size=20)
+)  # fmt: skip
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_ADMIN_BODIES = st.one_of(
+    st.dictionaries(st.sampled_from(_ADMIN_KEYS), _JSON_VALUES, max_size=8).map(
+        lambda d: json.dumps(d).encode()
+    ),
+    _JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+    st.binary(max_size=64),
+    st.sampled_from([b'{"value": NaN}', b'{"seconds": Infinity}', b'{"status": 1e400}',
+                     b"[" * 5000, b'{"a":' * 5000]),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fuzzed_emulator() -> Iterator[Emulator]:
+    """One emulator for every fuzzed example (building one costs a key pair)."""
+    no_network = httpx.MockTransport(lambda request: httpx.Response(200))
+    with Emulator(notification_transport=no_network) as emu:
+        yield emu
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(route=st.sampled_from(_ADMIN_ROUTES), body=_ADMIN_BODIES, query=st.text(max_size=20))
+def test_emulator_admin_input_is_validated_under_fuzzing(
+    fuzzed_emulator: Emulator, route: tuple[str, str], body: bytes, query: str
+) -> None:
+    """Fuzzing the admin API (routes, JSON bodies of every shape, raw bytes, query strings):
+    every answer is a 2xx, 400 or 404, never a 5xx, and errors carry a message."""
+    method, name = route
+    emu = fuzzed_emulator
+    answer = handle_admin(emu, method, f"/_emulator/{name}?{query}", body)
+    emu.clear_faults()
+    assert answer.status in (200, 400, 404), (answer.status, answer.body)
+    if answer.status != 200:
+        assert answer.json()["error"]
+
+
+# --- 5. duplicated security headers and a loose Content-Type ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["X-SIGNATURE", "X-TIMESTAMP", "Authorization", "X-PARTNER-ID", "X-EXTERNAL-ID",
+     "CHANNEL-ID", "Content-Type"],
+)  # fmt: skip
+def test_emulator_refuses_duplicated_security_headers(snap_client: Snap, header: str) -> None:
+    """Defect: the emulator put headers into a dict, so the last of two ``X-SIGNATURE``
+    values won and a request carrying a wrong one and a right one was accepted.
+
+    Fix: headers are collected with repeats kept, and a repeated security header
+    (``X-SIGNATURE``, ``X-TIMESTAMP``, ``Authorization``, ``Authorization-Customer``,
+    ``X-PARTNER-ID``, ``X-EXTERNAL-ID``, ``CHANNEL-ID``, ``X-CLIENT-KEY``, ``Content-Type``)
+    is refused with 400xx01 naming it, as the notification verifier does.
+    """
+    raw = json.dumps(qris_body("dup-1")).encode()
+    good = snap_client.headers(QRIS_GENERATE, raw, external_id="dup-1")
+    decoy = "x" if header != "Authorization" else "Bearer wrong"
+    pairs = [(name, value) for name, value in good.items() if name != header]
+    pairs += [(header, decoy), (header, good[header])]
+    response = snap_client.client.post(QRIS_GENERATE, content=raw, headers=pairs)
+    assert response.status_code == 400
+    assert response.json() == {
+        "responseCode": "4004701",
+        "responseMessage": f"Invalid Field Format {header}. Header sent more than once",
+    }
+    # The same request with the header once is accepted: the repeat alone was refused.
+    assert snap_client.client.post(QRIS_GENERATE, content=raw, headers=good).status_code == 200
+
+
+def test_emulator_refuses_duplicated_security_headers_on_the_token_endpoint(
+    snap_client: Snap,
+) -> None:
+    """The same fix on the token endpoint, for ``X-CLIENT-KEY``."""
+    headers = token_headers(snap_client.private_key, snap_client.timestamp())
+    pairs = [*headers.items(), ("X-CLIENT-KEY", "someone-else")]
+    body = b'{"grantType":"client_credentials"}'
+    response = snap_client.client.post("/v1.0/access-token/b2b", content=body, headers=pairs)
+    assert response.status_code == 400
+    assert "X-CLIENT-KEY" in response.json()["responseMessage"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "accepted"),
+    [
+        ("application/json", True),
+        ("application/json; charset=utf-8", True),
+        ("Application/JSON;charset=UTF-8", True),
+        ("application/jsonx", False),
+        ("application/json-patch+json", False),
+        ("application/json5", False),
+        ("text/json", False),
+        ("application/x-www-form-urlencoded", False),
+    ],
+)
+def test_emulator_compares_the_media_type_exactly(
+    snap_client: Snap, content_type: str, accepted: bool
+) -> None:
+    """Defect: ``Content-Type: application/jsonx`` was accepted (a ``startswith`` check).
+
+    Fix: the media type before any ``;`` is compared exactly (case-insensitive) with
+    ``application/json``; parameters such as ``charset`` are allowed.
+    """
+    external_id = f"ct-{abs(hash(content_type))}"
+    raw = json.dumps(qris_body(external_id)).encode()
+    headers = {**snap_client.headers(QRIS_GENERATE, raw, external_id=external_id)}
+    headers["Content-Type"] = content_type
+    response = snap_client.client.post(QRIS_GENERATE, content=raw, headers=headers)
+    if accepted:
+        assert response.status_code == 200, response.text
+    else:
+        assert response.json() == {
+            "responseCode": "4004701",
+            "responseMessage": "Invalid Field Format Content-Type",
+        }
+    token = token_headers(snap_client.private_key, snap_client.timestamp())
+    token["Content-Type"] = content_type
+    answer = snap_client.client.post(
+        "/v1.0/access-token/b2b", content=b'{"grantType":"client_credentials"}', headers=token
+    )
+    assert (answer.status_code == 200) is accepted
+
+
+# --- 6. no body limit in the emulator ---------------------------------------------------------
+
+
+def _status_line(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    received = b""
+    while b"\r\n" not in received:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        received += chunk
+    return received.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_emulator_body_limit_is_enforced_while_reading(emulator: Emulator, framing: str) -> None:
+    """Defect: a 50 MB body was read fully into memory before the emulator answered 400.
+
+    Fix: the body is read with a limit (1 MiB by default): a declared Content-Length over it
+    is answered 413 before any of the body is read, and a chunked body as soon as the bytes
+    read pass the limit. This client sends only part of its body and then waits: the 413
+    arrives although the rest was never sent.
+    """
+    with (
+        run_in_thread(emulator) as server,
+        socket.create_connection((server.host, server.port)) as sock,
+    ):
+        head = (
+            f"POST {QRIS_GENERATE} HTTP/1.1\r\nHost: {server.host}\r\n"
+            "Content-Type: application/json\r\n"
+        )
+        if framing == "content-length":
+            sock.sendall(f"{head}Content-Length: {50 * 1024 * 1024}\r\n\r\n".encode())
+            sock.sendall(b"{" + b" " * 1023)
+        else:
+            sock.sendall(f"{head}Transfer-Encoding: chunked\r\n\r\n".encode())
+            chunk = b" " * 65536
+            for _ in range(17):  # 1.0625 MiB, then nothing more
+                sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        assert _status_line(sock) == b"HTTP/1.1 413 Request Entity Too Large"
+
+
+def test_emulator_body_limit_is_enforced_while_reading_configurable(
+    merchant_keys: GeneratedKeyPair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit is set in Python (``Emulator(max_body_bytes=…)``) and on the command line
+    (``bisnap emulator --max-body-bytes N``); the in-process transports apply it too."""
+    with (
+        Emulator(max_body_bytes=64) as emu,
+        httpx.Client(base_url="http://emulator.test", transport=emu.transport()) as http,
+    ):
+        assert http.post("/_emulator/balance", content=b"{" + b" " * 64).status_code == 413
+        assert http.post("/_emulator/balance", content=b"{" + b" " * 62 + b"}").status_code == 400
+        limited = http.post(QRIS_GENERATE, content=b" " * 65)
+        assert limited.status_code == 413
+        assert limited.json()["responseCode"] == "4130000"
+    with pytest.raises(ConfigurationError):
+        Emulator(max_body_bytes=0)
+
+    served: dict[str, Emulator] = {}
+    monkeypatch.setattr(
+        "bisnap.emulator.server.serve",
+        lambda emulator, *, host, port: served.update(emulator=emulator),
+    )
+    key = tmp_path / "merchant.pem"
+    key.write_bytes(merchant_keys.public_pem)
+    args = ["emulator", "--client-id", "c", "--client-secret", "s", "--partner-id", "p",
+            "--merchant-public-key", str(key), "--gateway-public-key-out",
+            str(tmp_path / "gw.pem"), "--max-body-bytes", "2048"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert served["emulator"].max_body_bytes == 2048
+    assert Emulator().max_body_bytes == 1024 * 1024

@@ -73,6 +73,13 @@ def _load(module: str, name: str, what: str) -> Any:
     metavar="URL",
     help=f"The merchant's notification URL prefix [env: {_NOTIFY_URL}; default: none].",
 )
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    help="The largest request body read; a larger one is answered 413 before the rest is read.",
+)
 @translate_errors
 def emulator(
     host: str,
@@ -85,6 +92,7 @@ def emulator(
     gateway_private_key: str | None,
     gateway_public_key_out: str | None,
     notify_url: str | None,
+    max_body_bytes: int,
 ) -> None:
     """Serve the local BI-SNAP gateway emulator for one merchant until Ctrl-C.
 
@@ -117,6 +125,7 @@ def emulator(
         "gateway_public_key_out": gateway_public_key_out,
         "notify_url": conf.get(notify_url, _NOTIFY_URL),
         "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
+        "max_body_bytes": max_body_bytes,
     }
     try:
         serve_from_options(host=host, port=port, echo=click.echo, **options)

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from bisnap.emulator.admission import DEFAULT_MAX_BODY_BYTES
 from bisnap.emulator.core import Emulator
 from bisnap.emulator.state import Merchant
 from bisnap.errors import ConfigurationError
@@ -173,6 +174,7 @@ def emulator_from_options(
     notify_url: str | None = None,
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> EmulatorOptions:
     """Build an emulator with one merchant from command-line style options.
 
@@ -208,7 +210,7 @@ def emulator_from_options(
                 f"could not write the gateway public key to {written} ({exc.strerror})",
                 field="gateway_public_key_out",
             ) from None
-    emulator = Emulator(gateway_private_key=gateway_key)
+    emulator = Emulator(gateway_private_key=gateway_key, max_body_bytes=max_body_bytes)
     merchant = emulator.register_merchant(
         client_id=client_id,
         client_secret=client_secret,
@@ -233,13 +235,15 @@ def serve_from_options(
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
     channel_id: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     echo: Callable[[str], None] = print,
 ) -> None:
     """What ``bisnap emulator`` runs: validate options, print a summary, serve until Ctrl-C.
 
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
-    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]``). Bad options raise
+    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]
+    [--max-body-bytes N]``). Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -256,6 +260,7 @@ def serve_from_options(
         gateway_public_key_out=gateway_public_key_out,
         notify_url=notify_url,
         channel_id=channel_id,
+        max_body_bytes=max_body_bytes,
     )
     emulator = options.emulator
     echo(f"bisnap emulator: http://{host}:{port} (merchant {client_id}, partner {partner_id})")
