@@ -13,12 +13,16 @@ import os
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import redis
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,9 +31,18 @@ from bisnap._cli.app import cli
 from bisnap.client import AsyncSnapClient, SnapClient
 from bisnap.emulator import Emulator, run_in_thread
 from bisnap.emulator.admin import handle_admin
-from bisnap.errors import ConfigurationError, NotificationError
+from bisnap.errors import (
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    NotificationError,
+    SnapAPIError,
+    UnauthorizedError,
+    error_for_response,
+)
 from bisnap.gateways import MIDTRANS_SANDBOX, generic_profile
-from bisnap.keys import GeneratedKeyPair
+from bisnap.keys import ClientSecret, GeneratedKeyPair
 from bisnap.notifications import (
     MemoryReplayStore,
     NotificationKind,
@@ -39,7 +52,11 @@ from bisnap.notifications import (
     ReplayStore,
     VerifiedNotification,
 )
+from bisnap.token_stores import MemoryTokenStore, RedisTokenStore
+from bisnap.tokens import AccessToken, TokenManager
 from bisnap.transport import create_async_client, create_client, ssl_context, validate_timeout
+from tests.auth.fakes import FakeClock as AuthClock
+from tests.auth.fakes import FakeGateway as AuthGateway
 from tests.client import examples
 from tests.client.fakes import FakeGateway, credentials, snap, sync_client
 from tests.emulator.helpers import (
@@ -705,3 +722,165 @@ def test_emulator_body_limit_is_enforced_while_reading_configurable(
     assert result.exit_code == 0, result.output
     assert served["emulator"].max_body_bytes == 2048
     assert Emulator().max_body_bytes == 1024 * 1024
+
+
+# --- 7. a Redis outage stopped every call -----------------------------------------------------
+
+
+class _FlakyRedis(redis.Redis):
+    """A real Redis client that can be made to fail the way a dead server does."""
+
+    down = False
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        if self.down:
+            raise redis.ConnectionError(
+                "Error 111 connecting to 127.0.0.1:6390. Connection refused."
+            )
+        return super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+
+
+def _flaky_redis(url: str) -> _FlakyRedis:
+    client = _FlakyRedis.from_url(url)
+    assert isinstance(client, _FlakyRedis)
+    return client
+
+
+@pytest.mark.redis
+def test_redis_outage_serves_the_last_token(
+    redis_url: str, merchant_keys: GeneratedKeyPair, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Defect: with ``RedisTokenStore``, killing Redis made every later call fail with
+    ``TransportError("…failed to read a token")`` although a valid token had been obtained
+    seconds earlier (~19,800 failed calls in a run of 4 processes x 25 threads).
+
+    Fix: the store keeps the last token in process memory and, while Redis is unreachable,
+    serves it (the manager still refuses it once it is in the mandatory window); the outage
+    is logged once, not per call; Redis is retried at most every ``retry_interval`` seconds.
+    """
+    caplog.set_level(logging.INFO, logger="bisnap")
+    flaky = _flaky_redis(redis_url)
+    store = RedisTokenStore(flaky, prefix="advisory:", retry_interval=0.05)
+    gateway = AuthGateway(
+        client_id=CLIENT_ID,
+        client_public_key=merchant_keys.public_key(),
+        client_secret=ClientSecret(CLIENT_SECRET),
+    )
+    manager = TokenManager(credentials(merchant_keys), MIDTRANS_SANDBOX, store=store)
+    with httpx.Client(transport=gateway.transport()) as http:
+        first = manager.get_token(http)
+        flaky.down = True
+        served = [manager.get_token(http) for _ in range(200)]
+    assert served == [first] * 200
+    assert gateway.exchanges == 1
+    assert caplog.text.count("Redis token store is unreachable") == 1
+    store.close()
+
+
+@pytest.mark.redis
+def test_redis_outage_serves_the_last_token_and_refreshes_once_per_process(
+    redis_url: str, merchant_keys: GeneratedKeyPair
+) -> None:
+    """When a refresh falls due during the outage, one caller of the process exchanges while
+    the others wait for its token (not one exchange per call); when Redis returns, that token
+    is written back so the other processes pick it up."""
+    flaky = _flaky_redis(redis_url)
+    store = RedisTokenStore(flaky, prefix="advisory:", retry_interval=0.05)
+    gateway = AuthGateway(
+        client_id=CLIENT_ID,
+        client_public_key=merchant_keys.public_key(),
+        client_secret=ClientSecret(CLIENT_SECRET),
+        token_delay=0.2,
+    )
+    clock = AuthClock()
+    manager = TokenManager(credentials(merchant_keys), MIDTRANS_SANDBOX, store=store, clock=clock)
+    with httpx.Client(transport=gateway.transport()) as http:
+        first = manager.get_token(http)
+        flaky.down = True
+        clock.advance(900 - 30)  # 30 s left: inside the 60 s mandatory window
+        start = threading.Barrier(25)
+
+        def call(_: int) -> str:
+            start.wait(30)
+            return manager.get_token(http).value
+
+        with ThreadPoolExecutor(max_workers=25) as pool:
+            values = list(pool.map(call, range(25)))
+        assert gateway.exchanges == 2
+        assert set(values) == {"token-2"} != {first.value}
+        flaky.down = False
+        time.sleep(0.06)  # past the retry interval: the next command probes Redis
+        assert manager.get_token(http).value == "token-2"
+    other_process = RedisTokenStore(redis_url, prefix="advisory:")
+    written_back = other_process.get(manager.key)
+    assert written_back is not None
+    assert written_back.value == "token-2"
+    other_process.close()
+    store.close()
+
+
+# --- 8. behaviours no test protected ----------------------------------------------------------
+
+
+def test_token_in_the_mandatory_window_is_refreshed_before_use(
+    merchant_keys: GeneratedKeyPair,
+) -> None:
+    """Defect (untested): flipping the sign of the mandatory window in ``tokens.py``
+    (``left <= -min(leeway, lifetime / 4)``) passed the whole suite, although it lets a
+    token 30 s from expiry be sent while a failed refresh is silently ignored.
+
+    Fix (tests): a token 30 s from expiry with leeway 60 is not usable, and when its refresh
+    fails the caller gets the error instead of the nearly expired token.
+    """
+    clock = AuthClock()
+    store = MemoryTokenStore()
+    manager = TokenManager(
+        credentials(merchant_keys), MIDTRANS_SANDBOX, store=store, clock=clock, leeway=60
+    )
+    now = clock()
+    nearly_expired = AccessToken(
+        "old", "Bearer", now + timedelta(seconds=30), now - timedelta(seconds=870)
+    )
+    assert not manager.usable(nearly_expired)
+    store.set(manager.key, nearly_expired)
+    assert manager.cached() is None
+
+    failing = httpx.MockTransport(
+        lambda request: httpx.Response(500, json={"responseCode": "5007300"})
+    )
+    with httpx.Client(transport=failing) as http, pytest.raises(SnapAPIError):
+        manager.get_token(http)
+
+    gateway = AuthGateway(
+        client_id=CLIENT_ID,
+        client_public_key=merchant_keys.public_key(),
+        client_secret=ClientSecret(CLIENT_SECRET),
+    )
+    with httpx.Client(transport=gateway.transport()) as http:
+        assert manager.get_token(http).value == "token-1"
+    assert gateway.exchanges == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (404, "4001201", NotFoundError),
+        (400, "4012401", BadRequestError),
+        (401, "4004701", UnauthorizedError),
+        (409, "4041201", ConflictError),
+    ],
+)
+def test_http_status_decides_the_error_class_when_response_code_disagrees(
+    status: int, code: str, expected: type[SnapAPIError]
+) -> None:
+    """Defect (untested): letting the error class follow ``responseCode`` when it disagrees
+    with the HTTP status (removing ``code.http_status == http_status`` in ``errors.py``)
+    passed the whole suite.
+
+    Fix (tests): the HTTP status is authoritative; a ``responseCode`` of another status
+    does not refine the class. HTTP 404 with ``4001201`` is exactly the 404 class, neither
+    ``InvalidFieldFormatError`` (what the code says) nor ``TransactionNotFoundError``.
+    """
+    error = error_for_response(status, {"responseCode": code, "responseMessage": "x"})
+    assert type(error) is expected
+    assert error.http_status == status
