@@ -253,27 +253,25 @@ class RedisTokenStore:
             self._down_since = None
             unsaved = {key: self._local[key] for key in self._unsaved if key in self._local}
             self._unsaved.clear()
-        for key, token in unsaved.items():
-            self._write_back(key, token)
+        written = sum(self._write_back(key, token) for key, token in unsaved.items())
         logger.warning(
             "bisnap: the Redis token store is reachable again after %.1f s; %d token(s) "
             "written back",
             outage,
-            len(unsaved),
+            written,
         )
 
-    def _write_back(self, key: TokenKey, token: AccessToken) -> None:
+    def _write_back(self, key: TokenKey, token: AccessToken) -> bool:
         """Store ``token`` unless Redis already holds one that lasts at least as long."""
-        stored = self._attempt("read a token", self._client.get, self._key(key))
-        current = _decode(stored[1]) if stored[0] and stored[1] is not None else None
-        if stored[0] and (current is None or current.expires_at < token.expires_at):
-            self._attempt(
-                "store a token",
-                self._client.set,
-                self._key(key),
-                _encode(token),
-                px=max(1000, int(token.lifetime * 1000)),
-            )
+        reached, raw = self._attempt("read a token", self._client.get, self._key(key))
+        current = _decode(raw) if reached and raw is not None else None
+        if not reached or (current is not None and current.expires_at >= token.expires_at):
+            return False
+        ttl_ms = max(1000, int(token.lifetime * 1000))
+        stored, _ = self._attempt(
+            "store a token", self._client.set, self._key(key), _encode(token), px=ttl_ms
+        )
+        return stored
 
     def _attempt(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
         """``(True, result)``, or ``(False, None)`` when Redis is unreachable (an outage)."""
