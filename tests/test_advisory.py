@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -387,6 +387,36 @@ def test_plain_http_to_a_remote_host_is_refused_by_the_cli(
     assert result.exit_code == 2
     assert "--allow-insecure-http" in result.output
     assert "unencrypted" in result.output
+
+
+def test_plain_http_to_a_remote_host_is_refused_by_the_cli_unless_opted_in(
+    tmp_path: Path,
+    merchant_keys: GeneratedKeyPair,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``--allow-insecure-http`` lifts the rule for one command; the warning goes to the
+    ``bisnap`` logger (on stderr through Python's last-resort handler when the CLI runs)."""
+    caplog.set_level(logging.WARNING, logger="bisnap")
+    for name in [n for n in os.environ if n.startswith("BISNAP_") and "TEST" not in n]:
+        monkeypatch.delenv(name)
+    reached: list[str] = []
+
+    def fake_fetch(client: httpx.Client, *args: object, **kwargs: object) -> AccessToken:
+        reached.append(str(client.base_url))
+        now = datetime.now(timezone.utc)
+        return AccessToken("tok", "Bearer", now + timedelta(seconds=900), now)
+
+    monkeypatch.setattr("bisnap._cli.cmd_requests.fetch_token", fake_fetch)
+    key = tmp_path / "key.pem"
+    key.write_bytes(merchant_keys.private_pem)
+    args = ["token", "--client-id", "c", "--private-key", str(key)]
+    result = CliRunner().invoke(
+        cli, [*args, "--base-url", "http://gateway.internal", "--allow-insecure-http"]
+    )
+    assert result.exit_code == 0, result.output
+    assert reached == ["http://gateway.internal"]
+    assert "plain http to gateway.internal (allow_insecure_http=True)" in caplog.text
 
 
 def test_plain_http_to_a_remote_host_is_refused_unless_opted_in_loudly(
