@@ -52,6 +52,7 @@ from bisnap.notifications import (
     ReplayStore,
     VerifiedNotification,
 )
+from bisnap.retry import RetryPolicy
 from bisnap.token_stores import MemoryTokenStore, RedisTokenStore
 from bisnap.tokens import AccessToken, TokenManager
 from bisnap.transport import create_async_client, create_client, ssl_context, validate_timeout
@@ -229,6 +230,27 @@ def test_unlimited_timeouts_are_refused_finite_ones_kept() -> None:
     timeout = validate_timeout(httpx.Timeout(1.5, connect=0.25))
     assert timeout.as_dict() == {"connect": 0.25, "read": 1.5, "write": 1.5, "pool": 1.5}
     assert validate_timeout(2).as_dict() == {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}
+
+
+def test_unlimited_timeouts_are_refused_in_windows_and_waits(
+    gateway_keys: GeneratedKeyPair,
+) -> None:
+    """The same rule for every other duration that bounds a wait or a window: the
+    notification ``tolerance`` (``math.inf`` switched the timestamp window off), the
+    emulator's ``timestamp_tolerance``, the Redis store's lock timings and the retry delays.
+    """
+    for bad in (math.inf, math.nan, 0, -5):
+        with pytest.raises(ConfigurationError) as info:
+            NotificationVerifier(gateway_keys.public_key(), tolerance=bad)
+        assert info.value.field == "tolerance"
+        with pytest.raises(ConfigurationError):
+            Emulator(timestamp_tolerance=bad)
+        with pytest.raises(ConfigurationError):
+            RedisTokenStore("redis://127.0.0.1:1/0", wait_timeout=bad)
+    with pytest.raises(ValueError, match="finite"):
+        RetryPolicy(max_delay=math.inf)
+    with pytest.raises(ValueError, match="finite"):
+        RetryPolicy(base_delay=math.nan)
 
 
 # --- 3. TLS and plain http switched off silently ----------------------------------------------

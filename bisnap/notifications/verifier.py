@@ -142,7 +142,9 @@ class NotificationVerifier:
     :func:`~bisnap.keys.load_public_key` reads); it is required, there is no default key.
     ``tolerance`` (seconds or a timedelta, default 300) bounds how far X-TIMESTAMP may be from
     ``clock`` in either direction; it cannot be switched off. ``replay_store`` (optional)
-    refuses an ``X-EXTERNAL-ID`` seen within ``replay_ttl`` (default 24 h). ``path_prefix``
+    refuses, within ``replay_ttl`` (default 24 h), a second delivery of the same signed request
+    (same X-TIMESTAMP, body and path, whatever its ``X-EXTERNAL-ID``: the id is not signed)
+    and a reused ``X-EXTERNAL-ID``. ``path_prefix``
     is the path of the notification URL prefix registered with the gateway (``/api/snap`` or
     the whole URL); when set, a signature over the SNAP relative path is accepted too.
     """
