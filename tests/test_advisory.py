@@ -792,6 +792,16 @@ class _FlakyRedis(redis.Redis):
         return super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
 
 
+def _token_gateway(merchant_keys: GeneratedKeyPair, token_delay: float = 0.0) -> AuthGateway:
+    """A gateway whose token endpoint verifies the merchant and counts exchanges."""
+    return AuthGateway(
+        client_id=CLIENT_ID,
+        client_public_key=merchant_keys.public_key(),
+        client_secret=ClientSecret(CLIENT_SECRET),
+        token_delay=token_delay,
+    )
+
+
 def _flaky_redis(url: str) -> _FlakyRedis:
     client = _FlakyRedis.from_url(url)
     assert isinstance(client, _FlakyRedis)
@@ -813,11 +823,7 @@ def test_redis_outage_serves_the_last_token(
     caplog.set_level(logging.INFO, logger="bisnap")
     flaky = _flaky_redis(redis_url)
     store = RedisTokenStore(flaky, prefix="advisory:", retry_interval=0.05)
-    gateway = AuthGateway(
-        client_id=CLIENT_ID,
-        client_public_key=merchant_keys.public_key(),
-        client_secret=ClientSecret(CLIENT_SECRET),
-    )
+    gateway = _token_gateway(merchant_keys)
     manager = TokenManager(credentials(merchant_keys), MIDTRANS_SANDBOX, store=store)
     with httpx.Client(transport=gateway.transport()) as http:
         first = manager.get_token(http)
@@ -838,12 +844,7 @@ def test_redis_outage_serves_the_last_token_and_refreshes_once_per_process(
     is written back so the other processes pick it up."""
     flaky = _flaky_redis(redis_url)
     store = RedisTokenStore(flaky, prefix="advisory:", retry_interval=0.05)
-    gateway = AuthGateway(
-        client_id=CLIENT_ID,
-        client_public_key=merchant_keys.public_key(),
-        client_secret=ClientSecret(CLIENT_SECRET),
-        token_delay=0.2,
-    )
+    gateway = _token_gateway(merchant_keys, token_delay=0.2)
     clock = AuthClock()
     manager = TokenManager(credentials(merchant_keys), MIDTRANS_SANDBOX, store=store, clock=clock)
     with httpx.Client(transport=gateway.transport()) as http:
@@ -903,11 +904,7 @@ def test_token_in_the_mandatory_window_is_refreshed_before_use(
     with httpx.Client(transport=failing) as http, pytest.raises(SnapAPIError):
         manager.get_token(http)
 
-    gateway = AuthGateway(
-        client_id=CLIENT_ID,
-        client_public_key=merchant_keys.public_key(),
-        client_secret=ClientSecret(CLIENT_SECRET),
-    )
+    gateway = _token_gateway(merchant_keys)
     with httpx.Client(transport=gateway.transport()) as http:
         assert manager.get_token(http).value == "token-1"
     assert gateway.exchanges == 1
