@@ -78,11 +78,13 @@ from bisnap.headers import (
 from bisnap.keys import (
     ClientSecret,
     GeneratedKeyPair,
+    IrisMerchantKey,
     PrivateKey,
     PublicKey,
     WeakKeyWarning,
     generate_key_pair,
     load_client_secret,
+    load_iris_merchant_key,
     load_private_key,
     load_public_key,
 )
@@ -92,12 +94,14 @@ from bisnap.signing import (
     asymmetric_string_to_sign,
     body_digest,
     decode_signature,
+    iris_signature,
     minify_json,
     sign_hmac,
     sign_rsa,
     token_string_to_sign,
     transaction_string_to_sign,
     verify_hmac,
+    verify_iris_signature,
     verify_rsa,
 )
 from bisnap.timestamps import (
@@ -254,6 +258,7 @@ __all__ = [
     "InvalidTimestampError",
     "InvalidTokenError",
     "InvalidTransactionStatusError",
+    "IrisMerchantKey",
     "IssuerTimeoutError",
     "KeyLoadError",
     "LimitExceededError",
@@ -315,7 +320,9 @@ __all__ = [
     "generate_key_pair",
     "generic_profile",
     "get_token",
+    "iris_signature",
     "load_client_secret",
+    "load_iris_merchant_key",
     "load_private_key",
     "load_public_key",
     "minify_json",
@@ -334,5 +341,6 @@ __all__ = [
     "transaction_request",
     "transaction_string_to_sign",
     "verify_hmac",
+    "verify_iris_signature",
     "verify_rsa",
 ]

@@ -45,6 +45,7 @@ EXPECTED_PUBLIC_NAMES = frozenset(
         "InvalidTimestampError",
         "InvalidTokenError",
         "InvalidTransactionStatusError",
+        "IrisMerchantKey",
         "IssuerTimeoutError",
         "JAKARTA",
         "KeyLoadError",
@@ -110,7 +111,9 @@ EXPECTED_PUBLIC_NAMES = frozenset(
         "generate_key_pair",
         "generic_profile",
         "get_token",
+        "iris_signature",
         "load_client_secret",
+        "load_iris_merchant_key",
         "load_private_key",
         "load_public_key",
         "minify_json",
@@ -129,6 +132,7 @@ EXPECTED_PUBLIC_NAMES = frozenset(
         "transaction_request",
         "transaction_string_to_sign",
         "verify_hmac",
+        "verify_iris_signature",
         "verify_rsa",
     }
 )
