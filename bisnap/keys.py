@@ -208,7 +208,8 @@ def load_client_secret(value: ClientSecret | str | bytes) -> ClientSecret:
         raise ConfigurationError(
             "an RSA key was given where the client secret is expected", field="client_secret"
         )
-    if isinstance(value, IrisMerchantKey):
+    given: object = value
+    if isinstance(given, IrisMerchantKey):
         raise ConfigurationError(
             "the Iris merchant key was given where the client secret is expected",
             field="client_secret",

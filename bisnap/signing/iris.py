@@ -52,7 +52,7 @@ def iris_signature(merchant_key: IrisMerchantKey | str, body: bytes | str) -> st
 
 
 def verify_iris_signature(
-    merchant_key: IrisMerchantKey | str, body: bytes | str, signature: str
+    merchant_key: IrisMerchantKey | str, body: bytes | str, signature: str | bytes
 ) -> None:
     """Check an ``Iris-Signature`` in constant time; raise InvalidSignatureError unless valid.
 
@@ -60,13 +60,15 @@ def verify_iris_signature(
     malformed. The message never contains the key or the expected signature.
     """
     expected = _digest(merchant_key, body)
-    if isinstance(signature, bytes):
+    given: object = signature
+    if isinstance(given, bytes):
         try:
-            signature = signature.decode("ascii")
+            given = given.decode("ascii")
         except UnicodeDecodeError:
             raise InvalidSignatureError("Iris-Signature is not hex (non-ASCII bytes)") from None
-    if not isinstance(signature, str):
-        raise InvalidSignatureError(f"Iris-Signature must be a str, not {type(signature).__name__}")
+    if not isinstance(given, str):
+        raise InvalidSignatureError(f"Iris-Signature must be a str, not {type(given).__name__}")
+    signature = given
     if not signature:
         raise InvalidSignatureError("Iris-Signature is empty")
     if len(signature) != IRIS_SIGNATURE_HEX_LENGTH or not set(signature) <= _HEX_DIGITS:
