@@ -102,7 +102,7 @@ def test_an_oversized_body_is_refused_before_reading_it_all(
 ) -> None:
     inbox: list[VerifiedPayoutsNotification] = []
     verifier = PayoutsNotificationVerifier(KEY, max_body_bytes=64)
-    app = _app(framework, PayoutsNotificationReceiver(verifier, inbox.append), gateway_keys)  # type: ignore[arg-type]
+    app = _app(framework, PayoutsNotificationReceiver(verifier, inbox.append), gateway_keys)
     answer = post_in_process(framework, app, PATH, PROCESSED, headers(PROCESSED))
     assert answer.status == 400
     assert b'"step":"body"' in answer.body
