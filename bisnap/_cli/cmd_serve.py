@@ -15,6 +15,8 @@ __all__ = ["COMMANDS"]
 _MERCHANT_PUBLIC_KEY = "BISNAP_MERCHANT_PUBLIC_KEY"
 _GATEWAY_PRIVATE_KEY = "BISNAP_GATEWAY_PRIVATE_KEY"
 _NOTIFY_URL = "BISNAP_NOTIFY_URL"
+_IRIS_MERCHANT_KEY = "BISNAP_IRIS_MERCHANT_KEY"
+_PAYOUTS_NOTIFY_URL = "BISNAP_PAYOUTS_NOTIFY_URL"
 
 
 def _load(module: str, name: str, what: str) -> Any:
@@ -73,6 +75,17 @@ def _load(module: str, name: str, what: str) -> Any:
     metavar="URL",
     help=f"The merchant's notification URL prefix [env: {_NOTIFY_URL}; default: none].",
 )
+@click.option(
+    "--iris-merchant-key",
+    metavar="KEY",
+    help=f"The Iris Merchant Key that signs Payouts notifications [env: {_IRIS_MERCHANT_KEY}].",
+)
+@click.option(
+    "--payouts-notify-url",
+    metavar="URL",
+    help=f"The Payouts notification URL (needs --iris-merchant-key) [env: "
+    f"{_PAYOUTS_NOTIFY_URL}; default: none].",
+)
 @translate_errors
 def emulator(
     host: str,
@@ -85,6 +98,8 @@ def emulator(
     gateway_private_key: str | None,
     gateway_public_key_out: str | None,
     notify_url: str | None,
+    iris_merchant_key: str | None,
+    payouts_notify_url: str | None,
 ) -> None:
     """Serve the local BI-SNAP gateway emulator for one merchant until Ctrl-C.
 
@@ -92,7 +107,8 @@ def emulator(
     It behaves as the Midtrans BI-SNAP gateway: it checks token signatures, bearer
     tokens, HMACs over the exact bytes received, mandatory headers and fields, keeps
     state, and signs notifications with its own key. With no --gateway-private-key it
-    generates one and writes the public half to --gateway-public-key-out.
+    generates one and writes the public half to --gateway-public-key-out. With
+    --payouts-notify-url it sends Payouts notifications, signed with --iris-merchant-key.
 
     \b
     Use the same settings on both sides, then point the client at it:
@@ -117,6 +133,8 @@ def emulator(
         "gateway_public_key_out": gateway_public_key_out,
         "notify_url": conf.get(notify_url, _NOTIFY_URL),
         "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
+        "iris_merchant_key": conf.get(iris_merchant_key, _IRIS_MERCHANT_KEY),
+        "payouts_notify_url": conf.get(payouts_notify_url, _PAYOUTS_NOTIFY_URL),
     }
     try:
         serve_from_options(host=host, port=port, echo=click.echo, **options)

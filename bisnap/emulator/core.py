@@ -25,6 +25,7 @@ import httpx
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -45,6 +46,7 @@ from bisnap.errors import (
     InvalidTimestampError,
 )
 from bisnap.keys import (
+    IrisMerchantKey,
     PrivateKey,
     PublicKey,
     generate_key_pair,
@@ -181,13 +183,16 @@ class Emulator:
         balance: Decimal | str | int = Decimal("0.00"),
         merchant_id: str | None = None,
         payment_handle: str | None = None,
+        iris_merchant_key: IrisMerchantKey | str | None = None,
+        payouts_notify_url: str | None = None,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
         ``merchant_public_key`` verifies its access-token signatures; ``client_secret`` its
         HMACs. ``channel_id``, ``merchant_id`` (the MID in bodies) and ``payment_handle``
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
-        notification URL prefix; ``balance`` the payouts balance.
+        notification URL prefix; ``balance`` the payouts balance. ``payouts_notify_url`` (the
+        whole URL) receives Payouts notifications signed with ``iris_merchant_key``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -196,6 +201,7 @@ class Emulator:
             raise ConfigurationError("channel_id must be 5 digits", field="channel_id")
         if notify_url is not None and urlsplit(notify_url).scheme not in ("http", "https"):
             raise ConfigurationError("notify_url must be an http(s) URL", field="notify_url")
+        iris_key = check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
         merchant = Merchant(
             client_id=client_id,
             client_secret=load_client_secret(client_secret),
@@ -206,6 +212,8 @@ class Emulator:
             balance=Decimal(balance).quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
+            iris_merchant_key=iris_key,
+            payouts_notify_url=payouts_notify_url,
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -527,6 +535,10 @@ class Emulator:
         )
         self._notifier.submit(notification)
         return notification
+
+    def queue_notification(self, notification: Notification) -> None:
+        """Queue an already signed notification for delivery (e.g. a Payouts notification)."""
+        self._notifier.submit(notification)
 
     @property
     def notifications(self) -> list[Notification]:
