@@ -30,6 +30,7 @@ Settings come from flags, then --env-file, then these environment variables:
   {ENV.PROFILE:<28} gateway profile: sandbox, staging or production
   {ENV.ACCESS_TOKEN:<28} a B2B access token to sign with instead of fetching one
   {ENV.GATEWAY_PUBLIC_KEY:<28} the gateway's public key, to verify notifications
+  {"BISNAP_IRIS_MERCHANT_KEY":<28} Iris Merchant Key, to verify Payouts notifications
   {ENV.CA_BUNDLE:<28} CA certificates for the gateway's TLS (default: system)
 (`bisnap emulator --help` lists the emulator's own variables.)
 
