@@ -166,7 +166,8 @@ def demo(host: str, timeout: float) -> None:
     \b
     Generates keys, starts the emulator and a notification receiver on free loopback
     ports, then: token, virtual account (create, pay, signed notification, status),
-    QRIS (generate, pay, refund), direct debit, payout, transaction history.
+    QRIS (generate, pay, refund), direct debit, payout (and its signed Payouts
+    notification), transaction history.
     Needs nothing configured and no network beyond loopback.
     """
     run_demo = _load("bisnap.demo", "run_demo", "the demo")
