@@ -228,7 +228,7 @@ def test_no_url_sends_nothing_and_a_url_needs_a_key(
     merchant_keys: GeneratedKeyPair, inbox: Inbox
 ) -> None:
     with Emulator(notification_transport=inbox, notification_retry_scale=0) as emulator:
-        register = {
+        register: dict[str, Any] = {
             "client_id": "C2",
             "client_secret": SECRET,
             "partner_id": "P2",
