@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -162,42 +162,58 @@ class PublicKey:
         return f"PublicKey(rsa, {self.key_size} bits, sha256:{self.fingerprint()[:16]})"
 
 
-class ClientSecret:
-    """The HMAC client secret, used as its UTF-8 bytes. Never shown by ``repr`` or ``str``."""
+class _SecretBytes:
+    """A secret used as its UTF-8 bytes: compared in constant time, never shown or pickled."""
 
     __slots__ = ("_value",)
+    _a_name: ClassVar[str]
+    _the_name: ClassVar[str]
+    _field: ClassVar[str]
 
     def __init__(self, value: str | bytes) -> None:
         if isinstance(value, str):
             value = value.encode("utf-8")
         if not isinstance(value, bytes):
             raise ConfigurationError(
-                f"a client secret is a str or bytes, not {type(value).__name__}",
-                field="client_secret",
+                f"{self._a_name} is a str or bytes, not {type(value).__name__}", field=self._field
             )
         if not value:
-            raise ConfigurationError("the client secret is empty", field="client_secret")
+            raise ConfigurationError(f"{self._the_name} is empty", field=self._field)
+        self._check(value)
         self._value = value
 
+    def _check(self, value: bytes) -> None:
+        """Further checks of a non-empty value (none by default)."""
+
     def as_bytes(self) -> bytes:
-        """The secret's bytes, the HMAC key."""
+        """The secret's bytes."""
         return self._value
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ClientSecret):
+        if type(other) is not type(self):
             return NotImplemented
+        assert isinstance(other, _SecretBytes)
         return hmac.compare_digest(self._value, other._value)
 
     def __hash__(self) -> int:
-        return hash(hashlib.sha256(self._value).digest())
+        return hash((type(self).__name__, hashlib.sha256(self._value).digest()))
 
     def __repr__(self) -> str:
-        return "ClientSecret('***')"
+        return f"{type(self).__name__}('***')"
 
     __str__ = __repr__
 
     def __reduce__(self) -> NoReturn:
-        raise TypeError("a ClientSecret is not picklable")
+        raise TypeError(f"a {type(self).__name__} is not picklable")
+
+
+class ClientSecret(_SecretBytes):
+    """The HMAC client secret, used as its UTF-8 bytes. Never shown by ``repr`` or ``str``."""
+
+    __slots__ = ()
+    _a_name = "a client secret"
+    _the_name = "the client secret"
+    _field = "client_secret"
 
 
 def load_client_secret(value: ClientSecret | str | bytes) -> ClientSecret:
@@ -477,7 +493,7 @@ IRIS_MERCHANT_KEY_ENV = "BISNAP_IRIS_MERCHANT_KEY"
 """The environment variable :func:`load_iris_merchant_key` reads when no key is given."""
 
 
-class IrisMerchantKey:
+class IrisMerchantKey(_SecretBytes):
     """The Iris Merchant Key that signs Payouts notifications (``Iris-Signature``).
 
     A credential from the Midtrans dashboard, distinct from the BI-SNAP client secret and from
@@ -485,44 +501,19 @@ class IrisMerchantKey:
     the other way round. Never shown by ``repr`` or ``str``.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ()
+    _a_name = "an Iris merchant key"
+    _the_name = "the Iris merchant key"
+    _field = "iris_merchant_key"
 
-    def __init__(self, value: str | bytes) -> None:
-        if isinstance(value, str):
-            value = value.encode("utf-8")
-        if not isinstance(value, bytes):
-            raise ConfigurationError(
-                f"an Iris merchant key is a str or bytes, not {type(value).__name__}",
-                field="iris_merchant_key",
-            )
+    def _check(self, value: bytes) -> None:
         if not value.strip():
-            raise ConfigurationError("the Iris merchant key is empty", field="iris_merchant_key")
+            raise ConfigurationError(f"{self._the_name} is empty", field=self._field)
         if value != value.strip() or any(ch in value for ch in b"\r\n\x00"):
             raise ConfigurationError(
-                "the Iris merchant key has surrounding whitespace, a line break or NUL",
-                field="iris_merchant_key",
+                f"{self._the_name} has surrounding whitespace, a line break or NUL",
+                field=self._field,
             )
-        self._value = value
-
-    def as_bytes(self) -> bytes:
-        """The key's bytes, appended to the body before hashing."""
-        return self._value
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, IrisMerchantKey):
-            return NotImplemented
-        return hmac.compare_digest(self._value, other._value)
-
-    def __hash__(self) -> int:
-        return hash(hashlib.sha256(b"iris:" + self._value).digest())
-
-    def __repr__(self) -> str:
-        return "IrisMerchantKey('***')"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("an IrisMerchantKey is not picklable")
 
 
 def load_iris_merchant_key(
