@@ -551,7 +551,7 @@ IRIS_SNAP_BODY = (
 )
 IRIS_TOPUP_BODY = (
     b'{"transaction_id":"6f1c9a52-3d4e-4b8a-9e0f-1a2b3c4d5e6f","order_id":"TOPUP-20240315-01",'
-    b'"gross_amount":"5000000.00","status":"topup","transaction_time":"2024-03-15 10:12:28"}'
+    b'"gross_amount":"5000000.00","status":"topup","transaction_time":"2024-03-15T03:12:28Z"}'
 )
 
 

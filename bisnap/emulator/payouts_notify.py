@@ -27,7 +27,6 @@ from bisnap.emulator.responses import dump_json, format_amount
 from bisnap.errors import ConfigurationError, InvalidInputError
 from bisnap.keys import IrisMerchantKey, load_iris_merchant_key
 from bisnap.signing.iris import iris_signature
-from bisnap.timestamps import JAKARTA
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -203,7 +202,7 @@ def post_topup(
             "order_id": order_id or f"TOPUP-{emulator.state.new_reference('TU')}",
             "gross_amount": format_amount(value),
             "status": "topup",
-            "transaction_time": now.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M:%S"),
+            "transaction_time": _utc(now),
         }
         return send_payouts_notification(emulator, client_id, body)
 

@@ -21,7 +21,7 @@ FAILED = (  # the failed sample of Midtrans' error-code page
 )
 TOPUP = (
     b'{"transaction_id":"6f1c9a52-3d4e","order_id":"TOPUP-1","gross_amount":"5000000.00",'
-    b'"status":"topup","transaction_time":"2024-03-15 10:12:28"}'
+    b'"status":"topup","transaction_time":"2024-03-15T03:12:28Z"}'
 )
 
 

@@ -93,7 +93,7 @@ def test_delivery_keys_name_one_delivery() -> None:
         "topup",
         "6f1c9a52-3d4e",
         "topup",
-        "2024-03-15 10:12:28",
+        "2024-03-15T03:12:28Z",
     ]
     with pytest.raises(TypeError):
         delivery_key("payout")  # type: ignore[arg-type]

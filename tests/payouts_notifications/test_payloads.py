@@ -59,7 +59,7 @@ def test_a_top_up_is_told_from_a_payout_by_its_body() -> None:
     assert payload.status == "topup"
     assert payload.transaction_id == "6f1c9a52-3d4e"
     assert payload.order_id == "TOPUP-1"
-    assert payload.transaction_time == "2024-03-15 10:12:28"
+    assert payload.transaction_time == "2024-03-15T03:12:28Z"
     without_status = json.loads(TOPUP)
     del without_status["status"]
     with pytest.raises(NotificationPayloadError) as caught:
