@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bisnap.errors import ConfigurationError, NotificationError
 from bisnap.keys import IRIS_MERCHANT_KEY_ENV, IrisMerchantKey
@@ -257,3 +260,45 @@ def test_the_receiver_checks_its_arguments() -> None:
         PayoutsNotificationReceiver(object(), lambda n: None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         PayoutsNotificationReceiver(PayoutsNotificationVerifier(KEY), None)  # type: ignore[arg-type]
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.binary(max_size=300))
+def test_any_correctly_signed_bytes_verify_or_fail_at_body_or_payload(body: bytes) -> None:
+    verifier = PayoutsNotificationVerifier(KEY)
+    step: str | None = None
+    try:
+        verified = verifier.verify(body, {"Iris-Signature": sign(body)})
+    except NotificationError as exc:
+        step = exc.step
+    else:
+        assert verified.body == body
+    assert step in (None, "body", "payload")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    reference=st.text(min_size=1, max_size=30),
+    status=st.sampled_from(["approved", "rejected", "processed", "completed", "failed"]),
+    amount=st.from_regex(r"[0-9]{1,12}(\.[0-9]{1,2})?", fullmatch=True),
+    data=st.data(),
+)
+def test_a_signed_payout_verifies_and_any_changed_byte_does_not(
+    reference: str, status: str, amount: str, data: st.DataObject
+) -> None:
+    body = json.dumps(
+        {"reference_no": reference, "amount": amount, "status": status, "updated_at": "t"}
+    ).encode()
+    verifier = PayoutsNotificationVerifier(KEY)
+    payload = verifier.verify(body, headers(body)).payload
+    assert isinstance(payload, PayoutNotification)
+    assert (payload.reference_no, payload.status.value) == (reference, status)
+    assert payload.amount == Decimal(amount)
+    index = data.draw(st.integers(0, len(body) - 1))
+    changed = body[:index] + bytes([body[index] ^ 0x01]) + body[index + 1 :]
+    with pytest.raises(NotificationError) as caught:
+        verifier.verify(changed, headers(body))
+    assert caught.value.step == "signature"
