@@ -319,6 +319,8 @@ def verify(
     timestamp; same exit status.
     """
     if payouts:
+        if public_key is not None:
+            raise CliError("--public-key: Payouts notifications are checked with the Iris key")
         _verify_payouts(iris_merchant_key, signature, body, path, timestamp, max_age, show_stages)
         return
     if iris_merchant_key is not None:

@@ -70,6 +70,7 @@ def test_another_key_is_invalid(runner: CliRunner, body: Path) -> None:
         ["--iris-merchant-key", KEY, "--timestamp", "2024-03-15T10:35:00+07:00"],
         ["--iris-merchant-key", KEY, "--path", "/payouts"],
         ["--iris-merchant-key", KEY, "--max-age", "60"],
+        ["--iris-merchant-key", KEY, "--public-key", "gateway.pem"],
     ],
 )
 def test_usage_errors_exit_2(runner: CliRunner, body: Path, extra: list[str]) -> None:
