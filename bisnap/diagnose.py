@@ -657,11 +657,11 @@ def _merchant_key(
 
 def _decode(signature: str) -> tuple[bytes | None, str]:
     shown = f"{signature[:8]}… ({len(signature)} characters)"
+    if re.fullmatch(r"(?:[0-9a-f]{2})+|(?:[0-9A-F]{2})+", signature):
+        return None, f"{shown}: hexadecimal, but SNAP signatures are standard base64"
     try:
         raw = base64.b64decode(signature.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
-        if re.fullmatch(r"[0-9a-fA-F]+", signature):
-            return None, f"{shown}: hexadecimal, but SNAP signatures are standard base64"
         if re.fullmatch(r"[A-Za-z0-9_-]+=*", signature):
             return None, f"{shown}: URL-safe base64, but SNAP signatures are standard base64"
         return None, f"{shown}: not base64"
