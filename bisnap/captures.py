@@ -153,6 +153,13 @@ _IGNORED_WITH_VALUE = frozenset(
 )  # fmt: skip
 _DATA = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json"})
 _SHORT_WITH_VALUE = frozenset({"X", "H", "d", "o", "m", "A", "e", "w", "x", "u", "b"})
+_UNSUPPORTED_WITH_VALUE = frozenset({"-u", "--user", "-b", "--cookie"})
+_TAKES_VALUE = (
+    frozenset({"-X", "--request", "-H", "--header", "--url"})
+    | _DATA
+    | _IGNORED_WITH_VALUE
+    | _UNSUPPORTED_WITH_VALUE
+)
 _PIPED = re.compile(
     r"\A\s*printf\s+(?:'%s'|\"%s\"|%s)\s+(?P<arg>.*?)\s*\|\s*(?P<rest>curl\b.*)\Z", re.S
 )
@@ -170,9 +177,13 @@ def _expand_short(tokens: list[str]) -> list[str]:
     out: list[str] = []
     expecting_value = False
     for token in tokens:
-        if expecting_value or not token.startswith("-") or token.startswith("--") or token == "-":
+        if expecting_value or not token.startswith("-") or token == "-":
             out.append(token)
             expecting_value = False
+            continue
+        if token.startswith("--"):
+            out.append(token)
+            expecting_value = token in _TAKES_VALUE
             continue
         letters = token[1:]
         for index, letter in enumerate(letters):
@@ -215,13 +226,7 @@ def parse_curl(command: str) -> CapturedRequest:
         index += 1
         if token in _FLAGS:
             continue
-        takes_value = (
-            token in ("-X", "--request", "-H", "--header", "--url")
-            or token in _DATA
-            or token in _IGNORED_WITH_VALUE
-            or token in ("-u", "--user", "-b", "--cookie")
-        )
-        if takes_value:
+        if token in _TAKES_VALUE:
             if index >= len(tokens):
                 raise CaptureError(f"curl option {token} needs a value")
             value = tokens[index]
@@ -247,7 +252,7 @@ def parse_curl(command: str) -> CapturedRequest:
                 if token == "--json":
                     headers.append(("Content-Type", "application/json"))
                 data.append(value)
-            elif token in ("-u", "--user", "-b", "--cookie"):
+            elif token in _UNSUPPORTED_WITH_VALUE:
                 raise CaptureError(f"curl option {token} is not supported in a SNAP request")
             continue
         if token.startswith("-"):
