@@ -27,15 +27,19 @@ def headers(body: bytes, path: str = PATH) -> dict[str, str]:
     }
 
 
-def verifier(**options: bool) -> NotificationVerifier:
-    return NotificationVerifier(ref.public_pem(GATEWAY), clock=lambda: NOW, **options)
+def verifier(*, diagnose_failures: bool = False) -> NotificationVerifier:
+    return NotificationVerifier(
+        ref.public_pem(GATEWAY), clock=lambda: NOW, diagnose_failures=diagnose_failures
+    )
 
 
 def test_re_serialized_body_is_refused_and_explained(caplog: pytest.LogCaptureFixture) -> None:
     received = SIGNED.replace(b"/", b"\\/")  # a framework parsed and re-dumped the body
-    with caplog.at_level(logging.WARNING, logger="bisnap.notifications"):
-        with pytest.raises(NotificationSignatureError) as caught:
-            verifier(diagnose_failures=True).verify("POST", PATH, received, headers(SIGNED))
+    with (
+        caplog.at_level(logging.WARNING, logger="bisnap.notifications"),
+        pytest.raises(NotificationSignatureError) as caught,
+    ):
+        verifier(diagnose_failures=True).verify("POST", PATH, received, headers(SIGNED))
     error = caught.value
     assert error.step == "signature"
     assert error.diagnosis is not None
