@@ -414,7 +414,6 @@ def _timestamp_fraction(value: str) -> str | None:
 def _timestamp_variants(timestamp: str, moment: datetime | None, wide: bool) -> Iterator[_Variant]:
     if moment is None:
         return
-    seen = {timestamp}
     candidates: list[tuple[str, str]] = []
     for text in _timestamp_renderings(moment, _timestamp_fraction(timestamp)):
         candidates.append((text, "the same instant"))
@@ -427,19 +426,33 @@ def _timestamp_variants(timestamp: str, moment: datetime | None, wide: bool) -> 
         for shift in (-2, -1, 1, 2):
             for text in _timestamp_renderings(whole + timedelta(seconds=shift), None):
                 candidates.append((text, f"{shift:+d} s from X-TIMESTAMP"))
-    for text, relation in candidates:
-        if text in seen:
-            continue
-        seen.add(text)
-        yield _Variant(
-            "timestamp-differs",
-            f"signed over timestamp {text!r} ({relation}) while X-TIMESTAMP is {timestamp!r}",
-            _setter(timestamp=text),
-        )
+    yield from _distinct(
+        "timestamp-differs",
+        "timestamp",
+        timestamp,
+        (
+            (
+                text,
+                f"signed over timestamp {text!r} ({relation}) while X-TIMESTAMP is {timestamp!r}",
+            )
+            for text, relation in candidates
+        ),
+    )
+
+
+def _distinct(
+    code: str, part: str, original: str, candidates: Iterable[tuple[str, str]]
+) -> Iterator[_Variant]:
+    """A variant setting ``part`` to each candidate value (with its evidence) once, the
+    original value left out."""
+    seen = {original}
+    for value, evidence in candidates:
+        if value not in seen:
+            seen.add(value)
+            yield _Variant(code, evidence, _setter(**{part: value}))
 
 
 def _path_variants(path: str, host: str | None, prefixes: Sequence[str]) -> Iterator[_Variant]:
-    seen = {path}
     candidates: list[str] = []
     segments = path.split("/")
     for cut in range(2, len(segments)):
@@ -449,15 +462,12 @@ def _path_variants(path: str, host: str | None, prefixes: Sequence[str]) -> Iter
     candidates += [prefix + path for prefix in prefixes]
     if host:
         candidates += [f"https://{host}{path}", f"http://{host}{path}"]
-    for candidate in candidates:
-        if candidate in seen:
-            continue
-        seen.add(candidate)
-        yield _Variant(
-            "path-prefix",
-            f"signed over path {candidate!r} while the request path is {path!r}",
-            _setter(path=candidate),
-        )
+    yield from _distinct(
+        "path-prefix",
+        "path",
+        path,
+        ((c, f"signed over path {c!r} while the request path is {path!r}") for c in candidates),
+    )
 
 
 def _query_variants(path: str, query: str) -> Iterator[_Variant]:
@@ -468,16 +478,15 @@ def _query_variants(path: str, query: str) -> Iterator[_Variant]:
         ("with its query decoded", "?" + unquote(query)),
         ("with its query parameters sorted", "?" + "&".join(sorted(query.split("&")))),
     ]
-    seen = {"?" + query}
-    for description, tail in forms:
-        if tail in seen:
-            continue
-        seen.add(tail)
-        yield _Variant(
-            "query-string",
-            f"signed over the path {description}: {path + tail!r} (sent {path + '?' + query!r})",
-            _setter(query=tail),
-        )
+    yield from _distinct(
+        "query-string",
+        "query",
+        "?" + query,
+        (
+            (tail, f"signed over the path {how}: {path + tail!r} (sent {path + '?' + query!r})")
+            for how, tail in forms
+        ),
+    )
 
 
 def _method_variants(method: str) -> Iterator[_Variant]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timezone
-from typing import BinaryIO
 
 import click
 
@@ -15,6 +14,7 @@ from bisnap._cli.common import (
     credential_options,
     load_any_public_key,
     load_merchant_key,
+    read_input,
     settings,
     translate_errors,
 )
@@ -34,21 +34,6 @@ _FLAGS = {
 }
 
 
-def _read(path: str, what: str) -> bytes:
-    if path == "-":
-        stdin: BinaryIO | None = getattr(sys.stdin, "buffer", None)
-        if stdin is None:
-            raise CliError(f"{what} -: standard input is not available")
-        return stdin.read()
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise CliError(f"{what} file not found: {path}") from None
-    except OSError as exc:
-        raise CliError(f"{what} file could not be read: {path} ({exc.strerror})") from None
-
-
 def _capture(request: str | None, curl: str | None, har: str | None, entry: int) -> CapturedRequest:
     given = [
         (flag, path)
@@ -58,7 +43,7 @@ def _capture(request: str | None, curl: str | None, har: str | None, entry: int)
     if len(given) != 1:
         raise CliError("give exactly one of --request FILE, --curl FILE or --har FILE")
     flag, path = given[0]
-    data = _read(path, flag)
+    data = read_input(path, flag)
     if flag == "--request":
         return parse_http_request(data)
     if flag == "--curl":
