@@ -307,7 +307,7 @@ def _encode_string(text: str, non_ascii: str, slash: bool, html: bool) -> str:
             out.append(f"\\u{code:04X}" if non_ascii == "upper" else f"\\u{code:04x}")
         elif char == "/" and slash:
             out.append("\\/")
-        elif code > 0x7E and non_ascii != "raw":
+        elif code > 0x7E and non_ascii != "raw":  # Python escapes DEL too
             units = (
                 [code]
                 if code < 0x10000
