@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -165,11 +164,89 @@ _PIPED = re.compile(
 )
 
 
+_ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b"}
+_ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_ANSI_C_NUMERIC = re.compile(r"x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}")
+
+
+def _ansi_c(text: str, start: int) -> tuple[str, int]:
+    """The value of a bash ``$'...'`` word starting after its opening quote, and its end."""
+    out: list[str] = []
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char == "'":
+            return "".join(out), index + 1
+        if char != "\\" or index + 1 >= len(text):
+            out.append(char)
+            index += 1
+            continue
+        escape = text[index + 1]
+        if escape in _ANSI_C:
+            out.append(_ANSI_C[escape])
+            index += 2
+            continue
+        numeric = _ANSI_C_NUMERIC.match(text, index + 1)
+        if numeric is None:
+            out.append("\\" + escape)
+            index += 2
+            continue
+        digits = numeric.group(0)
+        value = int(digits[1:], 16) if digits[0] in "xuU" else int(digits, 8)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            raise CaptureError(f"$'...' holds an escape that is not a character: \\{digits}")
+        out.append(chr(value))
+        index = numeric.end()
+    raise CaptureError("the curl command cannot be split into words: unterminated $' quote")
+
+
 def _tokens(command: str) -> list[str]:
-    try:
-        return shlex.split(command, comments=False, posix=True)
-    except ValueError as exc:
-        raise CaptureError(f"the curl command cannot be split into words: {exc}") from None
+    """Split a POSIX shell command line into words: '...', "...", bash $'...' and backslashes."""
+    words: list[str] = []
+    word: list[str] | None = None
+    index = 0
+    while index < len(command):
+        char = command[index]
+        if char in " \t\r\n":
+            if word is not None:
+                words.append("".join(word))
+                word = None
+            index += 1
+            continue
+        word = [] if word is None else word
+        if char == "'":
+            end = command.find("'", index + 1)
+            if end < 0:
+                raise CaptureError("the curl command cannot be split into words: unterminated '")
+            word.append(command[index + 1 : end])
+            index = end + 1
+        elif char == "$" and command.startswith("$'", index):
+            value, index = _ansi_c(command, index + 2)
+            word.append(value)
+        elif char == '"':
+            index += 1
+            while index < len(command) and command[index] != '"':
+                if command[index] == "\\" and command[index + 1 : index + 2] in (
+                    '"',
+                    "\\",
+                    "$",
+                    "`",
+                ):
+                    index += 1
+                word.append(command[index])
+                index += 1
+            if index >= len(command):
+                raise CaptureError('the curl command cannot be split into words: unterminated "')
+            index += 1
+        elif char == "\\":
+            word.append(command[index + 1 : index + 2])
+            index += 2
+        else:
+            word.append(char)
+            index += 1
+    if word is not None:
+        words.append("".join(word))
+    return words
 
 
 def _expand_short(tokens: list[str]) -> list[str]:

@@ -135,6 +135,18 @@ def test_curl_forms_people_paste() -> None:
     assert parse_curl("curl --json '{}' https://h/x").header("Content-Type") == "application/json"
 
 
+def test_curl_from_a_browser_with_ansi_c_quoting() -> None:
+    # Chrome's "Copy as cURL (bash)" writes bodies holding quotes or non-ASCII as $'...'.
+    command = (
+        "curl 'https://h/v1.0/x' \\\n  -H 'content-type: application/json' \\\n"
+        '  --data-raw $\'{"name":"Jos\\u00e9 O\\\'Hara","n":"\\\\/"}\''
+    )
+    parsed = parse_curl(command)
+    assert parsed.body == '{"name":"José O\'Hara","n":"\\/"}'.encode()
+    with pytest.raises(CaptureError, match="unterminated"):
+        parse_curl("curl https://h/x --data $'{")
+
+
 @pytest.mark.parametrize(
     ("command", "message"),
     [
