@@ -801,8 +801,9 @@ def diagnose(
     unopened: str | None = None
     if rsa_key is not None and (rsa_scheme or len(raw_signature) != _HMAC_BYTES):
         signed_hash, unopened = _open_rsa(rsa_key, raw_signature)
-        if signed_hash == b"":
-            signed_hash = None
+        if signed_hash == b"":  # made with this key, over another hash: the key is right
+            evidence["signature_hash"] = unopened or ""
+            signed_hash, unopened = None, None
     checker = _Checker(raw_signature, signed_hash)
     base = _Inputs(
         formula={

@@ -370,3 +370,16 @@ def test_missing_signature_header_is_undetermined_at_headers() -> None:
     )
     assert (diagnosis.verdict, diagnosis.first_difference) == (Verdict.UNDETERMINED, "headers")
     assert "X-SIGNATURE" in diagnosis.evidence["headers"]
+
+
+def test_right_key_with_another_hash_is_undetermined_not_wrong_key() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    raw = MERCHANT.sign(f"{CLIENT_ID}|{TS}".encode(), padding.PKCS1v15(), hashes.SHA512())
+    case = token_case("sha512", ())
+    case.headers["X-SIGNATURE"] = base64.b64encode(raw).decode()
+    diagnosis = diagnose("POST", TOKEN_PATH, case.headers, TOKEN_BODY, public_key=MERCHANT_PUBLIC)
+    assert diagnosis.verdict is Verdict.UNDETERMINED
+    assert diagnosis.codes == ()
+    assert "not SHA256withRSA" in diagnosis.evidence["signature_hash"]
