@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
 from bisnap import diagnose
 from bisnap.diagnose import CAUSES, Verdict
@@ -373,9 +375,6 @@ def test_missing_signature_header_is_undetermined_at_headers() -> None:
 
 
 def test_right_key_with_another_hash_is_undetermined_not_wrong_key() -> None:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
-
     raw = MERCHANT.sign(f"{CLIENT_ID}|{TS}".encode(), padding.PKCS1v15(), hashes.SHA512())
     case = token_case("sha512", ())
     case.headers["X-SIGNATURE"] = base64.b64encode(raw).decode()
