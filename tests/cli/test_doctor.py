@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bisnap._cli.app import cli
+from bisnap.keys import GeneratedKeyPair
+from tests.diagnose import second_impl as ref
 
 SECRET = "client-secret-value"
 TOKEN = "bearer-token-value"
@@ -209,3 +213,29 @@ def test_missing_secret_and_bad_capture_exit_2(
     result = doctor(runner, ["--curl", str(tmp_path / "bad.sh")], env)
     assert result.exit_code == 2
     assert "must start with 'curl'" in result.output
+
+
+def test_notification_checked_with_the_gateway_public_key(
+    runner: CliRunner, tmp_path: Path, gateway_keys: GeneratedKeyPair
+) -> None:
+    signed_body = b'{"originalReferenceNo":"A1","latestTransactionStatus":"00","url":"a/b"}'
+    text = ref.asymmetric_text("POST", "/v1.0/debit/notify", ref.digest(signed_body), TS)
+    private = serialization.load_pem_private_key(gateway_keys.private_pem, password=None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    received = signed_body.replace(b"/", b"\\/")
+    message = (
+        "POST /v1.0/debit/notify HTTP/1.1\r\nHost: merchant.example\r\n"
+        f"X-TIMESTAMP: {TS}\r\nX-SIGNATURE: {ref.rsa_signature(private, text)}\r\n"
+        f"X-EXTERNAL-ID: 1\r\nContent-Length: {len(received)}\r\n\r\n"
+    ).encode() + received
+    (tmp_path / "notify.http").write_bytes(message)
+    (tmp_path / "gateway.pem").write_bytes(gateway_keys.public_pem)
+    args = ["--request", str(tmp_path / "notify.http")]
+    document = doctor_json(
+        runner, [*args, "--gateway-public-key", str(tmp_path / "gateway.pem")], {}, 1
+    )
+    assert document["scheme"] == "notification-rsa"
+    assert document["causes"] == ["body-escapes-differ"]
+    result = doctor(runner, args, {})
+    assert result.exit_code == 2
+    assert "--gateway-public-key or BISNAP_GATEWAY_PUBLIC_KEY" in result.output
