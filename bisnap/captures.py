@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bisnap.errors import InvalidInputError
+from bisnap.errors import InvalidInputError, InvalidTimestampError
+from bisnap.timestamps import parse_timestamp
 
 __all__ = ["CaptureError", "CapturedRequest", "parse_curl", "parse_har", "parse_http_request"]
 
@@ -392,9 +393,7 @@ def parse_har(data: bytes | str, entry: int = 0) -> CapturedRequest:
     stamp = entries[entry].get("startedDateTime") if isinstance(entries[entry], dict) else None
     if isinstance(stamp, str):
         try:
-            started = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        except ValueError:
-            started = None
-        if started is not None and started.utcoffset() is None:
+            started = parse_timestamp(stamp, require_offset=True)
+        except InvalidTimestampError:
             started = None
     return CapturedRequest(method, target, tuple(headers), body, host=host, started_at=started)
