@@ -30,7 +30,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-from bisnap.errors import ConfigurationError, InvalidJSONError, InvalidTimestampError
+from bisnap.errors import (
+    ConfigurationError,
+    InvalidInputError,
+    InvalidJSONError,
+    InvalidTimestampError,
+)
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile, SignatureScheme
 from bisnap.keys import (
     ClientSecret,
@@ -619,12 +624,23 @@ def _header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[
     found: dict[str, str] = {}
     for pair in items:
         if not isinstance(pair, tuple) or len(pair) != 2:
-            raise ConfigurationError("headers must be a mapping or (name, value) pairs")
+            raise InvalidInputError("headers must be a mapping or (name, value) pairs")
         name, value = pair
         if not isinstance(name, str) or not isinstance(value, str):
-            raise ConfigurationError("header names and values must be str")
+            raise InvalidInputError("header names and values must be str")
         found.setdefault(name.strip().lower(), value.strip(" \t"))
     return found
+
+
+def _body_bytes(body: object) -> bytes:
+    if isinstance(body, str):
+        try:
+            return body.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError("the body is not encodable as UTF-8 (lone surrogate)") from None
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise InvalidInputError(f"the body must be the bytes sent, not {type(body).__name__}")
 
 
 def _choose_scheme(
@@ -736,8 +752,8 @@ def diagnose(
     ``clock-skew`` check against ``tolerance`` seconds. ``path_prefixes`` adds prefixes to try.
     """
     if not isinstance(method, str) or not isinstance(target, str):
-        raise ConfigurationError("method and target must be str")
-    raw_body = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        raise InvalidInputError("method and target must be str")
+    raw_body = _body_bytes(body)
     found = _header_map(headers)
     path, mark, query = target.partition("?")
     chosen = _choose_scheme(scheme, path, found, profile)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from bisnap.diagnose import Diagnosis, DiagnosisScheme, diagnose
 from bisnap.errors import (
+    BisnapError,
     ConfigurationError,
     InvalidInputError,
     InvalidJSONError,
@@ -308,22 +309,27 @@ class NotificationVerifier:
 
     def _diagnose(
         self, method: str, path: str, body: bytes, values: Mapping[str, list[str]]
-    ) -> Diagnosis:
+    ) -> Diagnosis | None:
         headers = [(name, found[0]) for name, found in values.items() if found]
-        diagnosis = diagnose(
-            method,
-            path,
-            headers,
-            body,
-            gateway_public_key=self._key,
-            scheme=DiagnosisScheme.NOTIFICATION,
-            received_at=self._clock(),
-            tolerance=self.tolerance,
-            path_prefixes=[self.path_prefix] if self.path_prefix else [],
-        )
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        try:
+            diagnosis = diagnose(
+                method,
+                path,
+                headers,
+                body,
+                gateway_public_key=self._key,
+                scheme=DiagnosisScheme.NOTIFICATION,
+                received_at=self._clock(),
+                tolerance=self.tolerance,
+                path_prefixes=[self.path_prefix] if self.path_prefix else [],
+            )
+        except BisnapError as exc:  # the refusal stands; only its explanation is missing
+            _log.warning("notification signature refused on %s; no diagnosis: %s", shown, exc)
+            return None
         _log.warning(
             "notification signature refused on %s: %s (%s)",
-            path if len(path) <= 80 else path[:80] + "…",
+            shown,
             ",".join(diagnosis.codes) or diagnosis.verdict.value,
             diagnosis.first_difference,
         )
