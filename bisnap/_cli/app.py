@@ -48,6 +48,7 @@ Quick start:
     --show-stages
   bisnap verify --public-key midtrans.pem --path /v1.0/debit/notify \\
     --timestamp T --signature S --body notification.json
+  bisnap doctor --request failed.http   # why "Unauthorized. Signature"?
 
 \b
 Exit status: 0 success, 1 failure (an invalid signature, a refused request),
