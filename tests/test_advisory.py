@@ -558,12 +558,14 @@ _ADMIN_ROUTES = [
     ("POST", "va/pay"), ("POST", "qris/pay"), ("POST", "debit/pay"), ("GET", "pay/x"),
     ("POST", "expire"), ("POST", "fail"), ("GET", "payments/x"), ("GET", "balance"),
     ("POST", "balance"), ("POST", "faults"), ("DELETE", "faults"), ("GET", "notifications"),
-    ("GET", "ledger"), ("PUT", "faults"), ("POST", "nowhere"),
+    ("GET", "ledger"), ("PUT", "faults"), ("POST", "nowhere"), ("GET", "payouts/notifications"),
+    ("POST", "payouts/fail"), ("POST", "payouts/reverse"), ("POST", "payouts/topup"),
+    ("POST", "payouts/notification-faults"), ("POST", "payouts/release-held"),
 ]  # fmt: skip
 _ADMIN_KEYS = [
     "clientId", "clientSecret", "partnerId", "publicKey", "channelId", "notifyUrl", "balance",
     "merchantId", "paymentHandle", "reference", "amount", "value", "path", "kind", "seconds",
-    "status", "times", "process",
+    "status", "times", "process", "errorCode", "orderId", "irisMerchantKey", "payoutsNotifyUrl",
 ]  # fmt: skip
 _JSON_SCALARS = (
     st.none()
@@ -571,7 +573,9 @@ _JSON_SCALARS = (
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.floats(allow_nan=False)
     | st.sampled_from(["NaN", "sNaN", "Infinity", "-1e999", "1e400", "0", "10000.00", "*",
-                       "/v1.0/qr/qr-mpm-generate", "error", "delay", "timeout", "drop", ""])
+                       "/v1.0/qr/qr-mpm-generate", "error", "delay", "timeout", "drop", "",
+                       CLIENT_ID, "-5", "0.001", "99999999999999999", "http://x", "duplicate",
+                       "out_of_order", "004"])
     | st.text(max_size=20)
 )  # fmt: skip
 _JSON_VALUES = st.recursive(
@@ -593,10 +597,20 @@ _ADMIN_BODIES = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def fuzzed_emulator() -> Iterator[Emulator]:
-    """One emulator for every fuzzed example (building one costs a key pair)."""
+def fuzzed_emulator(merchant_keys: GeneratedKeyPair) -> Iterator[Emulator]:
+    """One emulator for every fuzzed example (building one costs a key pair), with a merchant
+    the fuzzed bodies can name, so the controls get past "no such merchant"."""
     no_network = httpx.MockTransport(lambda request: httpx.Response(200))
     with Emulator(notification_transport=no_network) as emu:
+        emu.register_merchant(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            partner_id=PARTNER_ID,
+            merchant_public_key=merchant_keys.public_key(),
+            notify_url="http://merchant.test/hooks",
+            iris_merchant_key="fuzz-iris-merchant-key",
+            payouts_notify_url="http://merchant.test/payouts",
+        )
         yield emu
 
 

@@ -12,7 +12,8 @@ boolean, texts strings; a body that is not a JSON object, or nests too deeply, i
 ``POST /_emulator/merchants``               register: ``clientId``, ``clientSecret``,
                                             ``partnerId``, ``publicKey`` (PEM), optional
                                             ``channelId``, ``notifyUrl``, ``balance``,
-                                            ``merchantId``, ``paymentHandle``
+                                            ``merchantId``, ``paymentHandle``,
+                                            ``irisMerchantKey``, ``payoutsNotifyUrl``
 ``POST /_emulator/va/pay``                  ``{"reference": trxId|VA number, "amount"?: "..."}``
 ``POST /_emulator/qris/pay``                ``{"reference": ...}``
 ``POST /_emulator/debit/pay``               ``{"reference": ...}``
@@ -27,6 +28,14 @@ boolean, texts strings; a body that is not a JSON object, or nests too deeply, i
 ``GET  /_emulator/notifications``           every notification and its attempts
 ``POST /_emulator/notifications/flush``     attempt every queued delivery now
 ``GET  /_emulator/ledger``                  the ledger (``?clientId=``)
+``POST /_emulator/payouts/fail``            ``{"reference": partnerReferenceNo,
+                                            "errorCode"?: "002"}`` (a pending transfer)
+``POST /_emulator/payouts/reverse``         ``{"reference", "errorCode"?}``: completed → failed
+``POST /_emulator/payouts/topup``           ``{"clientId", "amount", "orderId"?}``
+``POST /_emulator/payouts/notification-faults``  ``{"kind": "duplicate"|"out_of_order",
+                                            "times"?: 1}``
+``POST /_emulator/payouts/release-held``    send notifications held by ``out_of_order``
+``GET  /_emulator/payouts/notifications``   the Payouts notifications and their attempts
 ==========================================  ====================================================
 """
 
@@ -38,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from bisnap.emulator.admission import decimal_amount, load_json
+from bisnap.emulator.notifications import Notification
 from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
 from bisnap.emulator.state import Payment
 from bisnap.errors import BisnapError, InvalidInputError
@@ -120,6 +130,59 @@ def _flag(body: dict[str, Any], key: str) -> bool:
     return value
 
 
+def _notification_view(n: Notification) -> dict[str, Any]:
+    return {
+        "url": n.url,
+        "path": n.path,
+        "body": json.loads(n.body),
+        "attempts": [{"status": a.status, "error": a.error} for a in n.attempts],
+        "delivered": n.delivered,
+        "gaveUp": n.gave_up,
+        "payouts": n.payouts,
+    }
+
+
+def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -> Any:
+    from bisnap.emulator import payouts_notify
+    from bisnap.emulator.endpoints.payouts import fail_transfer, reverse_transfer
+
+    if (method, name) == ("GET", "notifications"):
+        return [_notification_view(n) for n in payouts_notify.payouts_notifications(emulator)]
+    if method == "POST" and name in ("fail", "reverse"):
+        control = fail_transfer if name == "fail" else reverse_transfer
+        transfer = control(
+            emulator,
+            _text(data, "reference"),
+            error_code=_optional_text(data, "errorCode") or "004",
+        )
+        return {
+            "referenceNo": transfer.reference_no,
+            "partnerReferenceNo": transfer.partner_reference_no,
+            "status": transfer.status,
+        }
+    if (method, name) == ("POST", "topup"):
+        client_id = _text(data, "clientId")
+        notification = payouts_notify.post_topup(
+            emulator,
+            client_id,
+            _decimal(data.get("amount"), "amount"),
+            order_id=_optional_text(data, "orderId"),
+        )
+        return {
+            "clientId": client_id,
+            "balance": format_amount(emulator.balance(client_id)),
+            "notified": notification is not None,
+        }
+    if (method, name) == ("POST", "notification-faults"):
+        kind = _text(data, "kind")
+        times = _integer(data, "times", 1, low=1, high=1_000_000)
+        payouts_notify.inject_payouts_notification_fault(emulator, kind, times=times)
+        return {"kind": kind, "times": times}
+    if (method, name) == ("POST", "release-held"):
+        return {"released": payouts_notify.release_held_payouts_notifications(emulator)}
+    raise _AdminError(404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name}")
+
+
 def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> EmulatorResponse:
     """Answer one admin request (``path`` starts with ``/_emulator/`` and may carry a query)."""
     route, _, query_text = path.partition("?")
@@ -159,6 +222,8 @@ def _dispatch(
             balance=_decimal(data.get("balance", "0"), "balance"),
             merchant_id=_optional_text(data, "merchantId"),
             payment_handle=_optional_text(data, "paymentHandle"),
+            iris_merchant_key=_optional_text(data, "irisMerchantKey"),
+            payouts_notify_url=_optional_text(data, "payoutsNotifyUrl"),
         )
         return {"clientId": merchant.client_id, "partnerId": merchant.partner_id}
     if method == "POST" and name in ("va/pay", "qris/pay", "debit/pay", "expire", "fail"):
@@ -202,17 +267,9 @@ def _dispatch(
         emulator.clear_faults(query.get("path"))
         return {"cleared": True}
     if (method, name) == ("GET", "notifications"):
-        return [
-            {
-                "url": n.url,
-                "path": n.path,
-                "body": json.loads(n.body),
-                "attempts": [{"status": a.status, "error": a.error} for a in n.attempts],
-                "delivered": n.delivered,
-                "gaveUp": n.gave_up,
-            }
-            for n in emulator.notifications
-        ]
+        return [_notification_view(n) for n in emulator.notifications]
+    if name.startswith("payouts/"):
+        return _payouts(emulator, method, name[len("payouts/") :], data)
     if (method, name) == ("POST", "notifications/flush"):
         return {"flushed": emulator.flush_notifications()}
     if (method, name) == ("GET", "ledger"):

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bisnap.diagnose import DiagnosisScheme
 from bisnap.durations import positive_seconds
 from bisnap.emulator.admission import (
     DEFAULT_MAX_BODY_BYTES,
@@ -30,9 +31,11 @@ from bisnap.emulator.admission import (
     load_json,
     too_large,
 )
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -53,6 +56,7 @@ from bisnap.errors import (
     InvalidTimestampError,
 )
 from bisnap.keys import (
+    IrisMerchantKey,
     PrivateKey,
     PublicKey,
     generate_key_pair,
@@ -123,7 +127,9 @@ class Emulator:
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
     ``families`` limits which endpoint families are served (default: all available);
-    ``max_body_bytes`` is the largest request body read (default 1 MiB; larger: HTTP 413).
+    ``max_body_bytes`` is the largest request body read (default 1 MiB; larger: HTTP 413);
+    ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
+    ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
     """
 
     def __init__(
@@ -139,6 +145,7 @@ class Emulator:
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        diagnose_signatures: bool = True,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
@@ -166,6 +173,7 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
+        self.diagnose_signatures = bool(diagnose_signatures)
         self.state = EmulatorState()
         self.lock = threading.RLock()
         self.faults = FaultBook()
@@ -194,13 +202,16 @@ class Emulator:
         balance: Decimal | str | int = Decimal("0.00"),
         merchant_id: str | None = None,
         payment_handle: str | None = None,
+        iris_merchant_key: IrisMerchantKey | str | None = None,
+        payouts_notify_url: str | None = None,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
         ``merchant_public_key`` verifies its access-token signatures; ``client_secret`` its
         HMACs. ``channel_id``, ``merchant_id`` (the MID in bodies) and ``payment_handle``
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
-        notification URL prefix; ``balance`` the payouts balance.
+        notification URL prefix; ``balance`` the payouts balance. ``payouts_notify_url`` (the
+        whole URL) receives Payouts notifications signed with ``iris_merchant_key``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -209,6 +220,7 @@ class Emulator:
             raise ConfigurationError("channel_id must be 5 digits", field="channel_id")
         if notify_url is not None and urlsplit(notify_url).scheme not in ("http", "https"):
             raise ConfigurationError("notify_url must be an http(s) URL", field="notify_url")
+        iris_key = check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
         merchant = Merchant(
             client_id=client_id,
             client_secret=load_client_secret(client_secret),
@@ -219,6 +231,8 @@ class Emulator:
             balance=decimal_amount(balance, "balance").quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
+            iris_merchant_key=iris_key,
+            payouts_notify_url=payouts_notify_url,
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -364,9 +378,11 @@ class Emulator:
                 call.fields.data = call.body
             result = endpoint.handler(call)
         except SnapFailure as failure:
-            return self._response(
+            refusal = self._response(
                 failure.http_status, dump_json(failure.envelope(endpoint.service))
             )
+            refusal.headers.update(failure.headers)
+            return refusal
         except BisnapError as exc:
             logger.warning("emulator rejected %s %s: %s", method, route_path, exc)
             return self._envelope(400, endpoint.service, "00", "Bad Request")
@@ -459,7 +475,13 @@ class Emulator:
         try:
             verify_hmac(merchant.client_secret, string_to_sign, headers["x-signature"])
         except InvalidSignatureError:
-            raise SnapFailure.unauthorized("Signature") from None
+            raise signature_refusal(
+                call,
+                target,
+                DiagnosisScheme.TRANSACTION_HMAC,
+                client_secret=merchant.client_secret,
+                public_key=merchant.public_key,
+            ) from None
         if headers["x-partner-id"] != merchant.partner_id:
             raise SnapFailure.unauthorized("Unknown X-PARTNER-ID")
         channel = headers["channel-id"]
@@ -541,6 +563,10 @@ class Emulator:
         )
         self._notifier.submit(notification)
         return notification
+
+    def queue_notification(self, notification: Notification) -> None:
+        """Queue an already signed notification for delivery (e.g. a Payouts notification)."""
+        self._notifier.submit(notification)
 
     @property
     def notifications(self) -> list[Notification]:

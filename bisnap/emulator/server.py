@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bisnap.emulator.admission import DEFAULT_MAX_BODY_BYTES
 from bisnap.emulator.core import Emulator
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.state import Merchant
 from bisnap.errors import ConfigurationError
 from bisnap.keys import generate_key_pair, load_private_key, load_public_key
@@ -175,6 +176,8 @@ def emulator_from_options(
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    iris_merchant_key: str | None = None,
+    payouts_notify_url: str | None = None,
 ) -> EmulatorOptions:
     """Build an emulator with one merchant from command-line style options.
 
@@ -182,7 +185,8 @@ def emulator_from_options(
     one is generated and its public half written to ``gateway_public_key_out`` (default
     :data:`DEFAULT_GATEWAY_PUBLIC_KEY_FILE` in the current directory). Any bad option raises
     :class:`~bisnap.errors.ConfigurationError` (``KeyLoadError`` for key files) whose
-    ``field`` names the option; messages never contain the secret.
+    ``field`` names the option; messages never contain the secret. ``payouts_notify_url``
+    receives Payouts notifications signed with ``iris_merchant_key``.
     """
     for name, value in (
         ("client_id", client_id),
@@ -195,6 +199,11 @@ def emulator_from_options(
         urlsplit(notify_url).scheme not in ("http", "https") or not urlsplit(notify_url).netloc
     ):
         raise ConfigurationError("--notify-url must be an http(s) URL", field="notify_url")
+    try:
+        check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
+    except ConfigurationError as exc:
+        flag = "--" + (exc.field or "payouts_notify_url").replace("_", "-")
+        raise ConfigurationError(f"{flag}: {exc.message}", field=exc.field) from None
     public_key = load_public_key(_key_path(merchant_public_key, "merchant_public_key"))
     written: Path | None = None
     if gateway_private_key is not None:
@@ -219,6 +228,8 @@ def emulator_from_options(
         channel_id=channel_id,
         notify_url=notify_url,
         balance=Decimal(balance),
+        iris_merchant_key=iris_merchant_key,
+        payouts_notify_url=payouts_notify_url,
     )
     return EmulatorOptions(emulator, merchant, written)
 
@@ -236,6 +247,8 @@ def serve_from_options(
     notify_url: str | None = None,
     channel_id: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    iris_merchant_key: str | None = None,
+    payouts_notify_url: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> None:
     """What ``bisnap emulator`` runs: validate options, print a summary, serve until Ctrl-C.
@@ -243,7 +256,7 @@ def serve_from_options(
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
     [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]
-    [--max-body-bytes N]``). Bad options raise
+    [--iris-merchant-key KEY --payouts-notify-url URL] [--max-body-bytes N]``). Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -261,12 +274,15 @@ def serve_from_options(
         notify_url=notify_url,
         channel_id=channel_id,
         max_body_bytes=max_body_bytes,
+        iris_merchant_key=iris_merchant_key,
+        payouts_notify_url=payouts_notify_url,
     )
     emulator = options.emulator
     echo(f"bisnap emulator: http://{host}:{port} (merchant {client_id}, partner {partner_id})")
     if options.gateway_public_key_file is not None:
         echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
     echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
+    echo(f"payouts notifications: {payouts_notify_url or 'off (no --payouts-notify-url)'}")
     echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
     try:
         serve(emulator, host=host, port=port)

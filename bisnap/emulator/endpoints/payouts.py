@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import iso
+from bisnap.emulator.payouts_notify import payout_notification_body, send_payouts_notification
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
 
@@ -57,6 +58,7 @@ __all__ = [
     "payouts_book",
     "refresh_transfers",
     "register",
+    "reverse_transfer",
     "set_settle_after",
 ]
 
@@ -278,6 +280,25 @@ def _finish(
         details["completedTime" if status == "00" else "failedTime"] = iso(now)
 
 
+def _notify(
+    emulator: Emulator,
+    transfer: Transfer,
+    status: str,
+    now: datetime,
+    error_code: str | None = None,
+) -> None:
+    """Send the Payouts notification for a transfer's move (when the merchant has a URL)."""
+    body = payout_notification_body(
+        reference_no=transfer.reference_no,
+        partner_reference_no=transfer.partner_reference_no,
+        amount=transfer.amount,
+        status=status,
+        now=now,
+        error_code=error_code,
+    )
+    send_payouts_notification(emulator, transfer.client_id, body)
+
+
 def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None:
     """Complete the pending transfers whose settle time has passed (emulator lock held)."""
     book = _book(emulator.state.family("payouts"))
@@ -288,26 +309,81 @@ def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None
     ]
     for transfer in due:
         _finish(book, emulator.state.ledger, transfer, "00", now)
+        _notify(emulator, transfer, "completed", now)
+
+
+def _find_transfer(book: PayoutsBook, partner_reference_no: str, client_id: str | None) -> Transfer:
+    from bisnap.emulator.core import SimulationError
+
+    for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
+        if transfer.partner_reference_no == partner_reference_no and (
+            client_id is None or transfer.client_id == client_id
+        ):
+            return transfer
+    raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
 
 
 def fail_transfer(
-    emulator: Emulator, partner_reference_no: str, *, client_id: str | None = None
+    emulator: Emulator,
+    partner_reference_no: str,
+    *,
+    client_id: str | None = None,
+    error_code: str = "004",
 ) -> Transfer:
-    """Fail a pending transfer now and return its amount to the merchant's balance."""
+    """Fail a pending transfer now and return its amount to the merchant's balance.
+
+    The Payouts notification carries ``error_code`` (default ``004``, general error).
+    """
     from bisnap.emulator.core import SimulationError
 
     with emulator.lock:
         book = payouts_book(emulator)
-        for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
-            if transfer.partner_reference_no == partner_reference_no and (
-                client_id is None or transfer.client_id == client_id
-            ):
-                if transfer.status != "03":
-                    raise SimulationError(f"transfer {partner_reference_no} is not pending")
-                _finish(book, emulator.state.ledger, transfer, "06", emulator.clock())
-                emulator.merchant(transfer.client_id).balance += transfer.amount
-                return transfer
-    raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
+        transfer = _find_transfer(book, partner_reference_no, client_id)
+        if transfer.status != "03":
+            raise SimulationError(f"transfer {partner_reference_no} is not pending")
+        now = emulator.clock()
+        _finish(book, emulator.state.ledger, transfer, "06", now)
+        emulator.merchant(transfer.client_id).balance += transfer.amount
+        _notify(emulator, transfer, "failed", now, error_code)
+        return transfer
+
+
+def reverse_transfer(
+    emulator: Emulator,
+    partner_reference_no: str,
+    *,
+    client_id: str | None = None,
+    error_code: str = "004",
+) -> Transfer:
+    """Turn a completed transfer into a failed one (the bank returned the money).
+
+    The amount goes back to the merchant's balance and a ``failed`` Payouts notification with
+    ``error_code`` is sent: ``completed`` is not final.
+    """
+    from bisnap.emulator.core import SimulationError
+
+    with emulator.lock:
+        book = payouts_book(emulator)
+        transfer = _find_transfer(book, partner_reference_no, client_id)
+        refresh_transfers(emulator, transfer.client_id, emulator.clock())
+        if transfer.status != "00":
+            raise SimulationError(f"transfer {partner_reference_no} is not completed")
+        now = emulator.clock()
+        transfer.status = "06"
+        transfer.finished = now
+        emulator.state.ledger.event(
+            transfer.client_id,
+            transfer.reference_no,
+            kind="reversed",
+            time=now,
+            status=_LEDGER_STATUS["06"],
+        )
+        record = emulator.state.ledger.get(transfer.client_id, transfer.reference_no)
+        if record is not None:
+            record.details.setdefault("disbursement", {})["failedTime"] = iso(now)
+        emulator.merchant(transfer.client_id).balance += transfer.amount
+        _notify(emulator, transfer, "failed", now, error_code)
+        return transfer
 
 
 # --- request helpers ---------------------------------------------------------------------------
@@ -425,6 +501,7 @@ def _debit(
         beneficiary_bank_code=beneficiary_bank_code,
     )
     book.add(transfer)
+    _notify(call.emulator, transfer, "processed", call.now)
     call.state.ledger.open(
         client_id=call.client_id,
         reference_no=transfer.reference_no,
