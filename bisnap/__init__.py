@@ -16,6 +16,7 @@ from bisnap.credentials import (
 from bisnap.errors import (
     AccountInactiveError,
     AccountNotFoundError,
+    AuthTokenRequiredError,
     BadRequestError,
     BisnapError,
     ConfigurationError,
@@ -229,6 +230,7 @@ __all__ = [
     "Acknowledgement",
     "Amount",
     "AsyncSnapClient",
+    "AuthTokenRequiredError",
     "BadRequestError",
     "BisnapError",
     "ClientSecret",
