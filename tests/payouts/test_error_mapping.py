@@ -16,7 +16,6 @@ from bisnap.errors import (
     SnapAPIError,
     TransactionNotFoundError,
     UnauthorizedError,
-    UnauthorizedSignatureError,
     error_for_response,
 )
 
