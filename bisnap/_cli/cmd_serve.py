@@ -15,6 +15,7 @@ __all__ = ["COMMANDS"]
 _MERCHANT_PUBLIC_KEY = "BISNAP_MERCHANT_PUBLIC_KEY"
 _GATEWAY_PRIVATE_KEY = "BISNAP_GATEWAY_PRIVATE_KEY"
 _NOTIFY_URL = "BISNAP_NOTIFY_URL"
+_NOTIFICATION_SIGNED_PATH = "BISNAP_NOTIFICATION_SIGNED_PATH"
 
 
 def _load(module: str, name: str, what: str) -> Any:
@@ -73,6 +74,14 @@ def _load(module: str, name: str, what: str) -> Any:
     metavar="URL",
     help=f"The merchant's notification URL prefix [env: {_NOTIFY_URL}; default: none].",
 )
+@click.option(
+    "--notification-signed-path",
+    type=click.Choice(["request", "relative"]),
+    default=None,
+    help="Sign notifications over the full request path on the merchant's host (request) or "
+    f"the SNAP relative path /v1.0/... (relative) [env: {_NOTIFICATION_SIGNED_PATH}; "
+    "default: request]. They differ when the notify URL prefix has a path.",
+)
 @translate_errors
 def emulator(
     host: str,
@@ -85,6 +94,7 @@ def emulator(
     gateway_private_key: str | None,
     gateway_public_key_out: str | None,
     notify_url: str | None,
+    notification_signed_path: str | None,
 ) -> None:
     """Serve the local BI-SNAP gateway emulator for one merchant until Ctrl-C.
 
@@ -116,6 +126,9 @@ def emulator(
         "gateway_private_key": conf.get(gateway_private_key, _GATEWAY_PRIVATE_KEY),
         "gateway_public_key_out": gateway_public_key_out,
         "notify_url": conf.get(notify_url, _NOTIFY_URL),
+        "notification_signed_path": (
+            conf.get(notification_signed_path, _NOTIFICATION_SIGNED_PATH) or "request"
+        ),
         "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
     }
     try:

@@ -219,7 +219,13 @@ class NotificationVerifier:
         found = kind_for_path(self.relative_path(path) or path)
         if found is None:
             shown = path if len(path) <= 80 else path[:80] + "…"
-            raise _fail("route", f"{shown!r} is not a notification path")
+            kinds = ", ".join(f"NotificationKind.{k.name}" for k in NotificationKind)
+            raise _fail(
+                "route",
+                f"{shown!r} is not a notification path: pass kind=... ({kinds}) when the "
+                "receiver is mounted on a path of its own, or path_prefix= when the SNAP "
+                "relative path follows a prefix",
+            )
         return found
 
     def _headers(self, headers: object) -> tuple[str, str, str, dict[str, list[str]]]:
