@@ -322,9 +322,7 @@ _MAX_PASSES = 64
 def _pop_path(data: Any, loc: tuple[int | str, ...]) -> tuple[bool, Any]:
     """Remove the value at ``loc`` from nested dicts/lists; (found, value)."""
     for part in loc[:-1]:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        if (isinstance(data, dict) and isinstance(part, str) and part in data) or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
             data = data[part]
         else:
             return False, None
@@ -400,9 +398,7 @@ def _wire_loc(path: str) -> tuple[int | str, ...]:
 def _path_keys(data: Any, loc: tuple[int | str, ...]) -> set[int | str]:
     """The keys available at the parent of ``loc`` (to trim type names from a union loc)."""
     for part in loc[:-1]:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        if (isinstance(data, dict) and isinstance(part, str) and part in data) or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
             data = data[part]
         else:
             return set()
