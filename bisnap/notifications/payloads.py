@@ -322,16 +322,21 @@ _MAX_PASSES = 64
 def _pop_path(data: Any, loc: tuple[int | str, ...]) -> tuple[bool, Any]:
     """Remove the value at ``loc`` from nested dicts/lists; (found, value)."""
     for part in loc[:-1]:
-        if (isinstance(data, dict) and isinstance(part, str) and part in data) or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
-            data = data[part]
-        else:
+        if not _holds(data, part):
             return False, None
-    last = loc[-1] if loc else None
-    if isinstance(data, dict) and isinstance(last, str) and last in data:
-        return True, data.pop(last)
-    if isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
-        return True, data.pop(last)
-    return False, None
+        data = data[part]
+    if not loc or not _holds(data, loc[-1]):
+        return False, None
+    return True, data.pop(loc[-1])
+
+
+def _holds(data: Any, part: int | str) -> bool:
+    """``data[part]`` exists (a dict key or a list index)."""
+    if isinstance(data, dict):
+        return isinstance(part, str) and part in data
+    if isinstance(data, list):
+        return isinstance(part, int) and 0 <= part < len(data)
+    return False
 
 
 def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
@@ -398,10 +403,9 @@ def _wire_loc(path: str) -> tuple[int | str, ...]:
 def _path_keys(data: Any, loc: tuple[int | str, ...]) -> set[int | str]:
     """The keys available at the parent of ``loc`` (to trim type names from a union loc)."""
     for part in loc[:-1]:
-        if (isinstance(data, dict) and isinstance(part, str) and part in data) or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
-            data = data[part]
-        else:
+        if not _holds(data, part):
             return set()
+        data = data[part]
     if isinstance(data, dict):
         return set(data)
     if isinstance(data, list):
