@@ -181,13 +181,16 @@ class Emulator:
         balance: Decimal | str | int = Decimal("0.00"),
         merchant_id: str | None = None,
         payment_handle: str | None = None,
+        multi_use_va: bool = False,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
         ``merchant_public_key`` verifies its access-token signatures; ``client_secret`` its
         HMACs. ``channel_id``, ``merchant_id`` (the MID in bodies) and ``payment_handle``
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
-        notification URL prefix; ``balance`` the payouts balance.
+        notification URL prefix; ``balance`` the payouts balance. ``multi_use_va`` makes
+        its VAs multi-use (a Midtrans account setting): each takes several payments, stays open
+        and its status pages through ``recurringPaymentDetail``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -206,6 +209,7 @@ class Emulator:
             balance=Decimal(balance).quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
+            multi_use_va=bool(multi_use_va),
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -647,10 +651,15 @@ class Emulator:
         """Pay a pending VA (by ``trxId``, VA number or ``referenceNo``); notifies the merchant.
 
         A single-use VA is closed-amount: an ``amount`` other than its total is refused, as a
-        bank would refuse it.
+        bank would refuse it. A multi-use VA takes any amount from 1.00 (default: its total),
+        as often as it is paid, and stays open; each payment is notified.
         """
+        from bisnap.emulator.endpoints.va import is_multi_use, pay_multi_use
+
         with self.lock:
             payment = self._resolve(reference, "va", client_id)
+            if is_multi_use(payment):
+                return pay_multi_use(self, payment, amount, self.clock())
             if amount is not None and Decimal(amount) != payment.amount:
                 raise SimulationError(
                     f"this VA accepts exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"

@@ -52,6 +52,7 @@ class Merchant:
     balance: Decimal = Decimal("0.00")
     merchant_id: str | None = None
     payment_handle: str | None = None
+    multi_use_va: bool = False
 
 
 @dataclass
