@@ -98,8 +98,8 @@ class _Pager:
         if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
             raise RequestValidationError("max_pages must be an int >= 1", field="max_pages")
         self.base = request.model_dump(by_alias=True, exclude_unset=True)
-        self.size = request.page_size or HISTORY_MAX_PAGE_SIZE
-        self.number = request.page_number or 0
+        self.size = int(request.page_size or HISTORY_MAX_PAGE_SIZE)
+        self.number = int(request.page_number or 0)
         self.left = max_pages
         self._previous: list[dict[str, Any]] | None = None
 

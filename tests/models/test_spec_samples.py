@@ -74,6 +74,12 @@ def _model(dotted: str) -> type[BaseModel]:
     return cls
 
 
+def _snap_model(dotted: str) -> type[SnapModel]:
+    cls = _model(dotted)
+    assert issubclass(cls, SnapModel)
+    return cls
+
+
 # --- the data file is the fact sheet's samples ---------------------------------------------------
 
 
@@ -150,7 +156,7 @@ def test_response_sample_round_trips(sample: dict[str, Any]) -> None:
 
 def test_history_401_sample_gains_no_detail_data() -> None:
     sample = next(s for s in SAMPLES if s["id"] == "L2209")
-    parsed = _model(sample["model"]).model_validate(sample["body"], context=LENIENT)
+    parsed = _snap_model(sample["model"]).model_validate(sample["body"], context=LENIENT)
     assert "detailData" not in parsed.to_wire()
 
 
@@ -184,7 +190,7 @@ def test_page_defects_are_still_refused(line: int) -> None:
     assert sample.get("page_defect")
     field, _why = PAGE_DEFECTS[line]
     with pytest.raises(RequestValidationError) as caught:
-        build_request(_model(sample["model"]), **copy.deepcopy(sample["body"]))
+        build_request(_snap_model(sample["model"]), **copy.deepcopy(sample["body"]))
     assert caught.value.field == field
 
 

@@ -112,6 +112,7 @@ def test_account_linking_sample_hides_the_customer_token() -> None:
     assert isinstance(payload, AccountLinkingNotification)
     assert payload.is_linked
     info = payload.additional_info
+    assert info.access_token is not None
     assert info.access_token.get_secret_value().startswith("MjAyMjEwMTM2NjE1OGRi")
     assert info.status_message == "Account linked"
     assert "MjAyMjEw" not in repr(payload) + str(payload) + repr(info)
