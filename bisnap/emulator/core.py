@@ -666,10 +666,25 @@ class Emulator:
                 )
             return self._settle(payment, None)
 
-    def pay_qris(self, reference: str, *, client_id: str | None = None) -> Payment:
-        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID)."""
+    def pay_qris(
+        self, reference: str, *, amount: Decimal | None = None, client_id: str | None = None
+    ) -> Payment:
+        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID).
+
+        A QR generated without an amount is open: ``amount`` (what the customer entered) is
+        required; a QR with an amount takes exactly that amount.
+        """
         with self.lock:
-            return self._settle(self._resolve(reference, "qris", client_id), None)
+            payment = self._resolve(reference, "qris", client_id)
+            if payment.data.get("openAmount"):
+                if amount is None:
+                    raise SimulationError("this QR has no amount: pass the amount paid")
+                return self._settle(payment, Decimal(amount))
+            if amount is not None and Decimal(amount) != payment.amount:
+                raise SimulationError(
+                    f"this QR takes exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
+                )
+            return self._settle(payment, None)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Complete a pending direct-debit payment (the customer approved it in the app)."""

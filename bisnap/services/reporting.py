@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bisnap.errors import ProtocolError, RequestValidationError
@@ -76,7 +76,11 @@ def _checked(
         local = now.astimezone(JAKARTA)
         data = built.model_dump(by_alias=True, exclude_unset=True)
         if end is None:
-            data["toDateTime"] = format_timestamp(local, TimestampStyle.JAKARTA)
+            # Whole seconds on the wire: round up so this second's transactions are listed.
+            ceiling = local.replace(microsecond=0) + timedelta(
+                seconds=1 if local.microsecond else 0
+            )
+            data["toDateTime"] = format_timestamp(ceiling, TimestampStyle.JAKARTA)
         if start is None:
             default = _months_before(local, 3)
             if end is not None and default > end:
