@@ -25,6 +25,7 @@ import httpx
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.raw_json import splice
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -491,9 +492,18 @@ class Emulator:
     # --- notifications ---------------------------------------------------------------------
 
     def notify(
-        self, client_id: str, relative_path: str, body: dict[str, Any], *, linking: bool = False
+        self,
+        client_id: str,
+        relative_path: str,
+        body: dict[str, Any],
+        *,
+        linking: bool = False,
+        raw_values: Mapping[str, bytes] | None = None,
     ) -> Notification | None:
         """Queue a notification to the merchant's notify URL prefix + ``relative_path``.
+
+        ``raw_values`` maps placeholder strings in ``body`` to JSON bytes written in their
+        place verbatim (values the merchant sent, echoed byte for byte).
 
         Signed with the gateway key over the asymmetric string-to-sign; sent with
         ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
@@ -507,6 +517,8 @@ class Emulator:
         request_path = parts.path + (f"?{parts.query}" if parts.query else "")
         signed_path = request_path if self.notification_signed_path == "request" else relative_path
         raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
         timestamp = format_timestamp(self.clock())
         signature = sign_rsa(
             self._gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)

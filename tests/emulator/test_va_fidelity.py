@@ -154,3 +154,34 @@ def test_multi_use_payment_below_one_rupiah_is_refused(snap: Snap, emulator: Emu
 def snap_client_id(emulator: Emulator) -> str:
     [client_id] = list(emulator.state.merchants)
     return client_id
+
+
+def test_regression_custom_field_is_echoed_byte_for_byte(
+    snap: Snap, emulator: Emulator, receiver: Receiver
+) -> None:
+    trx = uuid.uuid4().hex
+    body = json.dumps(va_body(trx), separators=(",", ":")).encode()
+    sent = rb'{"1":"caf\u00e9 \"q\"","2":"a\/b","3":"1e-7"}'
+    body = body.replace(b'{"1":"custom-field-1"}', sent.replace(b"{", b"{ ", 1))  # whitespace too
+    assert code(snap.post(CREATE, body, external_id=trx)) == "2002700"
+    emulator.pay_va(trx)
+    assert emulator.wait_for_notifications()
+    [request] = receiver.requests
+    assert b'"customField":' + sent + b"}" in request.content
+    assert json.loads(request.content)["additionalInfo"]["customField"] == {
+        "1": 'caf\u00e9 "q"',
+        "2": "a/b",
+        "3": "1e-7",
+    }
+
+
+def test_without_custom_field_the_notification_has_an_empty_one(
+    snap: Snap, emulator: Emulator, receiver: Receiver
+) -> None:
+    trx = uuid.uuid4().hex
+    body = va_body(trx)
+    del body["additionalInfo"]["customField"]
+    assert code(snap.post(CREATE, body, external_id=trx)) == "2002700"
+    emulator.pay_va(trx)
+    assert emulator.wait_for_notifications()
+    assert json.loads(receiver.requests[0].content)["additionalInfo"]["customField"] == {}

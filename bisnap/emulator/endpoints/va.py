@@ -15,9 +15,11 @@ from bisnap.emulator.endpoints._common import (
     open_payment,
     random_digits,
 )
+from bisnap.emulator.raw_json import raw_member
 from bisnap.emulator.responses import SnapFailure, format_amount, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
 from bisnap.emulator.state import Payment
+from bisnap.signing import minify_json
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -30,6 +32,7 @@ _DIGITS = re.compile(r"\d+")
 _PSID = re.compile(r" *\d{1,8}")
 NOTIFY_PATH = "/v1.0/transfer-va/payment"
 _CUSTOM_FIELD_LENGTH = 255
+_CUSTOM_FIELD_SLOT = "\x00bisnap:customField\x00"  # replaced by the raw JSON the merchant sent
 _MULTI_USE_FIRST_PAYMENT = timedelta(days=180)  # "6 months for first payment"
 _MAX_PAGE_SIZE = 15
 _DEFAULT_PAGE_SIZE = 10
@@ -106,6 +109,9 @@ def create_va(call: Call) -> dict[str, Any]:
     merchant_id = info.need_text("merchantId", max_len=10)
     check_merchant_id(call, merchant_id)
     _check_custom_field(info)
+    raw_custom = raw_member(
+        minify_json(call.raw_body, validate=False), ("additionalInfo", "customField")
+    )
     if bank == "mandiri":
         mandiri = info.need_obj("mandiri")
         mandiri.need_text("billInfo1")
@@ -141,6 +147,7 @@ def create_va(call: Call) -> dict[str, Any]:
             "merchantId": merchant_id,
             "additionalInfo": dict(info.data),
             "multiUse": multi_use,
+            "customFieldRaw": raw_custom,
             "recurringOrders": [],
         },
     )
@@ -311,6 +318,7 @@ def _notify(
     now: datetime,
 ) -> None:
     data = payment.data
+    raw_custom: bytes | None = data.get("customFieldRaw")
     body: dict[str, Any] = {
         "partnerServiceId": data["partnerServiceId"],
         "customerNo": data["customerNo"],
@@ -333,11 +341,12 @@ def _notify(
                 "merchantId": data["merchantId"],
                 "paidTime": iso(now),
                 # The merchant's customField exactly as received (validated String(255)).
-                "customField": data["additionalInfo"].get("customField", {}),
+                "customField": _CUSTOM_FIELD_SLOT if raw_custom else {},
             },
         }
     )
-    emulator.notify(payment.client_id, NOTIFY_PATH, body)
+    raw_values = {_CUSTOM_FIELD_SLOT: raw_custom} if raw_custom else None
+    emulator.notify(payment.client_id, NOTIFY_PATH, body, raw_values=raw_values)
 
 
 def register(table: RouteTable) -> None:
