@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bisnap.models.common import (
     Amount,
@@ -82,6 +82,20 @@ class AuthorizeInfo(SnapObject):
 
     merchant_cross_reference_id: Annotated[str, limit(64)] | None = None
     pay_option_details: list[AuthorizePayOptionDetail] = Field(min_length=1)
+
+    @field_validator("pay_option_details", mode="before")
+    @classmethod
+    def _accept_debit_details(cls, value: Any) -> Any:
+        # A PayOptionDetail built for a debit payment is accepted as it is on the wire.
+        if isinstance(value, list):
+            return [
+                item.model_dump(by_alias=True, exclude_unset=True)
+                if isinstance(item, PayOptionDetail)
+                and not isinstance(item, AuthorizePayOptionDetail)
+                else item
+                for item in value
+            ]
+        return value
     customer_details: CustomerDetails | None = None
     valid_up_to: SnapTimestamp | None = None
 

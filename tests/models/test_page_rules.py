@@ -279,3 +279,16 @@ def test_regression_delete_va_cancel_page_merchant_id_key_is_kept_on_the_wire() 
     # Built in Python, the VA page's spelling is sent.
     built = build_request(DeleteVaRequest, **body)
     assert built.to_wire()["additionalInfo"] == {"merchantId": "G12345463"}
+
+
+def test_a_debit_pay_option_detail_still_builds_an_authorization() -> None:
+    from bisnap.models.direct_debit import PayOptionDetail
+    from bisnap.models.preauth import AuthorizeInfo
+
+    detail = PayOptionDetail(
+        pay_method="GOPAY",
+        pay_option="GOPAY_WALLET",
+        trans_amount={"value": "1.00"},  # type: ignore[arg-type]
+    )
+    info = AuthorizeInfo(pay_option_details=[detail])  # type: ignore[list-item]
+    assert info.to_wire()["payOptionDetails"][0]["payOption"] == "GOPAY_WALLET"
