@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 from bisnap.credentials import (
     Credentials,
 )
+from bisnap.diagnose import (
+    Diagnosis,
+    diagnose,
+)
 from bisnap.errors import (
     AccountInactiveError,
     AccountNotFoundError,
@@ -239,6 +243,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Credentials",
+    "Diagnosis",
     "Digest",
     "DuplicateExternalIdError",
     "DuplicateTransactionError",
@@ -310,6 +315,7 @@ __all__ = [
     "create_async_client",
     "create_client",
     "decode_signature",
+    "diagnose",
     "error_ack",
     "error_for_response",
     "fetch_token",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bisnap import __version__
-from bisnap._cli import cmd_keys, cmd_requests, cmd_serve, cmd_sign
+from bisnap._cli import cmd_doctor, cmd_keys, cmd_requests, cmd_serve, cmd_sign
 from bisnap._cli.common import CONTEXT_SETTINGS, CliError
 from bisnap._cli.config import ENV, Settings
 from bisnap.errors import ConfigurationError
@@ -48,6 +48,7 @@ Quick start:
     --show-stages
   bisnap verify --public-key midtrans.pem --path /v1.0/debit/notify \\
     --timestamp T --signature S --body notification.json
+  bisnap doctor --request failed.http   # why "Unauthorized. Signature"?
 
 \b
 Exit status: 0 success, 1 failure (an invalid signature, a refused request),
@@ -70,6 +71,6 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
         raise CliError(exc.message) from None
 
 
-for _module in (cmd_keys, cmd_sign, cmd_requests, cmd_serve):
+for _module in (cmd_keys, cmd_sign, cmd_requests, cmd_serve, cmd_doctor):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

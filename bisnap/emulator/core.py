@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bisnap.diagnose import DiagnosisScheme
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
@@ -120,7 +122,9 @@ class Emulator:
     full request path on the merchant's host (``"request"``) or the SNAP relative path
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
-    ``families`` limits which endpoint families are served (default: all available).
+    ``families`` limits which endpoint families are served (default: all available);
+    ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
+    ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
     """
 
     def __init__(
@@ -135,6 +139,7 @@ class Emulator:
         notification_signed_path: Literal["request", "relative"] = "request",
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
+        diagnose_signatures: bool = True,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
@@ -154,6 +159,7 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
+        self.diagnose_signatures = bool(diagnose_signatures)
         self.state = EmulatorState()
         self.lock = threading.RLock()
         self.faults = FaultBook()
@@ -355,9 +361,11 @@ class Emulator:
                 call.fields.data = call.body
             result = endpoint.handler(call)
         except SnapFailure as failure:
-            return self._response(
+            refusal = self._response(
                 failure.http_status, dump_json(failure.envelope(endpoint.service))
             )
+            refusal.headers.update(failure.headers)
+            return refusal
         except BisnapError as exc:
             logger.warning("emulator rejected %s %s: %s", method, route_path, exc)
             return self._envelope(400, endpoint.service, "00", "Bad Request")
@@ -450,7 +458,13 @@ class Emulator:
         try:
             verify_hmac(merchant.client_secret, string_to_sign, headers["x-signature"])
         except InvalidSignatureError:
-            raise SnapFailure.unauthorized("Signature") from None
+            raise signature_refusal(
+                call,
+                target,
+                DiagnosisScheme.TRANSACTION_HMAC,
+                client_secret=merchant.client_secret,
+                public_key=merchant.public_key,
+            ) from None
         if headers["x-partner-id"] != merchant.partner_id:
             raise SnapFailure.unauthorized("Unknown X-PARTNER-ID")
         channel = headers["channel-id"]

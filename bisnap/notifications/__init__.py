@@ -20,6 +20,7 @@ from bisnap.notifications.errors import (
     STEPS,
     NotificationHeaderError,
     NotificationPayloadError,
+    NotificationSignatureError,
     ReplayStoreError,
 )
 from bisnap.notifications.kinds import NotificationKind, kind_for_path
@@ -76,6 +77,7 @@ __all__ = [
     "NotificationPayload",
     "NotificationPayloadError",
     "NotificationReceiver",
+    "NotificationSignatureError",
     "NotificationVerifier",
     "PathForm",
     "PaymentDetail",

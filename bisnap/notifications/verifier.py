@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bisnap.diagnose import Diagnosis, DiagnosisScheme, diagnose
 from bisnap.errors import (
+    BisnapError,
     ConfigurationError,
     InvalidInputError,
     InvalidJSONError,
@@ -33,7 +35,11 @@ from bisnap.errors import (
     NotificationError,
 )
 from bisnap.keys import KeySource, PublicKey, load_public_key
-from bisnap.notifications.errors import NotificationHeaderError, NotificationPayloadError
+from bisnap.notifications.errors import (
+    NotificationHeaderError,
+    NotificationPayloadError,
+    NotificationSignatureError,
+)
 from bisnap.notifications.kinds import NotificationKind, kind_for_path
 from bisnap.notifications.payloads import NotificationPayload, parse_payload
 from bisnap.notifications.replay import DEFAULT_REPLAY_TTL, ReplayStore
@@ -147,6 +153,9 @@ class NotificationVerifier:
     refuses an ``X-EXTERNAL-ID`` seen within ``replay_ttl`` (default 24 h). ``path_prefix``
     is the path of the notification URL prefix registered with the gateway (``/api/snap`` or
     the whole URL); when set, a signature over the SNAP relative path is accepted too.
+    ``diagnose_failures`` (off by default) attaches a :class:`~bisnap.diagnose.Diagnosis` to
+    each :class:`~bisnap.notifications.errors.NotificationSignatureError` and logs its cause
+    codes; the notification is refused all the same.
     """
 
     def __init__(
@@ -159,6 +168,7 @@ class NotificationVerifier:
         clock: Clock | None = None,
         path_prefix: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        diagnose_failures: bool = False,
     ) -> None:
         if public_key is None:
             raise ConfigurationError(
@@ -189,6 +199,7 @@ class NotificationVerifier:
         if max_body_bytes < 1:
             raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
         self.max_body_bytes = max_body_bytes
+        self.diagnose_failures = bool(diagnose_failures)
 
     @property
     def public_key(self) -> PublicKey:
@@ -295,7 +306,7 @@ class NotificationVerifier:
         try:
             raw_signature = decode_signature(signature, expected_length=self._signature_bytes)
         except InvalidSignatureError as exc:
-            raise _fail("signature", f"X-SIGNATURE is malformed: {exc.message}") from None
+            raise NotificationSignatureError(f"X-SIGNATURE is malformed: {exc.message}") from None
         digest = Digest(hashlib.sha256(minified).hexdigest())
         for candidate, form in self._candidates(path):
             try:
@@ -305,10 +316,37 @@ class NotificationVerifier:
             if self._key.verify(raw_signature, text.encode("utf-8")):
                 return candidate, form
         tried = " or ".join(form.replace("_", " ") for _, form in self._candidates(path))
-        raise _fail(
-            "signature",
-            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}",
+        raise NotificationSignatureError(
+            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}"
         )
+
+    def _diagnose(
+        self, method: str, path: str, body: bytes, values: Mapping[str, list[str]]
+    ) -> Diagnosis | None:
+        headers = [(name, found[0]) for name, found in values.items() if found]
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        try:
+            diagnosis = diagnose(
+                method,
+                path,
+                headers,
+                body,
+                gateway_public_key=self._key,
+                scheme=DiagnosisScheme.NOTIFICATION,
+                received_at=self._clock(),
+                tolerance=self.tolerance,
+                path_prefixes=[self.path_prefix] if self.path_prefix else [],
+            )
+        except BisnapError as exc:  # the refusal stands; only its explanation is missing
+            _log.warning("notification signature refused on %s; no diagnosis: %s", shown, exc)
+            return None
+        _log.warning(
+            "notification signature refused on %s: %s (%s)",
+            shown,
+            ",".join(diagnosis.codes) or diagnosis.verdict.value,
+            diagnosis.first_difference,
+        )
+        return diagnosis
 
     def _window(self, sent_at: datetime) -> None:
         now = self._clock()
@@ -361,7 +399,14 @@ class NotificationVerifier:
         timestamp, signature, external_id, values = self._headers(headers)
         sent_at = self._timestamp(timestamp)
         minified = self._body(body)
-        signed_path, form = self._signature(method.upper(), path, minified, timestamp, signature)
+        try:
+            signed_path, form = self._signature(
+                method.upper(), path, minified, timestamp, signature
+            )
+        except NotificationSignatureError as exc:
+            if self.diagnose_failures:
+                exc.diagnosis = self._diagnose(method, path, bytes(body), values)
+            raise
         self._window(sent_at)
         self._claim(external_id)
         raw = bytes(body)
