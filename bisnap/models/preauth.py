@@ -96,6 +96,7 @@ class AuthorizeInfo(SnapObject):
                 for item in value
             ]
         return value
+
     customer_details: CustomerDetails | None = None
     valid_up_to: SnapTimestamp | None = None
 
