@@ -12,7 +12,7 @@ Every route answers JSON (the public key: PEM text); errors are ``{"error": "...
                                             ``merchantId``, ``paymentHandle``,
                                             ``irisMerchantKey``, ``payoutsNotifyUrl``
 ``POST /_emulator/va/pay``                  ``{"reference": trxId|VA number, "amount"?: "..."}``
-``POST /_emulator/qris/pay``                ``{"reference": ...}``
+``POST /_emulator/qris/pay``                ``{"reference": ..., "amount"?: "..."}``
 ``POST /_emulator/debit/pay``               ``{"reference": ...}``
 ``GET  /_emulator/pay/{reference}``         the ``webRedirectUrl`` page: approves a debit
 ``POST /_emulator/expire``                  ``{"reference": ...}`` (any payment)
@@ -192,7 +192,8 @@ def _dispatch(
             amount = _decimal(data["amount"], "amount") if "amount" in data else None
             payment = emulator.pay_va(reference, amount=amount)
         elif name == "qris/pay":
-            payment = emulator.pay_qris(reference)
+            amount = _decimal(data["amount"], "amount") if "amount" in data else None
+            payment = emulator.pay_qris(reference, amount=amount)
         elif name == "debit/pay":
             payment = emulator.pay_debit(reference)
         elif name == "expire":

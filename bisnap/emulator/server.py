@@ -172,6 +172,7 @@ def emulator_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
     iris_merchant_key: str | None = None,
@@ -217,7 +218,18 @@ def emulator_from_options(
                 f"could not write the gateway public key to {written} ({exc.strerror})",
                 field="gateway_public_key_out",
             ) from None
-    emulator = Emulator(gateway_private_key=gateway_key)
+    if notification_signed_path not in ("request", "relative"):
+        raise ConfigurationError(
+            "--notification-signed-path must be 'request' (the full request path on the "
+            "merchant's host) or 'relative' (the SNAP relative path, /v1.0/...)",
+            field="notification_signed_path",
+        )
+    emulator = Emulator(
+        gateway_private_key=gateway_key,
+        notification_signed_path="relative"
+        if notification_signed_path == "relative"
+        else "request",
+    )
     merchant = emulator.register_merchant(
         client_id=client_id,
         client_secret=client_secret,
@@ -243,6 +255,7 @@ def serve_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
     iris_merchant_key: str | None = None,
     payouts_notify_url: str | None = None,
@@ -252,8 +265,9 @@ def serve_from_options(
 
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
-    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]
-    [--iris-merchant-key KEY --payouts-notify-url URL]``). Bad options raise
+    [--gateway-public-key-out PATH] [--notify-url URL] [--notification-signed-path
+    request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]``).
+    Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -269,6 +283,7 @@ def serve_from_options(
         gateway_private_key=gateway_private_key,
         gateway_public_key_out=gateway_public_key_out,
         notify_url=notify_url,
+        notification_signed_path=notification_signed_path,
         channel_id=channel_id,
         iris_merchant_key=iris_merchant_key,
         payouts_notify_url=payouts_notify_url,
@@ -279,6 +294,8 @@ def serve_from_options(
         echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
     echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
     echo(f"payouts notifications: {payouts_notify_url or 'off (no --payouts-notify-url)'}")
+    if notify_url:
+        echo(f"notifications signed over the {notification_signed_path} path")
     echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
     try:
         serve(emulator, host=host, port=port)
