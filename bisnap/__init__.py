@@ -20,6 +20,7 @@ from bisnap.diagnose import (
 from bisnap.errors import (
     AccountInactiveError,
     AccountNotFoundError,
+    AuthTokenRequiredError,
     BadRequestError,
     BisnapError,
     ConfigurationError,
@@ -253,6 +254,7 @@ __all__ = [
     "Acknowledgement",
     "Amount",
     "AsyncSnapClient",
+    "AuthTokenRequiredError",
     "BadRequestError",
     "BisnapError",
     "ClientSecret",

@@ -20,6 +20,7 @@ EXPECTED_PUBLIC_NAMES = frozenset(
         "Acknowledgement",
         "Amount",
         "AsyncSnapClient",
+        "AuthTokenRequiredError",
         "BadRequestError",
         "BisnapError",
         "ClientSecret",

@@ -17,6 +17,7 @@ _GATEWAY_PRIVATE_KEY = "BISNAP_GATEWAY_PRIVATE_KEY"
 _NOTIFY_URL = "BISNAP_NOTIFY_URL"
 _IRIS_MERCHANT_KEY = "BISNAP_IRIS_MERCHANT_KEY"
 _PAYOUTS_NOTIFY_URL = "BISNAP_PAYOUTS_NOTIFY_URL"
+_NOTIFICATION_SIGNED_PATH = "BISNAP_NOTIFICATION_SIGNED_PATH"
 
 
 def _load(module: str, name: str, what: str) -> Any:
@@ -93,6 +94,14 @@ def _load(module: str, name: str, what: str) -> Any:
     help=f"The Payouts notification URL (needs --iris-merchant-key) [env: "
     f"{_PAYOUTS_NOTIFY_URL}; default: none].",
 )
+@click.option(
+    "--notification-signed-path",
+    type=click.Choice(["request", "relative"]),
+    default=None,
+    help="Sign notifications over the full request path on the merchant's host (request) or "
+    f"the SNAP relative path /v1.0/... (relative) [env: {_NOTIFICATION_SIGNED_PATH}; "
+    "default: request]. They differ when the notify URL prefix has a path.",
+)
 @translate_errors
 def emulator(
     host: str,
@@ -108,6 +117,7 @@ def emulator(
     max_body_bytes: int,
     iris_merchant_key: str | None,
     payouts_notify_url: str | None,
+    notification_signed_path: str | None,
 ) -> None:
     """Serve the local BI-SNAP gateway emulator for one merchant until Ctrl-C.
 
@@ -140,6 +150,9 @@ def emulator(
         "gateway_private_key": conf.get(gateway_private_key, _GATEWAY_PRIVATE_KEY),
         "gateway_public_key_out": gateway_public_key_out,
         "notify_url": conf.get(notify_url, _NOTIFY_URL),
+        "notification_signed_path": (
+            conf.get(notification_signed_path, _NOTIFICATION_SIGNED_PATH) or "request"
+        ),
         "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
         "max_body_bytes": max_body_bytes,
         "iris_merchant_key": conf.get(iris_merchant_key, _IRIS_MERCHANT_KEY),

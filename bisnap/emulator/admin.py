@@ -15,7 +15,7 @@ boolean, texts strings; a body that is not a JSON object, or nests too deeply, i
                                             ``merchantId``, ``paymentHandle``,
                                             ``irisMerchantKey``, ``payoutsNotifyUrl``
 ``POST /_emulator/va/pay``                  ``{"reference": trxId|VA number, "amount"?: "..."}``
-``POST /_emulator/qris/pay``                ``{"reference": ...}``
+``POST /_emulator/qris/pay``                ``{"reference": ..., "amount"?: "..."}``
 ``POST /_emulator/debit/pay``               ``{"reference": ...}``
 ``GET  /_emulator/pay/{reference}``         the ``webRedirectUrl`` page: approves a debit
 ``POST /_emulator/expire``                  ``{"reference": ...}`` (any payment)
@@ -232,7 +232,8 @@ def _dispatch(
             amount = _decimal(data["amount"], "amount") if "amount" in data else None
             payment = emulator.pay_va(reference, amount=amount)
         elif name == "qris/pay":
-            payment = emulator.pay_qris(reference)
+            amount = _decimal(data["amount"], "amount") if "amount" in data else None
+            payment = emulator.pay_qris(reference, amount=amount)
         elif name == "debit/pay":
             payment = emulator.pay_debit(reference)
         elif name == "expire":

@@ -36,6 +36,7 @@ from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
 from bisnap.emulator.payouts_notify import check_payouts_notification_settings
+from bisnap.emulator.raw_json import splice
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -204,6 +205,7 @@ class Emulator:
         payment_handle: str | None = None,
         iris_merchant_key: IrisMerchantKey | str | None = None,
         payouts_notify_url: str | None = None,
+        multi_use_va: bool = False,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
@@ -212,6 +214,8 @@ class Emulator:
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
         notification URL prefix; ``balance`` the payouts balance. ``payouts_notify_url`` (the
         whole URL) receives Payouts notifications signed with ``iris_merchant_key``.
+        ``multi_use_va`` makes its VAs multi-use (a Midtrans account setting): each takes several
+        payments, stays open and its status pages through ``recurringPaymentDetail``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -233,6 +237,7 @@ class Emulator:
             payment_handle=payment_handle,
             iris_merchant_key=iris_key,
             payouts_notify_url=payouts_notify_url,
+            multi_use_va=bool(multi_use_va),
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -523,9 +528,18 @@ class Emulator:
     # --- notifications ---------------------------------------------------------------------
 
     def notify(
-        self, client_id: str, relative_path: str, body: dict[str, Any], *, linking: bool = False
+        self,
+        client_id: str,
+        relative_path: str,
+        body: dict[str, Any],
+        *,
+        linking: bool = False,
+        raw_values: Mapping[str, bytes] | None = None,
     ) -> Notification | None:
         """Queue a notification to the merchant's notify URL prefix + ``relative_path``.
+
+        ``raw_values`` maps placeholder strings in ``body`` to JSON bytes written in their
+        place verbatim (values the merchant sent, echoed byte for byte).
 
         Signed with the gateway key over the asymmetric string-to-sign; sent with
         ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
@@ -539,6 +553,8 @@ class Emulator:
         request_path = parts.path + (f"?{parts.query}" if parts.query else "")
         signed_path = request_path if self.notification_signed_path == "request" else relative_path
         raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
         timestamp = format_timestamp(self.clock())
         signature = sign_rsa(
             self._gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
@@ -687,21 +703,40 @@ class Emulator:
         """Pay a pending VA (by ``trxId``, VA number or ``referenceNo``); notifies the merchant.
 
         A single-use VA is closed-amount: an ``amount`` other than its total is refused, as a
-        bank would refuse it.
+        bank would refuse it. A multi-use VA takes any amount from 1.00 (default: its total),
+        as often as it is paid, and stays open; each payment is notified.
         """
+        from bisnap.emulator.endpoints.va import is_multi_use, pay_multi_use
+
         with self.lock:
             payment = self._resolve(reference, "va", client_id)
             paid = None if amount is None else decimal_amount(amount, "amount")
+            if is_multi_use(payment):
+                return pay_multi_use(self, payment, paid, self.clock())
             if paid is not None and paid != payment.amount:
                 raise SimulationError(
                     f"this VA accepts exactly {payment.amount:.2f}, not {paid:.2f}"
                 )
             return self._settle(payment, None)
 
-    def pay_qris(self, reference: str, *, client_id: str | None = None) -> Payment:
-        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID)."""
+    def pay_qris(
+        self, reference: str, *, amount: Decimal | None = None, client_id: str | None = None
+    ) -> Payment:
+        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID).
+
+        A QR generated without an amount is open: ``amount`` (what the customer entered) is
+        required; a QR with an amount takes exactly that amount.
+        """
         with self.lock:
-            return self._settle(self._resolve(reference, "qris", client_id), None)
+            payment = self._resolve(reference, "qris", client_id)
+            paid = None if amount is None else decimal_amount(amount, "amount")
+            if payment.data.get("openAmount"):
+                if paid is None:
+                    raise SimulationError("this QR has no amount: pass the amount paid")
+                return self._settle(payment, paid)
+            if paid is not None and paid != payment.amount:
+                raise SimulationError(f"this QR takes exactly {payment.amount:.2f}, not {paid:.2f}")
+            return self._settle(payment, None)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Complete a pending direct-debit payment (the customer approved it in the app)."""

@@ -173,6 +173,7 @@ def emulator_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
@@ -219,7 +220,19 @@ def emulator_from_options(
                 f"could not write the gateway public key to {written} ({exc.strerror})",
                 field="gateway_public_key_out",
             ) from None
-    emulator = Emulator(gateway_private_key=gateway_key, max_body_bytes=max_body_bytes)
+    if notification_signed_path not in ("request", "relative"):
+        raise ConfigurationError(
+            "--notification-signed-path must be 'request' (the full request path on the "
+            "merchant's host) or 'relative' (the SNAP relative path, /v1.0/...)",
+            field="notification_signed_path",
+        )
+    emulator = Emulator(
+        gateway_private_key=gateway_key,
+        notification_signed_path="relative"
+        if notification_signed_path == "relative"
+        else "request",
+        max_body_bytes=max_body_bytes,
+    )
     merchant = emulator.register_merchant(
         client_id=client_id,
         client_secret=client_secret,
@@ -245,6 +258,7 @@ def serve_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     iris_merchant_key: str | None = None,
@@ -255,8 +269,9 @@ def serve_from_options(
 
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
-    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]
-    [--iris-merchant-key KEY --payouts-notify-url URL] [--max-body-bytes N]``). Bad options raise
+    [--gateway-public-key-out PATH] [--notify-url URL] [--notification-signed-path
+    request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]
+    [--max-body-bytes N]``). Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -272,6 +287,7 @@ def serve_from_options(
         gateway_private_key=gateway_private_key,
         gateway_public_key_out=gateway_public_key_out,
         notify_url=notify_url,
+        notification_signed_path=notification_signed_path,
         channel_id=channel_id,
         max_body_bytes=max_body_bytes,
         iris_merchant_key=iris_merchant_key,
@@ -283,6 +299,8 @@ def serve_from_options(
         echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
     echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
     echo(f"payouts notifications: {payouts_notify_url or 'off (no --payouts-notify-url)'}")
+    if notify_url:
+        echo(f"notifications signed over the {notification_signed_path} path")
     echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
     try:
         serve(emulator, host=host, port=port)

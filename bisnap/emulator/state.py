@@ -56,6 +56,7 @@ class Merchant:
     """Signs Payouts notifications (``Iris-Signature``)."""
     payouts_notify_url: str | None = None
     """Where Payouts notifications go (the full URL, separate from ``notify_url``)."""
+    multi_use_va: bool = False
 
 
 @dataclass

@@ -4,7 +4,14 @@ Checks run in a fixed order, and the first failure raises a
 :class:`~bisnap.errors.NotificationError` whose ``step`` names it (see
 :mod:`bisnap.notifications.errors`): route → headers → timestamp → body → signature →
 window → replay → payload. The payload is parsed from the very bytes whose signature was
-checked; nothing is re-serialized and no transformed body is ever tried.
+checked; nothing is re-serialized and no transformed body is ever tried. A verified body is
+never refused for its shape (see :mod:`bisnap.notifications.payloads`).
+
+The kind of notification is read from the end of the request path, where Midtrans appends the
+SNAP relative path (``…/v1.0/transfer-va/payment``). A receiver mounted on a path of its own
+(``/webhooks/va``) must say which kind it receives,
+``verify(..., kind=NotificationKind.VA_PAYMENT)``; otherwise the route step fails with
+"… is not a notification path: pass kind=…".
 """
 
 from __future__ import annotations
@@ -237,7 +244,13 @@ class NotificationVerifier:
         found = kind_for_path(self.relative_path(path) or path)
         if found is None:
             shown = path if len(path) <= 80 else path[:80] + "…"
-            raise _fail("route", f"{shown!r} is not a notification path")
+            kinds = ", ".join(f"NotificationKind.{k.name}" for k in NotificationKind)
+            raise _fail(
+                "route",
+                f"{shown!r} is not a notification path: pass kind=... ({kinds}) when the "
+                "receiver is mounted on a path of its own, or path_prefix= when the SNAP "
+                "relative path follows a prefix",
+            )
         return found
 
     def _headers(self, headers: object) -> tuple[str, str, str, dict[str, list[str]]]:
@@ -407,7 +420,8 @@ class NotificationVerifier:
         """Run every check on one request and return the verified, typed notification.
 
         ``path`` is the request path without query string; ``body`` the raw bytes as received;
-        ``headers`` in any case. Raises NotificationError (``step`` says which check failed).
+        ``headers`` in any case; ``kind`` is needed when ``path`` does not end with a SNAP
+        notification path. Raises NotificationError (``step`` says which check failed).
         """
         notification_kind = self.route(method, path, kind)
         timestamp, signature, external_id, values = self._headers(headers)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from bisnap.emulator.endpoints._common import iso
 from bisnap.emulator.payouts_notify import payout_notification_body, send_payouts_notification
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AGGREGATOR_ACCOUNT",
     "BANK_NAMES",
+    "BI_FAST_BANKS",
     "EWALLET_PROVIDERS",
     "INTRABANK_BANKS",
     "SEED_BANK_ACCOUNTS",
@@ -78,9 +79,14 @@ BANK_NAMES: dict[str, str] = {
 }
 """Banks the emulator knows, by 3-digit BI bank code."""
 INTRABANK_BANKS = frozenset({"014", "002", "009", "008", "022", "011", "013", "542"})
+BI_FAST_BANKS = frozenset({"200", "426", "451"})
+"""The emulator's interbank banks that take BI Fast (up to 250.000.000 a transfer); any other
+interbank bank goes the Online Transfer route (up to 50.000.000). Change a book's
+``bi_fast_banks`` to simulate a bank without BI Fast."""
 VA_BANKS = frozenset({"013", "022", "002"})
 """Permata, CIMB, BRI: the banks "Payment to VA from Intra Bank" serves."""
-EWALLET_PROVIDERS = ("gopay", "ovo", "dana", "shopeepay", "linkaja")
+EWALLET_PROVIDERS = ("gopay",)
+"""The e-money provider list is GoPay alone (addendum B)."""
 """The e-money provider list was not captured (spec §10 item 23); these stand in for it."""
 
 SEED_BANK_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -98,10 +104,7 @@ SEED_VIRTUAL_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("002", "1234500001112222", "PLN PREPAID", None),
 )
 """``(bank code, VA number, name, fixed amount or None)``."""
-SEED_EWALLETS: tuple[tuple[str, str, str], ...] = (
-    ("gopay", "081234567890", "JOKO WIDODO"),
-    ("ovo", "081298765432", "MEGA PUTRI"),
-)
+SEED_EWALLETS: tuple[tuple[str, str, str], ...] = (("gopay", "081234567890", "JOKO WIDODO"),)
 """``(provider, customer number, name)``."""
 
 _NUMERIC = re.compile(r"[0-9]{1,36}")
@@ -113,6 +116,7 @@ _MIN = Decimal("1.00")
 _MIN_CIMB = Decimal("10000.00")
 _MAX_INTRABANK = Decimal("9999999999.00")
 _MAX_BI_FAST = Decimal("250000000.00")
+_MAX_ONLINE = Decimal("50000000.00")
 _STATUS_TEXT = {"00": "Success", "03": "Pending", "06": "Failed"}
 _LEDGER_STATUS = {"00": "COMPLETED", "03": "PROCESSING", "06": "FAILED"}
 
@@ -174,6 +178,7 @@ class PayoutsBook:
     transfers: list[Transfer] = field(default_factory=list)
     inquiries: dict[str, str] = field(default_factory=dict)
     settle_after: timedelta = timedelta(0)
+    bi_fast_banks: set[str] = field(default_factory=lambda: set(BI_FAST_BANKS))
     by_reference: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
     """Transfers by ``partnerReferenceNo``, in creation order."""
     pending: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
@@ -536,7 +541,7 @@ def _debit(
 
 def _transfer_fields(call: Call) -> tuple[Fields, str, Decimal, str, str | None]:
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     amount = f.need_amount("amount")
     account_no = f.need_text("beneficiaryAccountNo", max_len=34)
     email = _email(f, "beneficiaryEmail")
@@ -606,7 +611,8 @@ def intrabank_transfer(call: Call) -> dict[str, Any]:
 
 
 def interbank_transfer(call: Call) -> dict[str, Any]:
-    """Transfer to any other bank (BI Fast route: at most 250.000.000)."""
+    """Transfer to any other bank: the BI Fast route (at most 250.000.000) when the bank takes
+    BI Fast, else the Online Transfer route (at most 50.000.000), spec §5.7."""
     book = _prepare(call)
     f, reference, amount, account_no, email = _transfer_fields(call)
     name = f.need_text("beneficiaryAccountName", max_len=100)
@@ -616,7 +622,7 @@ def interbank_transfer(call: Call) -> dict[str, Any]:
     info = f.obj("additionalInfo", required=False)
     remark = info.text("remark", required=False, max_len=50) if info is not None else None
     account = _account(book, bank, account_no)
-    _check_amount(amount, _MIN, _MAX_BI_FAST)
+    _check_amount(amount, _MIN, _MAX_BI_FAST if bank in book.bi_fast_banks else _MAX_ONLINE)
     transfer = _debit(
         call, book, service_code="18", partner_reference_no=reference, amount=amount,
         source=source, beneficiary_account_no=account_no, beneficiary_bank_code=bank,
@@ -673,7 +679,7 @@ def va_payment(call: Call) -> dict[str, Any]:
     """Pay a VA from the payouts balance."""
     book = _prepare(call)
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     inquiry_id = f.text("inquiryRequestId", required=False, max_len=128)
     source = _source(book, f)
     amount = f.need_amount("paidAmount")
@@ -762,7 +768,7 @@ def topup(call: Call) -> dict[str, Any]:
     """Top up a customer's e-wallet from the payouts balance."""
     book = _prepare(call)
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     number = f.need_text("customerNumber", max_len=20, pattern=_DIGITS)
     f.need_text("customerName", max_len=100)
     amount = f.need_amount("amount")
