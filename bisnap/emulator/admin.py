@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from bisnap.emulator.admission import decimal_amount, load_json
+from bisnap.emulator.endpoints.payouts import fail_transfer, reverse_transfer
+from bisnap.emulator.endpoints.payouts import notifications as payouts_notify
 from bisnap.emulator.notifications import Notification
 from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
 from bisnap.emulator.state import Payment
@@ -143,9 +145,6 @@ def _notification_view(n: Notification) -> dict[str, Any]:
 
 
 def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -> Any:
-    from bisnap.emulator import payouts_notify
-    from bisnap.emulator.endpoints.payouts import fail_transfer, reverse_transfer
-
     if (method, name) == ("GET", "notifications"):
         return [_notification_view(n) for n in payouts_notify.payouts_notifications(emulator)]
     if method == "POST" and name in ("fail", "reverse"):

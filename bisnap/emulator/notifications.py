@@ -81,8 +81,9 @@ class Notifier:
         if retry_scale < 0:
             raise ValueError("retry_scale must be >= 0")
         self.retry_scale = retry_scale
-        # Notifications go straight to the configured URL, never through an env-var proxy.
-        self._client = httpx.Client(transport=transport, timeout=timeout, trust_env=False)
+        self._transport = transport
+        self._timeout = timeout
+        self._client: httpx.Client | None = None  # made with the worker: TLS setup costs
         self._cond = threading.Condition()
         self._queue: list[tuple[float, int, Notification]] = []
         self._seq = itertools.count()
@@ -105,6 +106,10 @@ class Notifier:
             self._all.append(notification)
             heapq.heappush(self._queue, (time.monotonic(), next(self._seq), notification))
             if self._thread is None:
+                # Notifications go straight to the configured URL, never through an env proxy.
+                self._client = httpx.Client(
+                    transport=self._transport, timeout=self._timeout, trust_env=False
+                )
                 self._thread = threading.Thread(
                     target=self._run, name="bisnap-emulator-notifier", daemon=True
                 )
@@ -131,6 +136,7 @@ class Notifier:
                     self._cond.notify_all()
 
     def _attempt(self, notification: Notification) -> None:
+        assert self._client is not None
         try:
             response = self._client.post(
                 notification.url, content=notification.body, headers=notification.headers
@@ -189,4 +195,5 @@ class Notifier:
             thread = self._thread
         if thread is not None:
             thread.join(timeout=5)
-        self._client.close()
+        if self._client is not None:
+            self._client.close()

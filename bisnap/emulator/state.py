@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from bisnap.emulator.ledger import Ledger
 from bisnap.keys import ClientSecret, IrisMerchantKey, PublicKey
@@ -29,6 +29,8 @@ __all__ = [
     "TokenRecord",
     "secret_key",
 ]
+
+_Part = TypeVar("_Part")
 
 
 def secret_key(value: str) -> str:
@@ -162,6 +164,7 @@ class EmulatorState:
         """Unused get-auth-code grants by :func:`secret_key` of the code."""
         self.ledger = Ledger()
         self.families: dict[str, dict[str, Any]] = {}
+        self._parts: dict[type[Any], Any] = {}
         self._counter = itertools.count(1)
 
     @property
@@ -170,8 +173,20 @@ class EmulatorState:
         return MappingProxyType(self._payments)
 
     def family(self, name: str) -> dict[str, Any]:
-        """A free-form store for one endpoint family (e.g. payouts' transfers)."""
+        """A free-form store for one endpoint family (prefer :meth:`part`: it is typed)."""
         return self.families.setdefault(name, {})
+
+    def part(self, kind: type[_Part]) -> _Part:
+        """The one instance of a family's state class ``kind``, made with ``kind()`` on first use.
+
+        A family keeps its records in a dataclass of its own (e.g. the payouts
+        :class:`~bisnap.emulator.endpoints.payouts.state.PayoutsBook`) instead of an untyped dict.
+        """
+        found = self._parts.get(kind)
+        if found is None:
+            found = self._parts[kind] = kind()
+        assert isinstance(found, kind)
+        return found
 
     def new_reference(self, prefix: str = "A1") -> str:
         """A fresh gateway ``referenceNo`` (unique within this emulator)."""

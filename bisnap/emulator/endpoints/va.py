@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from bisnap.emulator.admission import decimal_amount
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
     check_merchant_id,
@@ -18,13 +19,14 @@ from bisnap.emulator.endpoints._common import (
 from bisnap.emulator.raw_json import raw_member
 from bisnap.emulator.responses import SnapFailure, format_amount, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.signing import minify_json
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
 
-__all__ = ["BANKS", "is_multi_use", "pay_multi_use", "register"]
+__all__ = ["BANKS", "is_multi_use", "pay_multi_use", "pay_va", "register"]
 
 BANKS = ("permata", "bca", "mandiri", "cimb", "bni", "bri", "danamon", "bsi", "seabank", "saqu")
 _BANK_NAMES = {"bca": "BCA", "bni": "BNI", "bri": "BRI", "cimb": "CIMB", "bsi": "BSI"}
@@ -269,8 +271,6 @@ def pay_multi_use(
     emulator: Emulator, payment: Payment, amount: Decimal | None, now: datetime
 ) -> Payment:
     """One payment into a multi-use VA: record it, keep the VA open, notify the merchant."""
-    from bisnap.emulator.core import SimulationError
-
     emulator.refresh(payment, now)
     if payment.status != "03":
         raise SimulationError(f"VA {payment.reference_no} is not open (status {payment.status})")
@@ -385,3 +385,21 @@ def register(table: RouteTable) -> None:
         )
     )
     table.on_payment_change("va", _on_change)
+
+
+def pay_va(
+    emulator: Emulator,
+    reference: str,
+    *,
+    amount: Decimal | str | int | None = None,
+    client_id: str | None = None,
+) -> Payment:
+    """Pay a pending VA (see :meth:`Emulator.pay_va`)."""
+    with emulator.lock:
+        payment = emulator.payments.resolve(reference, "va", client_id)
+        paid = None if amount is None else decimal_amount(amount, "amount")
+        if is_multi_use(payment):
+            return pay_multi_use(emulator, payment, paid, emulator.clock())
+        if paid is not None and paid != payment.amount:
+            raise SimulationError(f"this VA accepts exactly {payment.amount:.2f}, not {paid:.2f}")
+        return emulator.payments.settle(payment, None)

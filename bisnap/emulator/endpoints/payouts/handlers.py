@@ -1,113 +1,40 @@
-"""Payouts (spec §5.7): balance (11), account inquiry (16), transfers (17, 18), VA inquiry and
-payment (32, 33), transfer status (36), e-wallet inquiry and top-up (37, 38).
-
-Money leaves the merchant's payouts balance (``Merchant.balance``) when a transfer is
-accepted; each transfer opens a ``DISBURSEMENT`` ledger record (``PROCESSING``) that becomes
-``COMPLETED`` once ``settle_after`` has passed on the emulator clock (looked at lazily, on
-the next payouts or reporting call), or ``FAILED`` through :func:`fail_transfer` (the money
-is returned). Beneficiaries must exist in the :class:`PayoutsBook` directory, which starts
-with the ``SEED_*`` entries below; add more with :func:`add_bank_account`,
-:func:`add_virtual_account` and :func:`add_ewallet`.
-
-Error answers follow the Payouts error mapping (spec §6.4): unknown source account
-``400SS00``, amount below the minimum ``400SS02``, above the route maximum ``403SS02``,
-dormant / closed account ``403SS09`` / ``403SS18``, insufficient balance ``403SS14``,
-unknown account ``404SS11``, unknown payout ``404SS01``, ``partnerReferenceNo`` reused within
-two months ``409SS01``. A repeated request with the same ``X-EXTERNAL-ID`` and body returns
-the original answer (no second transfer).
-"""
+"""The payouts family's request handlers and their registration (spec §5.7)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bisnap.emulator.endpoints._common import iso
-from bisnap.emulator.payouts_notify import payout_notification_body, send_payouts_notification
+from bisnap.emulator.endpoints.payouts.controls import refresh_transfers
+from bisnap.emulator.endpoints.payouts.notifications import notify_transfer
+from bisnap.emulator.endpoints.payouts.seed import (
+    AGGREGATOR_ACCOUNT,
+    BANK_NAMES,
+    EWALLET_PROVIDERS,
+    INTRABANK_BANKS,
+    VA_BANKS,
+)
+from bisnap.emulator.endpoints.payouts.state import BankAccount, PayableVa, PayoutsBook, Transfer
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
-
-if TYPE_CHECKING:
-    from bisnap.emulator.core import Emulator
-    from bisnap.emulator.ledger import Ledger
+from bisnap.external_id import ExternalIdForm, external_id_problem
 
 __all__ = [
-    "AGGREGATOR_ACCOUNT",
-    "BANK_NAMES",
-    "BI_FAST_BANKS",
-    "EWALLET_PROVIDERS",
-    "INTRABANK_BANKS",
-    "SEED_BANK_ACCOUNTS",
-    "SEED_EWALLETS",
-    "SEED_VIRTUAL_ACCOUNTS",
-    "VA_BANKS",
-    "BankAccount",
-    "EwalletAccount",
-    "PayableVa",
-    "PayoutsBook",
-    "Transfer",
-    "add_bank_account",
-    "add_ewallet",
-    "add_source_account",
-    "add_virtual_account",
-    "fail_transfer",
-    "payouts_book",
-    "refresh_transfers",
+    "account_inquiry",
+    "balance_inquiry",
+    "emoney_account_inquiry",
+    "interbank_transfer",
+    "intrabank_transfer",
     "register",
-    "reverse_transfer",
-    "set_settle_after",
+    "topup",
+    "transfer_status",
+    "va_inquiry",
+    "va_payment",
 ]
 
-AGGREGATOR_ACCOUNT = "0000000000"
-BANK_NAMES: dict[str, str] = {
-    "002": "PT. BANK RAKYAT INDONESIA (PERSERO) TBK.",
-    "008": "PT. BANK MANDIRI (PERSERO) TBK.",
-    "009": "PT. BANK NEGARA INDONESIA (PERSERO) TBK.",
-    "011": "PT. BANK DANAMON INDONESIA TBK.",
-    "013": "PT. BANK PERMATA TBK.",
-    "014": "PT. BANK CENTRAL ASIA TBK.",
-    "022": "PT. BANK CIMB NIAGA TBK.",
-    "542": "PT. BANK JAGO TBK.",
-    "200": "PT. BANK TABUNGAN NEGARA (PERSERO) TBK.",
-    "426": "PT. BANK MEGA TBK.",
-    "451": "PT. BANK SYARIAH INDONESIA TBK.",
-}
-"""Banks the emulator knows, by 3-digit BI bank code."""
-INTRABANK_BANKS = frozenset({"014", "002", "009", "008", "022", "011", "013", "542"})
-BI_FAST_BANKS = frozenset({"200", "426", "451"})
-"""The emulator's interbank banks that take BI Fast (up to 250.000.000 a transfer); any other
-interbank bank goes the Online Transfer route (up to 50.000.000). Change a book's
-``bi_fast_banks`` to simulate a bank without BI Fast."""
-VA_BANKS = frozenset({"013", "022", "002"})
-"""Permata, CIMB, BRI: the banks "Payment to VA from Intra Bank" serves."""
-EWALLET_PROVIDERS = ("gopay",)
-"""The e-money provider list is GoPay alone (addendum B)."""
-"""The e-money provider list was not captured (spec §10 item 23); these stand in for it."""
-
-SEED_BANK_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    ("014", "1234567890", "BUDI SANTOSO", "active"),
-    ("008", "1122334455", "SITI AMINAH", "active"),
-    ("022", "8001234567", "ANDI WIJAYA", "active"),
-    ("451", "7001234567", "DEWI LESTARI", "active"),
-    ("426", "0102030405", "RINA MARLINA", "active"),
-    ("014", "9999999909", "DORMANT ACCOUNT", "dormant"),
-    ("014", "9999999918", "CLOSED ACCOUNT", "closed"),
-)
-"""``(bank code, account number, name, status)`` present in every new emulator."""
-SEED_VIRTUAL_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("013", "8528123456789012", "TOKO MAJU JAYA", "150000.00"),
-    ("002", "1234500001112222", "PLN PREPAID", None),
-)
-"""``(bank code, VA number, name, fixed amount or None)``."""
-SEED_EWALLETS: tuple[tuple[str, str, str], ...] = (("gopay", "081234567890", "JOKO WIDODO"),)
-"""``(provider, customer number, name)``."""
-
-_NUMERIC = re.compile(r"[0-9]{1,36}")
 _DIGITS = re.compile(r"\d+")
 _BANK_CODE = re.compile(r"\d{3,8}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -118,277 +45,6 @@ _MAX_INTRABANK = Decimal("9999999999.00")
 _MAX_BI_FAST = Decimal("250000000.00")
 _MAX_ONLINE = Decimal("50000000.00")
 _STATUS_TEXT = {"00": "Success", "03": "Pending", "06": "Failed"}
-_LEDGER_STATUS = {"00": "COMPLETED", "03": "PROCESSING", "06": "FAILED"}
-
-
-@dataclass
-class BankAccount:
-    bank_code: str
-    account_no: str
-    name: str
-    status: str = "active"
-
-
-@dataclass
-class PayableVa:
-    bank_code: str
-    virtual_account_no: str
-    name: str
-    amount: Decimal | None = None
-    paid: bool = False
-
-
-@dataclass
-class EwalletAccount:
-    provider: str
-    customer_number: str
-    name: str
-
-
-@dataclass
-class Transfer:
-    """One payout (service code 17, 18, 33 or 38)."""
-
-    client_id: str
-    service_code: str
-    reference_no: str
-    partner_reference_no: str
-    external_id: str
-    amount: Decimal
-    created: datetime
-    source_account_no: str
-    beneficiary_account_no: str
-    beneficiary_bank_code: str | None = None
-    status: str = "03"
-    finished: datetime | None = None
-
-
-@dataclass
-class PayoutsBook:
-    """The payouts family's state inside one emulator.
-
-    ``transfers`` lists every payout in creation order; add them with :meth:`add` so that the
-    lookups by ``partnerReferenceNo`` and of pending transfers need not walk them all.
-    """
-
-    accounts: dict[tuple[str, str], BankAccount] = field(default_factory=dict)
-    virtual_accounts: dict[str, PayableVa] = field(default_factory=dict)
-    ewallets: dict[tuple[str, str], EwalletAccount] = field(default_factory=dict)
-    source_accounts: set[str] = field(default_factory=lambda: {AGGREGATOR_ACCOUNT})
-    transfers: list[Transfer] = field(default_factory=list)
-    inquiries: dict[str, str] = field(default_factory=dict)
-    settle_after: timedelta = timedelta(0)
-    bi_fast_banks: set[str] = field(default_factory=lambda: set(BI_FAST_BANKS))
-    by_reference: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
-    """Transfers by ``partnerReferenceNo``, in creation order."""
-    pending: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
-    """Each merchant's transfers still in status ``03``, in creation order."""
-
-    def add(self, transfer: Transfer) -> Transfer:
-        """Record a new transfer."""
-        self.transfers.append(transfer)
-        self.by_reference.setdefault(transfer.partner_reference_no, []).append(transfer)
-        if transfer.status == "03":
-            self.pending.setdefault(transfer.client_id, []).append(transfer)
-        return transfer
-
-
-def _book(state_family: dict[str, Any]) -> PayoutsBook:
-    book = state_family.get("book")
-    if not isinstance(book, PayoutsBook):
-        book = PayoutsBook()
-        for bank, number, name, status in SEED_BANK_ACCOUNTS:
-            book.accounts[(bank, number)] = BankAccount(bank, number, name, status)
-        for bank, va_no, name, fixed in SEED_VIRTUAL_ACCOUNTS:
-            amount = Decimal(fixed) if fixed is not None else None
-            book.virtual_accounts[va_no] = PayableVa(bank, va_no, name, amount)
-        for provider, number, name in SEED_EWALLETS:
-            book.ewallets[(provider, number)] = EwalletAccount(provider, number, name)
-        state_family["book"] = book
-    return book
-
-
-def payouts_book(emulator: Emulator) -> PayoutsBook:
-    """The payouts state of ``emulator`` (hold ``emulator.lock`` while changing it)."""
-    with emulator.lock:
-        return _book(emulator.state.family("payouts"))
-
-
-def add_bank_account(
-    emulator: Emulator, bank_code: str, account_no: str, name: str, *, status: str = "active"
-) -> BankAccount:
-    """Make a beneficiary bank account known (``status``: active, dormant or closed)."""
-    if status not in ("active", "dormant", "closed"):
-        from bisnap.emulator.core import SimulationError
-
-        raise SimulationError("status is active, dormant or closed")
-    account = BankAccount(bank_code[:3], account_no, name, status)
-    with emulator.lock:
-        payouts_book(emulator).accounts[(account.bank_code, account_no)] = account
-    return account
-
-
-def add_virtual_account(
-    emulator: Emulator,
-    bank_code: str,
-    virtual_account_no: str,
-    name: str,
-    amount: Decimal | str | None = None,
-) -> PayableVa:
-    """Make a VA payable from payouts (``amount``: a fixed bill, None: any amount)."""
-    fixed = None if amount is None else Decimal(amount).quantize(Decimal("0.01"))
-    va = PayableVa(bank_code[:3], virtual_account_no, name, fixed)
-    with emulator.lock:
-        payouts_book(emulator).virtual_accounts[virtual_account_no] = va
-    return va
-
-
-def add_ewallet(emulator: Emulator, provider: str, customer_number: str, name: str) -> None:
-    """Make an e-wallet account known for inquiry and top-up."""
-    with emulator.lock:
-        payouts_book(emulator).ewallets[(provider.lower(), customer_number)] = EwalletAccount(
-            provider.lower(), customer_number, name
-        )
-
-
-def add_source_account(emulator: Emulator, account_no: str) -> None:
-    """Register a facilitator source account id (``0000000000`` is always accepted)."""
-    with emulator.lock:
-        payouts_book(emulator).source_accounts.add(account_no)
-
-
-def set_settle_after(emulator: Emulator, seconds: float) -> None:
-    """How long (emulator clock) a transfer stays pending before it completes."""
-    with emulator.lock:
-        payouts_book(emulator).settle_after = timedelta(seconds=seconds)
-
-
-def _finish(
-    book: PayoutsBook, ledger: Ledger, transfer: Transfer, status: str, now: datetime
-) -> None:
-    pending = book.pending.get(transfer.client_id)
-    if transfer.status == "03" and pending is not None:
-        pending[:] = [t for t in pending if t is not transfer]
-    transfer.status = status
-    transfer.finished = now
-    kind = "completed" if status == "00" else "failed"
-    ledger.event(
-        transfer.client_id,
-        transfer.reference_no,
-        kind=kind,
-        time=now,
-        status=_LEDGER_STATUS[status],
-    )
-    record = ledger.get(transfer.client_id, transfer.reference_no)
-    if record is not None:
-        details = record.details.setdefault("disbursement", {})
-        details["completedTime" if status == "00" else "failedTime"] = iso(now)
-
-
-def _notify(
-    emulator: Emulator,
-    transfer: Transfer,
-    status: str,
-    now: datetime,
-    error_code: str | None = None,
-) -> None:
-    """Send the Payouts notification for a transfer's move (when the merchant has a URL)."""
-    body = payout_notification_body(
-        reference_no=transfer.reference_no,
-        partner_reference_no=transfer.partner_reference_no,
-        amount=transfer.amount,
-        status=status,
-        now=now,
-        error_code=error_code,
-    )
-    send_payouts_notification(emulator, transfer.client_id, body)
-
-
-def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None:
-    """Complete the pending transfers whose settle time has passed (emulator lock held)."""
-    book = _book(emulator.state.family("payouts"))
-    due = [
-        transfer
-        for transfer in book.pending.get(client_id, ())
-        if transfer.status == "03" and now >= transfer.created + book.settle_after
-    ]
-    for transfer in due:
-        _finish(book, emulator.state.ledger, transfer, "00", now)
-        _notify(emulator, transfer, "completed", now)
-
-
-def _find_transfer(book: PayoutsBook, partner_reference_no: str, client_id: str | None) -> Transfer:
-    from bisnap.emulator.core import SimulationError
-
-    for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
-        if transfer.partner_reference_no == partner_reference_no and (
-            client_id is None or transfer.client_id == client_id
-        ):
-            return transfer
-    raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
-
-
-def fail_transfer(
-    emulator: Emulator,
-    partner_reference_no: str,
-    *,
-    client_id: str | None = None,
-    error_code: str = "004",
-) -> Transfer:
-    """Fail a pending transfer now and return its amount to the merchant's balance.
-
-    The Payouts notification carries ``error_code`` (default ``004``, general error).
-    """
-    from bisnap.emulator.core import SimulationError
-
-    with emulator.lock:
-        book = payouts_book(emulator)
-        transfer = _find_transfer(book, partner_reference_no, client_id)
-        if transfer.status != "03":
-            raise SimulationError(f"transfer {partner_reference_no} is not pending")
-        now = emulator.clock()
-        _finish(book, emulator.state.ledger, transfer, "06", now)
-        emulator.merchant(transfer.client_id).balance += transfer.amount
-        _notify(emulator, transfer, "failed", now, error_code)
-        return transfer
-
-
-def reverse_transfer(
-    emulator: Emulator,
-    partner_reference_no: str,
-    *,
-    client_id: str | None = None,
-    error_code: str = "004",
-) -> Transfer:
-    """Turn a completed transfer into a failed one (the bank returned the money).
-
-    The amount goes back to the merchant's balance and a ``failed`` Payouts notification with
-    ``error_code`` is sent: ``completed`` is not final.
-    """
-    from bisnap.emulator.core import SimulationError
-
-    with emulator.lock:
-        book = payouts_book(emulator)
-        transfer = _find_transfer(book, partner_reference_no, client_id)
-        refresh_transfers(emulator, transfer.client_id, emulator.clock())
-        if transfer.status != "00":
-            raise SimulationError(f"transfer {partner_reference_no} is not completed")
-        now = emulator.clock()
-        transfer.status = "06"
-        transfer.finished = now
-        emulator.state.ledger.event(
-            transfer.client_id,
-            transfer.reference_no,
-            kind="reversed",
-            time=now,
-            status=_LEDGER_STATUS["06"],
-        )
-        record = emulator.state.ledger.get(transfer.client_id, transfer.reference_no)
-        if record is not None:
-            record.details.setdefault("disbursement", {})["failedTime"] = iso(now)
-        emulator.merchant(transfer.client_id).balance += transfer.amount
-        _notify(emulator, transfer, "failed", now, error_code)
-        return transfer
 
 
 # --- request helpers ---------------------------------------------------------------------------
@@ -396,29 +52,15 @@ def reverse_transfer(
 
 def _prepare(call: Call) -> PayoutsBook:
     """Rules every payouts call shares: numeric X-EXTERNAL-ID; settle due transfers."""
-    if not _NUMERIC.fullmatch(call.external_id):
+    if external_id_problem(call.external_id, ExternalIdForm.NUMERIC) is not None:
         raise SnapFailure.bad_format("X-EXTERNAL-ID")
-    book = _book(call.state.family("payouts"))
+    book = call.state.part(PayoutsBook)
     refresh_transfers(call.emulator, call.client_id, call.now)
     return book
 
 
-def _two_months_before(now: datetime) -> datetime:
-    """The same day two calendar months earlier (the last day of a shorter month)."""
-    year, month = divmod(now.year * 12 + now.month - 1 - 2, 12)
-    day = min(now.day, calendar.monthrange(year, month + 1)[1])
-    return now.replace(year=year, month=month + 1, day=day)
-
-
 def _recent(book: PayoutsBook, call: Call, partner_reference_no: str) -> Iterable[Transfer]:
-    since = _two_months_before(call.now)
-    return (
-        t
-        for t in book.by_reference.get(partner_reference_no, ())
-        if t.client_id == call.client_id
-        and t.partner_reference_no == partner_reference_no
-        and t.created >= since
-    )
+    return book.recent(call.client_id, partner_reference_no, call.now)
 
 
 def _source(book: PayoutsBook, f: Fields, key: str = "sourceAccountNo") -> str:
@@ -506,7 +148,7 @@ def _debit(
         beneficiary_bank_code=beneficiary_bank_code,
     )
     book.add(transfer)
-    _notify(call.emulator, transfer, "processed", call.now)
+    notify_transfer(call.emulator, transfer, "processed", call.now)
     call.state.ledger.open(
         client_id=call.client_id,
         reference_no=transfer.reference_no,

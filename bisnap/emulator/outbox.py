@@ -1,0 +1,122 @@
+"""Notifications the emulator sends as the gateway: built, signed with the gateway key, queued.
+
+The gateway key is generated on first use when none was given, so an emulator that never
+signs a notification and never shows its public key costs no RSA key generation.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.raw_json import splice
+from bisnap.emulator.responses import dump_json
+from bisnap.emulator.state import EmulatorState
+from bisnap.keys import PrivateKey, generate_key_pair, load_private_key
+from bisnap.signing import asymmetric_string_to_sign, sign_rsa
+from bisnap.timestamps import Clock, format_timestamp
+
+__all__ = ["Outbox"]
+
+
+class Outbox:
+    """Signs the emulator's notifications with the gateway key and hands them to a notifier."""
+
+    def __init__(
+        self,
+        state: EmulatorState,
+        clock: Clock,
+        *,
+        gateway_private_key: PrivateKey | str | bytes | None,
+        transport: httpx.BaseTransport | None,
+        retry_scale: float,
+        signed_path: Literal["request", "relative"],
+    ) -> None:
+        self.state = state
+        self.clock = clock
+        self.signed_path = signed_path
+        self._key = None if gateway_private_key is None else load_private_key(gateway_private_key)
+        self._key_lock = threading.Lock()
+        self._notifier = Notifier(transport, retry_scale=retry_scale)
+        self._seq = 0
+
+    @property
+    def gateway_key(self) -> PrivateKey:
+        """The key that signs notifications (a new 2048-bit key, made on first use, if none
+        was given)."""
+        with self._key_lock:
+            if self._key is None:
+                self._key = generate_key_pair().private_key()
+            return self._key
+
+    def notify(
+        self,
+        client_id: str,
+        relative_path: str,
+        body: dict[str, Any],
+        *,
+        linking: bool = False,
+        raw_values: Mapping[str, bytes] | None = None,
+    ) -> Notification | None:
+        """See :meth:`Emulator.notify`."""
+        merchant = self.state.merchants[client_id]
+        if not merchant.notify_url:
+            return None
+        url = merchant.notify_url.rstrip("/") + relative_path
+        parts = urlsplit(url)
+        request_path = parts.path + (f"?{parts.query}" if parts.query else "")
+        signed_path = request_path if self.signed_path == "request" else relative_path
+        raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
+        timestamp = format_timestamp(self.clock())
+        signature = sign_rsa(
+            self.gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
+        )
+        self._seq += 1
+        headers = {
+            "Content-Type": "application/json",
+            "X-TIMESTAMP": timestamp,
+            "X-SIGNATURE": signature,
+            "X-PARTNER-ID": merchant.partner_id,
+            "X-EXTERNAL-ID": f"{time.time_ns() // 1_000_000}{self._seq % 1_000_000:06d}",
+        }
+        if merchant.channel_id:
+            headers["CHANNEL-ID"] = merchant.channel_id
+        notification = Notification(
+            client_id=client_id,
+            url=url,
+            path=relative_path,
+            headers=headers,
+            body=raw,
+            linking=linking,
+        )
+        self._notifier.submit(notification)
+        return notification
+
+    def queue(self, notification: Notification) -> None:
+        """Queue an already signed notification for delivery."""
+        self._notifier.submit(notification)
+
+    @property
+    def notifications(self) -> list[Notification]:
+        """Every notification queued so far (with its delivery attempts), oldest first."""
+        return self._notifier.notifications
+
+    def flush(self, timeout: float) -> bool:
+        """Attempt every queued notification now, retries included; False on timeout."""
+        return self._notifier.flush(timeout)
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until every notification is delivered or out of retries; False on timeout."""
+        return self._notifier.wait(timeout)
+
+    def close(self) -> None:
+        """Stop delivery and release the HTTP client."""
+        self._notifier.close()
