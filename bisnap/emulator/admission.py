@@ -52,6 +52,7 @@ __all__ = [
     "MANDATORY_HEADERS",
     "SINGLE_HEADERS",
     "Admission",
+    "HeaderInput",
     "aread_limited",
     "decimal_amount",
     "declared_length",
@@ -92,7 +93,11 @@ MANDATORY_HEADERS = (
 """Headers every B2B request must carry (non-empty)."""
 
 
-def header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Request headers as a mapping or as ``(name, value)`` pairs (repeats visible)."""
+
+
+def header_map(headers: HeaderInput) -> dict[str, str]:
     """Headers by lower-case name; raises ``SnapFailure`` 400xx01 if a security header repeats.
 
     Other repeated headers keep their last value.

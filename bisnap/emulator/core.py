@@ -26,19 +26,22 @@ from urllib.parse import urlsplit
 import httpx
 
 from bisnap.durations import positive_seconds
-from bisnap.emulator.admission import DEFAULT_MAX_BODY_BYTES, Admission, decimal_amount
+from bisnap.emulator.admission import (
+    DEFAULT_MAX_BODY_BYTES,
+    Admission,
+    HeaderInput,
+    decimal_amount,
+)
 from bisnap.emulator.asgi import ASGIApp, build_app
 from bisnap.emulator.dispatch import Admitted, Dispatcher
 from bisnap.emulator.endpoints import register_families
-from bisnap.emulator.endpoints.debit import pay_debit
 from bisnap.emulator.endpoints.payouts.notifications import check_payouts_notification_settings
-from bisnap.emulator.endpoints.qris import pay_qris
-from bisnap.emulator.endpoints.va import pay_va
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.notifications import Notification
 from bisnap.emulator.outbox import Outbox
 from bisnap.emulator.payments import Payments
-from bisnap.emulator.responses import EmulatorResponse
+from bisnap.emulator.raw_json import splice
+from bisnap.emulator.responses import EmulatorResponse, dump_json
 from bisnap.emulator.routes import RouteTable
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import EmulatorState, Merchant, Payment
@@ -104,6 +107,7 @@ class Emulator:
                 "notification_signed_path is 'request' or 'relative'",
                 field="notification_signed_path",
             )
+        self.max_body_bytes = max_body_bytes
         self.clock: Clock = clock or system_clock
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
@@ -119,12 +123,9 @@ class Emulator:
             token_lifetime=token_lifetime,
         )
         """Request admission: tokens, headers, signatures, timestamps, X-EXTERNAL-ID."""
-        self.payments = Payments(
-            self, state=self.state, routes=self.routes, clock=self.clock, lock=self.lock
-        )
+        self.payments = Payments(self)
         """The payment state machine (moves, lookups, settlement)."""
         self.outbox = Outbox(
-            self.state,
             self.clock,
             gateway_private_key=gateway_private_key,
             transport=notification_transport,
@@ -132,30 +133,12 @@ class Emulator:
             signed_path=notification_signed_path,
         )
         """Signed notifications to merchants and their delivery."""
-        self._dispatcher = Dispatcher(
-            self,
-            routes=self.routes,
-            faults=self.faults,
-            admission=self.admission,
-            lock=self.lock,
-            clock=self.clock,
-            max_body_bytes=max_body_bytes,
-        )
-
-    @property
-    def max_body_bytes(self) -> int:
-        """The largest request body read (larger: HTTP 413)."""
-        return self._dispatcher.max_body_bytes
+        self._dispatcher = Dispatcher(self)
 
     @property
     def timestamp_tolerance(self) -> timedelta:
         """The allowed skew of ``X-TIMESTAMP``."""
         return self.admission.timestamp_tolerance
-
-    @property
-    def token_lifetime(self) -> int:
-        """Seconds a B2B access token stays valid."""
-        return self.admission.token_lifetime
 
     # --- setup -----------------------------------------------------------------------------
 
@@ -230,7 +213,7 @@ class Emulator:
         self,
         method: str,
         path: str,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        headers: HeaderInput,
         body: bytes = b"",
     ) -> EmulatorResponse:
         """Answer one HTTP request. ``path`` may carry a ``?query``; ``body`` is the raw bytes.
@@ -259,7 +242,7 @@ class Emulator:
     def finish(
         self,
         admitted: Admitted,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        headers: HeaderInput,
         body: bytes = b"",
     ) -> EmulatorResponse:
         """Process a request :meth:`begin` admitted (its delay already waited out)."""
@@ -271,6 +254,11 @@ class Emulator:
         Raises InvalidTimestampError when malformed, SnapFailure 401xx00 when outside it.
         """
         return self.admission.check_timestamp(value, now)
+
+    @property
+    def token_lifetime(self) -> int:
+        """Seconds a B2B access token stays valid."""
+        return self.admission.token_lifetime
 
     def issue_token(self, client_id: str, now: datetime) -> str:
         """Issue an opaque B2B access token valid for ``token_lifetime`` seconds."""
@@ -296,9 +284,13 @@ class Emulator:
         ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
         Returns None (and sends nothing) when the merchant has no notify URL.
         """
-        return self.outbox.notify(
-            client_id, relative_path, body, linking=linking, raw_values=raw_values
-        )
+        merchant = self.state.merchants[client_id]
+        if not merchant.notify_url:
+            return None
+        raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
+        return self.outbox.send(merchant, relative_path, raw, linking=linking)
 
     def queue_notification(self, notification: Notification) -> None:
         """Queue an already signed notification for delivery (e.g. a Payouts notification)."""
@@ -334,14 +326,14 @@ class Emulator:
         now: datetime | None = None,
     ) -> Payment | None:
         """Find a payment (see :meth:`EmulatorState.find_payment`) and apply any expiry."""
-        return self.payments.lookup(
+        found = self.state.find_payment(
             client_id,
             kind,
             reference_no=reference_no,
             partner_reference_no=partner_reference_no,
             external_id=external_id,
-            now=now,
         )
+        return self.refresh(found, now or self.clock()) if found is not None else None
 
     def transition(
         self,
@@ -367,7 +359,7 @@ class Emulator:
         bank would refuse it. A multi-use VA takes any amount from 1.00 (default: its total),
         as often as it is paid, and stays open; each payment is notified.
         """
-        return pay_va(self, reference, amount=amount, client_id=client_id)
+        return self.payments.pay("va", reference, amount, client_id)
 
     def pay_qris(
         self, reference: str, *, amount: Decimal | None = None, client_id: str | None = None
@@ -377,11 +369,11 @@ class Emulator:
         A QR generated without an amount is open: ``amount`` (what the customer entered) is
         required; a QR with an amount takes exactly that amount.
         """
-        return pay_qris(self, reference, amount=amount, client_id=client_id)
+        return self.payments.pay("qris", reference, amount, client_id)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Complete a pending direct-debit payment (the customer approved it in the app)."""
-        return pay_debit(self, reference, client_id=client_id)
+        return self.payments.pay("debit", reference, None, client_id)
 
     def expire(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Expire a pending (or authorised) payment of any kind now."""

@@ -7,18 +7,16 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from bisnap.emulator.admission import Admission, header_map, parse_body, too_large
-from bisnap.emulator.faults import Fault, FaultBook
+from bisnap.emulator.admission import Admission, HeaderInput, header_map, parse_body, too_large
+from bisnap.emulator.faults import Fault
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
-from bisnap.emulator.routes import Auth, Call, Endpoint, RouteTable
+from bisnap.emulator.routes import Auth, Call, Endpoint
 from bisnap.errors import BisnapError
-from bisnap.timestamps import Clock, format_timestamp
+from bisnap.timestamps import format_timestamp
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -50,35 +48,20 @@ class Admitted:
 class Dispatcher:
     """Routes requests, applies faults, admits B2B calls and runs handlers under ``lock``."""
 
-    def __init__(
-        self,
-        emulator: Emulator,
-        *,
-        routes: RouteTable,
-        faults: FaultBook,
-        admission: Admission,
-        lock: threading.RLock,
-        clock: Clock,
-        max_body_bytes: int,
-    ) -> None:
+    def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        self.routes = routes
-        self.faults = faults
-        self.admission = admission
-        self.lock = lock
-        self.clock = clock
-        self.max_body_bytes = max_body_bytes
+        self.admission: Admission = emulator.admission
 
     def begin(self, method: str, path: str) -> EmulatorResponse | Admitted:
         """See :meth:`Emulator.begin`."""
         method = method.upper()
         route_path, _, query = path.partition("?")
-        endpoint = self.routes.get(method, route_path)
+        endpoint = self.emulator.routes.get(method, route_path)
         if endpoint is None:
-            if self.routes.has_path(route_path):
+            if self.emulator.routes.has_path(route_path):
                 return self.envelope(405, "00", "00", "Requested function is not supported")
             return self.envelope(404, "00", "02", "Invalid Routing")
-        fault = self.faults.take(route_path)
+        fault = self.emulator.faults.take(route_path)
         if fault is not None:
             if fault.kind == "error":
                 case = "01" if fault.status == 500 else "00"
@@ -88,17 +71,13 @@ class Dispatcher:
                 return self._disconnected(endpoint, fault)
         return Admitted(method, path, route_path, query, endpoint, fault)
 
-    def finish(
-        self,
-        admitted: Admitted,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]],
-        body: bytes = b"",
-    ) -> EmulatorResponse:
+    def finish(self, admitted: Admitted, headers: HeaderInput, body: bytes) -> EmulatorResponse:
         """See :meth:`Emulator.finish`."""
-        if len(body) > self.max_body_bytes:
-            return too_large(admitted.route_path, self.max_body_bytes)
+        limit = self.emulator.max_body_bytes
+        if len(body) > limit:
+            return too_large(admitted.route_path, limit)
         fault = admitted.fault
-        with self.lock:
+        with self.emulator.lock:
             response = self._process(admitted, headers, body)
         if fault is not None and fault.kind in ("timeout", "drop"):
             disconnected = self._disconnected(admitted.endpoint, fault)
@@ -121,15 +100,12 @@ class Dispatcher:
         """A JSON answer with the gateway's ``X-TIMESTAMP``."""
         headers = {
             "Content-Type": "application/json",
-            "X-TIMESTAMP": format_timestamp(self.clock()),
+            "X-TIMESTAMP": format_timestamp(self.emulator.clock()),
         }
         return EmulatorResponse(status, headers, body)
 
     def _process(
-        self,
-        admitted: Admitted,
-        raw_headers: Mapping[str, str] | Iterable[tuple[str, str]],
-        raw_body: bytes,
+        self, admitted: Admitted, raw_headers: HeaderInput, raw_body: bytes
     ) -> EmulatorResponse:
         endpoint, method, route_path = admitted.endpoint, admitted.method, admitted.route_path
         id_key = None
@@ -144,7 +120,7 @@ class Dispatcher:
                 headers=header_map(raw_headers),
                 raw_body=raw_body,
                 body={},
-                now=self.clock(),
+                now=self.emulator.clock(),
             )
             if endpoint.auth is Auth.B2B:
                 digest = self.admission.authenticate(call, admitted.target)

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
 
 from bisnap.emulator.notifications import Notification, Notifier
-from bisnap.emulator.raw_json import splice
-from bisnap.emulator.responses import dump_json
-from bisnap.emulator.state import EmulatorState
+from bisnap.emulator.state import Merchant
 from bisnap.keys import PrivateKey, generate_key_pair, load_private_key
 from bisnap.signing import asymmetric_string_to_sign, sign_rsa
 from bisnap.timestamps import Clock, format_timestamp
@@ -30,7 +27,6 @@ class Outbox:
 
     def __init__(
         self,
-        state: EmulatorState,
         clock: Clock,
         *,
         gateway_private_key: PrivateKey | str | bytes | None,
@@ -38,7 +34,6 @@ class Outbox:
         retry_scale: float,
         signed_path: Literal["request", "relative"],
     ) -> None:
-        self.state = state
         self.clock = clock
         self.signed_path = signed_path
         self._key = None if gateway_private_key is None else load_private_key(gateway_private_key)
@@ -55,26 +50,16 @@ class Outbox:
                 self._key = generate_key_pair().private_key()
             return self._key
 
-    def notify(
-        self,
-        client_id: str,
-        relative_path: str,
-        body: dict[str, Any],
-        *,
-        linking: bool = False,
-        raw_values: Mapping[str, bytes] | None = None,
-    ) -> Notification | None:
-        """See :meth:`Emulator.notify`."""
-        merchant = self.state.merchants[client_id]
+    def send(
+        self, merchant: Merchant, relative_path: str, raw: bytes, *, linking: bool = False
+    ) -> Notification:
+        """Sign ``raw`` for the merchant's notify URL prefix + ``relative_path`` and queue it."""
         if not merchant.notify_url:
-            return None
+            raise ValueError("the merchant has no notify URL")
         url = merchant.notify_url.rstrip("/") + relative_path
         parts = urlsplit(url)
         request_path = parts.path + (f"?{parts.query}" if parts.query else "")
         signed_path = request_path if self.signed_path == "request" else relative_path
-        raw = dump_json(body)
-        if raw_values:
-            raw = splice(raw, dict(raw_values))
         timestamp = format_timestamp(self.clock())
         signature = sign_rsa(
             self.gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
@@ -90,7 +75,7 @@ class Outbox:
         if merchant.channel_id:
             headers["CHANNEL-ID"] = merchant.channel_id
         notification = Notification(
-            client_id=client_id,
+            client_id=merchant.client_id,
             url=url,
             path=relative_path,
             headers=headers,

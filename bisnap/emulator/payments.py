@@ -7,16 +7,14 @@ records its times and a ledger event and runs the hook its family registered (no
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from bisnap.emulator.admission import decimal_amount
 from bisnap.emulator.ledger import STATUS_BY_CODE
-from bisnap.emulator.routes import RouteTable
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Binding, EmulatorState, Payment
-from bisnap.timestamps import Clock
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -31,20 +29,9 @@ _OPEN_STATUSES = ("03", "01")
 class Payments:
     """Moves, finds and settles payments (hold the emulator's lock while calling)."""
 
-    def __init__(
-        self,
-        emulator: Emulator,
-        *,
-        state: EmulatorState,
-        routes: RouteTable,
-        clock: Clock,
-        lock: threading.RLock,
-    ) -> None:
+    def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        self.state = state
-        self.routes = routes
-        self.clock = clock
-        self.lock = lock
+        self.state: EmulatorState = emulator.state
 
     def refresh(self, payment: Payment, now: datetime) -> Payment:
         """Expire a pending or authorised payment whose expiry has passed."""
@@ -55,26 +42,6 @@ class Payments:
         ):
             self.transition(payment, "08", now, event="expired")
         return payment
-
-    def lookup(
-        self,
-        client_id: str,
-        kind: str | None = None,
-        *,
-        reference_no: str | None = None,
-        partner_reference_no: str | None = None,
-        external_id: str | None = None,
-        now: datetime | None = None,
-    ) -> Payment | None:
-        """Find a payment (see :meth:`EmulatorState.find_payment`) and apply any expiry."""
-        found = self.state.find_payment(
-            client_id,
-            kind,
-            reference_no=reference_no,
-            partner_reference_no=partner_reference_no,
-            external_id=external_id,
-        )
-        return self.refresh(found, now or self.clock()) if found is not None else None
 
     def transition(
         self,
@@ -103,7 +70,7 @@ class Payments:
                 amount=amount,
                 **data,
             )
-        hook = self.routes.payment_hooks.get(payment.kind)
+        hook = self.emulator.routes.payment_hooks.get(payment.kind)
         if hook is not None:
             hook(self.emulator, payment, previous, now)
 
@@ -116,7 +83,7 @@ class Payments:
                 payment.external_id,
                 payment.data.get("virtualAccountNo"),
             ):
-                return self.refresh(payment, self.clock())
+                return self.refresh(payment, self.emulator.clock())
         what = f"{kind} payment" if kind else "payment"
         raise SimulationError(f"no {what} with reference {reference!r}")
 
@@ -134,35 +101,53 @@ class Payments:
             pay_later = payment.data.get("payOption") == "PAY_LATER"
             available = binding.paylater_balance if pay_later else binding.wallet_balance
             if available < paid:
-                self.transition(payment, "06", self.clock(), event="failed", reason="insufficient")
+                self.transition(
+                    payment, "06", self.emulator.clock(), event="failed", reason="insufficient"
+                )
                 raise SimulationError("the customer's balance is insufficient")
             if pay_later:
                 binding.paylater_balance -= paid
             else:
                 binding.wallet_balance -= paid
         payment.paid_amount = paid
-        self.transition(payment, "00", self.clock(), event="paid", amount=paid)
+        self.transition(payment, "00", self.emulator.clock(), event="paid", amount=paid)
         return payment
+
+    def pay(
+        self, kind: str, reference: str, amount: object | None, client_id: str | None
+    ) -> Payment:
+        """Pay the pending ``kind`` payment ``reference`` names, the family's way."""
+        with self.emulator.lock:
+            payment = self.resolve(reference, kind, client_id)
+            paid = None if amount is None else decimal_amount(amount, "amount")
+            payer = self.emulator.routes.payers.get(kind)
+            return payer(self.emulator, payment, paid) if payer else self.settle(payment, paid)
+
+    def settle_exact(self, payment: Payment, paid: Decimal | None, what: str) -> Payment:
+        """Settle a closed-amount payment: ``paid``, when given, must be its total."""
+        if paid is not None and paid != payment.amount:
+            raise SimulationError(f"{what} exactly {payment.amount:.2f}, not {paid:.2f}")
+        return self.settle(payment, None)
 
     def expire(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Expire a pending (or authorised) payment of any kind now."""
-        with self.lock:
+        with self.emulator.lock:
             payment = self.resolve(reference, None, client_id)
             if payment.status not in _OPEN_STATUSES:
                 raise SimulationError(f"payment {payment.reference_no} can no longer expire")
-            self.transition(payment, "08", self.clock(), event="expired")
+            self.transition(payment, "08", self.emulator.clock(), event="expired")
             return payment
 
     def fail(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Fail a pending payment of any kind now (e.g. the customer's payment was declined)."""
-        with self.lock:
+        with self.emulator.lock:
             payment = self.resolve(reference, None, client_id)
             if payment.status != "03":
                 raise SimulationError(f"payment {payment.reference_no} is not pending")
-            self.transition(payment, "06", self.clock(), event="failed")
+            self.transition(payment, "06", self.emulator.clock(), event="failed")
             return payment
 
     def find(self, reference: str, *, client_id: str | None = None) -> Payment:
         """A payment of any kind by any of its identifiers."""
-        with self.lock:
+        with self.emulator.lock:
             return self.resolve(reference, None, client_id)

@@ -30,6 +30,7 @@ __all__ = [
     "Endpoint",
     "Fields",
     "Handler",
+    "Payer",
     "PaymentHook",
     "RouteTable",
 ]
@@ -63,6 +64,9 @@ Handler = Callable[["Call"], "dict[str, Any] | EmulatorResponse"]
 PaymentHook = Callable[["Emulator", "Payment", str, datetime], None]
 """Called as ``hook(emulator, payment, previous_status, now)`` after a payment changes state."""
 
+Payer = Callable[["Emulator", "Payment", "Decimal | None"], "Payment"]
+"""Called as ``payer(emulator, payment, amount_paid)`` to pay a pending payment of its kind."""
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -91,6 +95,7 @@ class RouteTable:
     def __init__(self) -> None:
         self._routes: dict[tuple[str, str], Endpoint] = {}
         self.payment_hooks: dict[str, PaymentHook] = {}
+        self.payers: dict[str, Payer] = {}
 
     def add(self, endpoint: Endpoint) -> Endpoint:
         """Register an endpoint; registering the same method and path twice is an error."""
@@ -105,6 +110,10 @@ class RouteTable:
     def on_payment_change(self, kind: str, hook: PaymentHook) -> None:
         """Call ``hook`` whenever a payment of ``kind`` changes state (to notify, mostly)."""
         self.payment_hooks[kind] = hook
+
+    def on_pay(self, kind: str, payer: Payer) -> None:
+        """Pay payments of ``kind`` with ``payer`` (default: settle the amount given)."""
+        self.payers[kind] = payer
 
     def get(self, method: str, path: str) -> Endpoint | None:
         """The endpoint for this method and path, or None."""

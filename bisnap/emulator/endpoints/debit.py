@@ -38,7 +38,7 @@ from bisnap.emulator.state import Binding, Payment
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
 
-__all__ = ["pay_debit", "register"]
+__all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/debit/notify"
 _MAX_VALIDITY = {
@@ -298,10 +298,3 @@ def register(table: RouteTable) -> None:
     ):
         table.add(Endpoint("POST", path, service, handler, "debit", replay=replay, summary=summary))
     table.on_payment_change("debit", _on_change)
-
-
-def pay_debit(emulator: Emulator, reference: str, *, client_id: str | None = None) -> Payment:
-    """Complete a pending direct-debit payment (see :meth:`Emulator.pay_debit`)."""
-    with emulator.lock:
-        payment = emulator.payments.resolve(reference, "debit", client_id)
-        return emulator.payments.settle(payment, None)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bisnap.emulator.admission import decimal_amount
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
     add_refund,
@@ -29,7 +28,7 @@ from bisnap.timestamps import JAKARTA
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
 
-__all__ = ["pay_qris", "register"]
+__all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
 _ACQUIRERS = ("gopay", "airpay shopee")
@@ -289,23 +288,13 @@ def register(table: RouteTable) -> None:
     ):
         table.add(Endpoint("POST", path, service, handler, "qris", replay=replay, summary=summary))
     table.on_payment_change("qris", _on_change)
+    table.on_pay("qris", _pay)
 
 
-def pay_qris(
-    emulator: Emulator,
-    reference: str,
-    *,
-    amount: Decimal | str | int | None = None,
-    client_id: str | None = None,
-) -> Payment:
-    """Pay a pending QRIS (see :meth:`Emulator.pay_qris`)."""
-    with emulator.lock:
-        payment = emulator.payments.resolve(reference, "qris", client_id)
-        paid = None if amount is None else decimal_amount(amount, "amount")
-        if payment.data.get("openAmount"):
-            if paid is None:
-                raise SimulationError("this QR has no amount: pass the amount paid")
-            return emulator.payments.settle(payment, paid)
-        if paid is not None and paid != payment.amount:
-            raise SimulationError(f"this QR takes exactly {payment.amount:.2f}, not {paid:.2f}")
-        return emulator.payments.settle(payment, None)
+def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
+    """A QR without an amount takes what the customer entered; one with an amount exactly it."""
+    if payment.data.get("openAmount"):
+        if paid is None:
+            raise SimulationError("this QR has no amount: pass the amount paid")
+        return emulator.payments.settle(payment, paid)
+    return emulator.payments.settle_exact(payment, paid, "this QR takes")

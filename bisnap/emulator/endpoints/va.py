@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bisnap.emulator.admission import decimal_amount
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
     check_merchant_id,
@@ -26,7 +25,7 @@ from bisnap.signing import minify_json
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
 
-__all__ = ["BANKS", "is_multi_use", "pay_multi_use", "pay_va", "register"]
+__all__ = ["BANKS", "is_multi_use", "pay_multi_use", "register"]
 
 BANKS = ("permata", "bca", "mandiri", "cimb", "bni", "bri", "danamon", "bsi", "seabank", "saqu")
 _BANK_NAMES = {"bca": "BCA", "bni": "BNI", "bri": "BRI", "cimb": "CIMB", "bsi": "BSI"}
@@ -385,21 +384,11 @@ def register(table: RouteTable) -> None:
         )
     )
     table.on_payment_change("va", _on_change)
+    table.on_pay("va", _pay)
 
 
-def pay_va(
-    emulator: Emulator,
-    reference: str,
-    *,
-    amount: Decimal | str | int | None = None,
-    client_id: str | None = None,
-) -> Payment:
-    """Pay a pending VA (see :meth:`Emulator.pay_va`)."""
-    with emulator.lock:
-        payment = emulator.payments.resolve(reference, "va", client_id)
-        paid = None if amount is None else decimal_amount(amount, "amount")
-        if is_multi_use(payment):
-            return pay_multi_use(emulator, payment, paid, emulator.clock())
-        if paid is not None and paid != payment.amount:
-            raise SimulationError(f"this VA accepts exactly {payment.amount:.2f}, not {paid:.2f}")
-        return emulator.payments.settle(payment, None)
+def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
+    """A single-use VA takes exactly its total; a multi-use one any amount, many times."""
+    if is_multi_use(payment):
+        return pay_multi_use(emulator, payment, paid, emulator.clock())
+    return emulator.payments.settle_exact(payment, paid, "this VA accepts")

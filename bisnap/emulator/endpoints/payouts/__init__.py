@@ -22,59 +22,72 @@ The parts: :mod:`~.seed` (banks and the starting directory), :mod:`~.state` (the
 """
 
 from bisnap.emulator.endpoints.payouts.controls import (
-    add_bank_account,
-    add_ewallet,
-    add_source_account,
-    add_virtual_account,
-    fail_transfer,
-    payouts_book,
-    refresh_transfers,
-    reverse_transfer,
-    set_settle_after,
+    add_bank_account as add_bank_account,
 )
-from bisnap.emulator.endpoints.payouts.handlers import register
+from bisnap.emulator.endpoints.payouts.controls import (
+    add_ewallet as add_ewallet,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    add_source_account as add_source_account,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    add_virtual_account as add_virtual_account,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    fail_transfer as fail_transfer,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    payouts_book as payouts_book,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    refresh_transfers as refresh_transfers,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    reverse_transfer as reverse_transfer,
+)
+from bisnap.emulator.endpoints.payouts.controls import (
+    set_settle_after as set_settle_after,
+)
+from bisnap.emulator.endpoints.payouts.handlers import register as register
 from bisnap.emulator.endpoints.payouts.seed import (
-    AGGREGATOR_ACCOUNT,
-    BANK_NAMES,
-    BI_FAST_BANKS,
-    EWALLET_PROVIDERS,
-    INTRABANK_BANKS,
-    SEED_BANK_ACCOUNTS,
-    SEED_EWALLETS,
-    SEED_VIRTUAL_ACCOUNTS,
-    VA_BANKS,
+    AGGREGATOR_ACCOUNT as AGGREGATOR_ACCOUNT,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    BANK_NAMES as BANK_NAMES,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    BI_FAST_BANKS as BI_FAST_BANKS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    EWALLET_PROVIDERS as EWALLET_PROVIDERS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    INTRABANK_BANKS as INTRABANK_BANKS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    SEED_BANK_ACCOUNTS as SEED_BANK_ACCOUNTS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    SEED_EWALLETS as SEED_EWALLETS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    SEED_VIRTUAL_ACCOUNTS as SEED_VIRTUAL_ACCOUNTS,
+)
+from bisnap.emulator.endpoints.payouts.seed import (
+    VA_BANKS as VA_BANKS,
 )
 from bisnap.emulator.endpoints.payouts.state import (
-    BankAccount,
-    EwalletAccount,
-    PayableVa,
-    PayoutsBook,
-    Transfer,
+    BankAccount as BankAccount,
 )
-
-__all__ = [
-    "AGGREGATOR_ACCOUNT",
-    "BANK_NAMES",
-    "BI_FAST_BANKS",
-    "EWALLET_PROVIDERS",
-    "INTRABANK_BANKS",
-    "SEED_BANK_ACCOUNTS",
-    "SEED_EWALLETS",
-    "SEED_VIRTUAL_ACCOUNTS",
-    "VA_BANKS",
-    "BankAccount",
-    "EwalletAccount",
-    "PayableVa",
-    "PayoutsBook",
-    "Transfer",
-    "add_bank_account",
-    "add_ewallet",
-    "add_source_account",
-    "add_virtual_account",
-    "fail_transfer",
-    "payouts_book",
-    "refresh_transfers",
-    "register",
-    "reverse_transfer",
-    "set_settle_after",
-]
+from bisnap.emulator.endpoints.payouts.state import (
+    EwalletAccount as EwalletAccount,
+)
+from bisnap.emulator.endpoints.payouts.state import (
+    PayableVa as PayableVa,
+)
+from bisnap.emulator.endpoints.payouts.state import (
+    PayoutsBook as PayoutsBook,
+)
+from bisnap.emulator.endpoints.payouts.state import (
+    Transfer as Transfer,
+)

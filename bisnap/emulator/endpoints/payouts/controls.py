@@ -9,10 +9,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bisnap.emulator.endpoints._common import iso
 from bisnap.emulator.endpoints.payouts.notifications import notify_transfer
 from bisnap.emulator.endpoints.payouts.state import (
-    LEDGER_STATUS,
     BankAccount,
     EwalletAccount,
     PayableVa,
@@ -110,16 +108,7 @@ def fail_transfer(
 
     The Payouts notification carries ``error_code`` (default ``004``, general error).
     """
-    with emulator.lock:
-        book = payouts_book(emulator)
-        transfer = book.find(partner_reference_no, client_id)
-        if transfer.status != "03":
-            raise SimulationError(f"transfer {partner_reference_no} is not pending")
-        now = emulator.clock()
-        finish_transfer(book, emulator.state.ledger, transfer, "06", now)
-        emulator.merchant(transfer.client_id).balance += transfer.amount
-        notify_transfer(emulator, transfer, "failed", now, error_code)
-        return transfer
+    return _return_money(emulator, partner_reference_no, client_id, error_code, reverse=False)
 
 
 def reverse_transfer(
@@ -134,25 +123,28 @@ def reverse_transfer(
     The amount goes back to the merchant's balance and a ``failed`` Payouts notification with
     ``error_code`` is sent: ``completed`` is not final.
     """
+    return _return_money(emulator, partner_reference_no, client_id, error_code, reverse=True)
+
+
+def _return_money(
+    emulator: Emulator,
+    partner_reference_no: str,
+    client_id: str | None,
+    error_code: str,
+    *,
+    reverse: bool,
+) -> Transfer:
     with emulator.lock:
         book = payouts_book(emulator)
         transfer = book.find(partner_reference_no, client_id)
-        refresh_transfers(emulator, transfer.client_id, emulator.clock())
-        if transfer.status != "00":
-            raise SimulationError(f"transfer {partner_reference_no} is not completed")
+        if reverse:
+            refresh_transfers(emulator, transfer.client_id, emulator.clock())
+        if transfer.status != ("00" if reverse else "03"):
+            what = "completed" if reverse else "pending"
+            raise SimulationError(f"transfer {partner_reference_no} is not {what}")
         now = emulator.clock()
-        transfer.status = "06"
-        transfer.finished = now
-        emulator.state.ledger.event(
-            transfer.client_id,
-            transfer.reference_no,
-            kind="reversed",
-            time=now,
-            status=LEDGER_STATUS["06"],
-        )
-        record = emulator.state.ledger.get(transfer.client_id, transfer.reference_no)
-        if record is not None:
-            record.details.setdefault("disbursement", {})["failedTime"] = iso(now)
+        kind = "reversed" if reverse else "failed"
+        finish_transfer(book, emulator.state.ledger, transfer, "06", now, kind=kind)
         emulator.merchant(transfer.client_id).balance += transfer.amount
         notify_transfer(emulator, transfer, "failed", now, error_code)
         return transfer

@@ -22,18 +22,7 @@ from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
 from bisnap.external_id import ExternalIdForm, external_id_problem
 
-__all__ = [
-    "account_inquiry",
-    "balance_inquiry",
-    "emoney_account_inquiry",
-    "interbank_transfer",
-    "intrabank_transfer",
-    "register",
-    "topup",
-    "transfer_status",
-    "va_inquiry",
-    "va_payment",
-]
+__all__ = ["register"]
 
 _DIGITS = re.compile(r"\d+")
 _BANK_CODE = re.compile(r"\d{3,8}")

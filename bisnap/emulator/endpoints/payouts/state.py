@@ -162,7 +162,13 @@ def _two_months_before(now: datetime) -> datetime:
 
 
 def finish_transfer(
-    book: PayoutsBook, ledger: Ledger, transfer: Transfer, status: str, now: datetime
+    book: PayoutsBook,
+    ledger: Ledger,
+    transfer: Transfer,
+    status: str,
+    now: datetime,
+    *,
+    kind: str | None = None,
 ) -> None:
     """Move a pending or completed ``transfer`` to ``status`` ``00`` or ``06`` and record it."""
     pending = book.pending.get(transfer.client_id)
@@ -170,7 +176,7 @@ def finish_transfer(
         pending[:] = [t for t in pending if t is not transfer]
     transfer.status = status
     transfer.finished = now
-    kind = "completed" if status == "00" else "failed"
+    kind = kind or ("completed" if status == "00" else "failed")
     ledger.event(
         transfer.client_id,
         transfer.reference_no,
