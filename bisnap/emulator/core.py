@@ -19,7 +19,6 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -37,6 +36,7 @@ from bisnap.emulator.dispatch import Admitted, Dispatcher
 from bisnap.emulator.endpoints import register_families
 from bisnap.emulator.endpoints.payouts.notifications import check_payouts_notification_settings
 from bisnap.emulator.faults import Fault, FaultBook
+from bisnap.emulator.lifecycle import Closing
 from bisnap.emulator.notifications import Notification
 from bisnap.emulator.outbox import Outbox
 from bisnap.emulator.payments import Payments
@@ -59,7 +59,7 @@ from bisnap.timestamps import Clock, system_clock
 __all__ = ["Admitted", "Emulator", "SimulationError"]
 
 
-class Emulator:
+class Emulator(Closing):
     """A strict local Midtrans BI-SNAP gateway for registered merchants.
 
     ``clock`` drives token expiry, timestamp windows, transaction times and expiries;
@@ -346,7 +346,7 @@ class Emulator:
         **data: Any,
     ) -> None:
         """Move ``payment`` to ``status``: record times and a ledger event, run the kind's hook."""
-        self.payments.transition(payment, status, now, event=event, amount=amount, **data)
+        self.payments.transition(payment, status, now, event, amount, **data)
 
     # --- simulation controls ---------------------------------------------------------------
 
@@ -439,17 +439,6 @@ class Emulator:
     def close(self) -> None:
         """Stop notification delivery and release its HTTP client."""
         self.outbox.close()
-
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<Emulator merchants={len(self.state.merchants)} families={self.families}>"

@@ -48,7 +48,6 @@ class Payments:
         payment: Payment,
         status: str,
         now: datetime,
-        *,
         event: str,
         amount: Decimal | None = None,
         **data: Any,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -106,6 +106,14 @@ class RouteTable:
             raise ValueError(f"service code {endpoint.service!r} is not two digits")
         self._routes[key] = endpoint
         return endpoint
+
+    def add_posts(self, family: str, rows: Iterable[tuple[str, str, Handler, bool, str]]) -> None:
+        """Register ``POST`` endpoints of ``family`` from ``(path, service, handler, replay,
+        summary)`` rows (the other :class:`Endpoint` fields take their defaults)."""
+        for path, service, handler, replay, summary in rows:
+            self.add(
+                Endpoint("POST", path, service, handler, family, replay=replay, summary=summary)
+            )
 
     def on_payment_change(self, kind: str, hook: PaymentHook) -> None:
         """Call ``hook`` whenever a payment of ``kind`` changes state (to notify, mostly)."""

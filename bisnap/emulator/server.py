@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from bisnap.emulator.admission import DEFAULT_MAX_BODY_BYTES
 from bisnap.emulator.core import Emulator
+from bisnap.emulator.lifecycle import Closing
 from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.state import Merchant
 from bisnap.errors import ConfigurationError
@@ -31,7 +31,6 @@ __all__ = [
     "serve_from_options",
 ]
 
-_S = TypeVar("_S", bound="BackgroundServer")
 
 DEFAULT_GATEWAY_PUBLIC_KEY_FILE = "bisnap-emulator-gateway-public.pem"
 """Where ``bisnap emulator`` writes a generated gateway public key unless told otherwise."""
@@ -79,7 +78,7 @@ def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> N
         sock.close()
 
 
-class BackgroundServer:
+class BackgroundServer(Closing):
     """Any ASGI app served by uvicorn in a daemon thread; ``stop()`` (or ``with``) ends it."""
 
     def __init__(
@@ -113,15 +112,8 @@ class BackgroundServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
-    def __enter__(self: _S) -> _S:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the server (what leaving a ``with`` block does)."""
         self.stop()
 
     def __repr__(self) -> str:

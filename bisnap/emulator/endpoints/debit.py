@@ -291,10 +291,12 @@ def register(table: RouteTable) -> None:
             summary="Direct debit payment (deeplink, GoPay Tokenization)",
         )
     )
-    for path, service, handler, replay, summary in (
-        ("/v1.0/debit/status", "55", status, False, "Direct debit status"),
-        ("/v1.0/debit/cancel", "57", cancel, True, "Direct debit cancel"),
-        ("/v1.0/debit/refund", "58", refund, True, "Direct debit refund"),
-    ):
-        table.add(Endpoint("POST", path, service, handler, "debit", replay=replay, summary=summary))
+    table.add_posts(
+        "debit",
+        (
+            ("/v1.0/debit/status", "55", status, False, "Direct debit status"),
+            ("/v1.0/debit/cancel", "57", cancel, True, "Direct debit cancel"),
+            ("/v1.0/debit/refund", "58", refund, True, "Direct debit refund"),
+        ),
+    )
     table.on_payment_change("debit", _on_change)

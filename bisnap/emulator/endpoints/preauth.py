@@ -258,13 +258,13 @@ def register(table: RouteTable) -> None:
             summary="Pre-auth payment",
         )
     )
-    for path, service, handler, replay, summary in (
-        ("/v1.0/auth/query", "64", query, False, "Pre-auth query"),
-        ("/v1.0/auth/capture", "65", capture, True, "Pre-auth capture"),
-        ("/v1.0/auth/void", "67", void, True, "Pre-auth void"),
-        ("/v1.0/auth/refund", "69", refund, True, "Pre-auth refund"),
-    ):
-        table.add(
-            Endpoint("POST", path, service, handler, "preauth", replay=replay, summary=summary)
-        )
+    table.add_posts(
+        "preauth",
+        (
+            ("/v1.0/auth/query", "64", query, False, "Pre-auth query"),
+            ("/v1.0/auth/capture", "65", capture, True, "Pre-auth capture"),
+            ("/v1.0/auth/void", "67", void, True, "Pre-auth void"),
+            ("/v1.0/auth/refund", "69", refund, True, "Pre-auth refund"),
+        ),
+    )
     table.on_payment_change("preauth", _release_on_expiry)

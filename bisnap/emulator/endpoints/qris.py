@@ -20,7 +20,7 @@ from bisnap.emulator.endpoints._common import (
     partner_refund_no,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, RouteTable
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, RouteTable
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.timestamps import JAKARTA
@@ -280,13 +280,15 @@ def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetim
 
 def register(table: RouteTable) -> None:
     """Register the QRIS endpoints."""
-    for path, service, handler, replay, summary in (
-        ("/v1.0/qr/qr-mpm-generate", "47", generate, True, "QRIS generate"),
-        ("/v1.0/qr/qr-mpm-query", "51", query, False, "QRIS query"),
-        ("/v1.0/qr/qr-mpm-cancel", "77", cancel, True, "QRIS cancel"),
-        ("/v1.0/qr/qr-mpm-refund", "78", refund, True, "QRIS refund"),
-    ):
-        table.add(Endpoint("POST", path, service, handler, "qris", replay=replay, summary=summary))
+    table.add_posts(
+        "qris",
+        (
+            ("/v1.0/qr/qr-mpm-generate", "47", generate, True, "QRIS generate"),
+            ("/v1.0/qr/qr-mpm-query", "51", query, False, "QRIS query"),
+            ("/v1.0/qr/qr-mpm-cancel", "77", cancel, True, "QRIS cancel"),
+            ("/v1.0/qr/qr-mpm-refund", "78", refund, True, "QRIS refund"),
+        ),
+    )
     table.on_payment_change("qris", _on_change)
     table.on_pay("qris", _pay)
 

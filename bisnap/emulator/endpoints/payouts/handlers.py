@@ -19,7 +19,7 @@ from bisnap.emulator.endpoints.payouts.seed import (
 )
 from bisnap.emulator.endpoints.payouts.state import BankAccount, PayableVa, PayoutsBook, Transfer
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.routes import Call, Fields, RouteTable
 from bisnap.external_id import ExternalIdForm, external_id_problem
 
 __all__ = ["register"]
@@ -427,17 +427,23 @@ def topup(call: Call) -> dict[str, Any]:
 
 def register(table: RouteTable) -> None:
     """Register the payouts endpoints."""
-    for path, service, handler, replay, summary in (
-        ("/v1.0/balance-inquiry", "11", balance_inquiry, False, "Balance inquiry"),
-        ("/v1.0/account-inquiry-external", "16", account_inquiry, False, "Account inquiry"),
-        ("/v1.0/transfer-intrabank", "17", intrabank_transfer, True, "Intrabank transfer"),
-        ("/v1.0/transfer-interbank", "18", interbank_transfer, True, "Interbank transfer"),
-        ("/v1.0/transfer-va/inquiry-intrabank", "32", va_inquiry, False, "VA inquiry"),
-        ("/v1.0/transfer-va/payment-intrabank", "33", va_payment, True, "VA payment"),
-        ("/v1.0/transfer/status", "36", transfer_status, False, "Transfer status"),
-        ("/v1.0/emoney/account-inquiry", "37", emoney_account_inquiry, False, "E-wallet inquiry"),
-        ("/v1.0/emoney/topup", "38", topup, True, "E-wallet top-up"),
-    ):
-        table.add(
-            Endpoint("POST", path, service, handler, "payouts", replay=replay, summary=summary)
-        )
+    table.add_posts(
+        "payouts",
+        (
+            ("/v1.0/balance-inquiry", "11", balance_inquiry, False, "Balance inquiry"),
+            ("/v1.0/account-inquiry-external", "16", account_inquiry, False, "Account inquiry"),
+            ("/v1.0/transfer-intrabank", "17", intrabank_transfer, True, "Intrabank transfer"),
+            ("/v1.0/transfer-interbank", "18", interbank_transfer, True, "Interbank transfer"),
+            ("/v1.0/transfer-va/inquiry-intrabank", "32", va_inquiry, False, "VA inquiry"),
+            ("/v1.0/transfer-va/payment-intrabank", "33", va_payment, True, "VA payment"),
+            ("/v1.0/transfer/status", "36", transfer_status, False, "Transfer status"),
+            (
+                "/v1.0/emoney/account-inquiry",
+                "37",
+                emoney_account_inquiry,
+                False,
+                "E-wallet inquiry",
+            ),
+            ("/v1.0/emoney/topup", "38", topup, True, "E-wallet top-up"),
+        ),
+    )
