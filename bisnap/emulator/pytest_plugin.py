@@ -12,9 +12,11 @@ Then::
         snap_emulator.emulator.pay_va(trx_id)
         assert snap_emulator.emulator.wait_for_notifications()
 
-``snap_emulator`` yields a :class:`SnapEmulatorFixture`: the emulator, a registered merchant
-with freshly generated keys (``client_id``, ``client_secret``, ``partner_id``, ``channel_id``,
-``private_pem``), and the gateway public key for notification checks. Notifications are
+``snap_emulator`` yields a :class:`SnapEmulatorFixture`: a fresh emulator, a registered
+merchant (``client_id``, ``client_secret``, ``partner_id``, ``channel_id``, ``private_pem``)
+and the gateway public key for notification checks. The merchant's RSA key pair is generated
+once per test session (``snap_emulator_merchant_keys``, a test-only key: override the fixture
+to use your own); each emulator's gateway key is generated when first needed. Notifications are
 retried without delay (``notification_retry_scale=0``) and are delivered through the
 transport returned by the ``snap_emulator_notification_transport`` fixture (override it to
 route them to your app; by default they are recorded and answered with HTTP 200).
@@ -36,6 +38,7 @@ __all__ = [
     "RecordingReceiver",
     "SnapEmulatorFixture",
     "snap_emulator",
+    "snap_emulator_merchant_keys",
     "snap_emulator_notification_transport",
 ]
 
@@ -89,12 +92,19 @@ def snap_emulator_notification_transport() -> httpx.BaseTransport:
     return httpx.MockTransport(RecordingReceiver())
 
 
+@pytest.fixture(scope="session")
+def snap_emulator_merchant_keys() -> GeneratedKeyPair:
+    """The test merchant's RSA key pair, generated once per session."""
+    return generate_key_pair()
+
+
 @pytest.fixture
 def snap_emulator(
     snap_emulator_notification_transport: httpx.BaseTransport,
+    snap_emulator_merchant_keys: GeneratedKeyPair,
 ) -> Iterator[SnapEmulatorFixture]:
     """A fresh emulator with one registered merchant (see the module docstring)."""
-    keys = generate_key_pair()
+    keys = snap_emulator_merchant_keys
     emulator = Emulator(
         notification_transport=snap_emulator_notification_transport,
         notification_retry_scale=0,

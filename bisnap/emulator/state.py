@@ -20,6 +20,7 @@ from bisnap.emulator.ledger import Ledger
 from bisnap.keys import ClientSecret, IrisMerchantKey, PublicKey
 
 __all__ = [
+    "AuthCodeGrant",
     "Binding",
     "EmulatorState",
     "ExternalIdRecord",
@@ -140,6 +141,16 @@ class Binding:
     option_tokens: dict[str, str] = field(default_factory=dict, repr=False)
 
 
+@dataclass(frozen=True)
+class AuthCodeGrant:
+    """An unused GoPay linking ``authCode``: whose, for which phone and handle, until when."""
+
+    client_id: str
+    phone: str
+    payment_handle: str
+    expires: datetime
+
+
 class EmulatorState:
     """All state of one emulator. Not thread-safe by itself: hold the emulator's lock.
 
@@ -160,7 +171,7 @@ class EmulatorState:
         self._pending_va: dict[tuple[str, str], list[Payment]] = {}
         self.bindings: dict[str, Binding] = {}
         """Account linkings by :func:`secret_key` of the customer token."""
-        self.auth_codes: dict[str, dict[str, Any]] = {}
+        self.auth_codes: dict[str, AuthCodeGrant] = {}
         """Unused get-auth-code grants by :func:`secret_key` of the code."""
         self.ledger = Ledger()
         self.families: dict[str, dict[str, Any]] = {}

@@ -12,6 +12,7 @@ from bisnap.emulator import emulator_from_options, serve_from_options
 from bisnap.emulator.pytest_plugin import (  # noqa: F401 - fixtures used below
     SnapEmulatorFixture,
     snap_emulator,
+    snap_emulator_merchant_keys,
     snap_emulator_notification_transport,
 )
 from bisnap.errors import ConfigurationError, KeyLoadError
@@ -140,3 +141,10 @@ def test_pytest_plugin_fixture(snap_emulator: SnapEmulatorFixture) -> None:  # n
     assert snap_emulator.emulator.wait_for_notifications()
     assert snap_emulator.emulator.notifications[0].delivered
     client.close()
+
+
+def test_pytest_plugin_fixture_gives_a_fresh_emulator_each_time(
+    snap_emulator: SnapEmulatorFixture,  # noqa: F811
+) -> None:
+    assert snap_emulator.emulator.notifications == []
+    assert snap_emulator.emulator.state.payments == {}

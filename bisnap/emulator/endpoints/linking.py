@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from bisnap.emulator.responses import EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
-from bisnap.emulator.state import Binding, Merchant, secret_key
+from bisnap.emulator.state import AuthCodeGrant, Binding, Merchant, secret_key
 from bisnap.errors import InvalidSignatureError
 from bisnap.signing import verify_rsa
 
@@ -108,12 +108,12 @@ def get_auth_code(call: Call) -> EmulatorResponse:
             message,
         )
     code = secrets.token_urlsafe(24)
-    call.state.auth_codes[secret_key(code)] = {
-        "client_id": merchants[0].client_id,
-        "phone": phone,
-        "payment_handle": handle,
-        "expires": call.now + AUTH_CODE_LIFETIME,
-    }
+    call.state.auth_codes[secret_key(code)] = AuthCodeGrant(
+        client_id=merchants[0].client_id,
+        phone=phone,
+        payment_handle=handle,
+        expires=call.now + AUTH_CODE_LIFETIME,
+    )
     location = _with_query(redirect, {"authCode": code, "state": query["state"], "success": "true"})
     return _redirect(location, "2001001", "Successful")
 
@@ -141,16 +141,16 @@ def bind(call: Call) -> dict[str, Any]:
     code = f.need_text("authCode", max_len=256)
     f.need_text("grantType", max_len=64, choices=("AUTHORIZATION_CODE",))
     grant = call.state.auth_codes.get(secret_key(code))
-    if grant is None or grant["client_id"] != call.client_id or call.now >= grant["expires"]:
+    if grant is None or grant.client_id != call.client_id or call.now >= grant.expires:
         raise SnapFailure(404, "11", "Invalid Customer AuthCode")
-    if grant["payment_handle"] != handle:
+    if grant.payment_handle != handle:
         raise SnapFailure.unauthorized("Incorrect merchantId value")
     del call.state.auth_codes[secret_key(code)]
     existing = next(
         (
             b
             for b in call.state.bindings.values()
-            if b.client_id == call.client_id and b.phone == grant["phone"]
+            if b.client_id == call.client_id and b.phone == grant.phone
         ),
         None,
     )
@@ -161,7 +161,7 @@ def bind(call: Call) -> dict[str, Any]:
         binding = Binding(
             client_id=call.client_id,
             customer_token=secrets.token_urlsafe(48),
-            phone=grant["phone"],
+            phone=grant.phone,
             payment_handle=handle,
             option_tokens={
                 "GOPAY_WALLET": secrets.token_hex(16),
