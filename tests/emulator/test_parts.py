@@ -8,11 +8,11 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bisnap.emulator import Emulator, SimulationError
+from bisnap.emulator import Emulator, SimulationError, outbox
 from bisnap.emulator.endpoints.payouts import PayoutsBook, payouts_book
 from bisnap.emulator.endpoints.payouts.seed import SEED_BANK_ACCOUNTS
 from bisnap.emulator.state import EmulatorState
-from bisnap.keys import GeneratedKeyPair, PrivateKey, PublicKey
+from bisnap.keys import GeneratedKeyPair, PrivateKey, PublicKey, generate_key_pair
 from bisnap.signing import asymmetric_string_to_sign, verify_rsa
 from tests.emulator.helpers import (
     CHANNEL_ID,
@@ -30,15 +30,20 @@ from tests.emulator.helpers import (
 CREATE_VA = "/v1.0/transfer-va/create-va"
 
 
-def test_no_gateway_key_is_made_until_one_is_needed() -> None:
-    emulator = Emulator()
-    try:
-        assert emulator.outbox._key is None
+def test_no_gateway_key_is_made_until_one_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[GeneratedKeyPair] = []
+
+    def counting() -> GeneratedKeyPair:
+        made.append(generate_key_pair())
+        return made[-1]
+
+    monkeypatch.setattr(outbox, "generate_key_pair", counting)
+    with Emulator() as emulator:
+        assert made == []
         first = emulator.gateway_public_key
-        assert emulator.outbox._key is not None
         assert emulator.gateway_public_key == first
-    finally:
-        emulator.close()
+    assert len(made) == 1
+    assert first == made[0].public_key()
 
 
 def test_each_emulator_without_a_key_gets_its_own() -> None:
