@@ -1,10 +1,14 @@
 """Endpoint families of the emulator, and the contract for adding one.
 
-Each family is a module ``bisnap/emulator/endpoints/<family>.py`` with a function::
+Each family is a module (or a package, as payouts is: seed data, typed state, controls,
+notifications, handlers) ``bisnap/emulator/endpoints/<family>`` with a function::
 
     def register(table: RouteTable) -> None:
         table.add(Endpoint("POST", "/v1.0/balance-inquiry", "11", balance_inquiry,
                            family="payouts", replay=False))
+
+(``table.add_posts(family, rows)`` registers several ``POST`` endpoints from
+``(path, service, handler, replay, summary)`` rows.)
 
 It is listed in :data:`FAMILIES`; a listed module that does not exist yet is skipped.
 
@@ -20,7 +24,9 @@ default), in this order, answering with the endpoint's service code ``SS``:
 4. Body not JSON → ``400SS00``; HMAC-SHA512 over the exact received bytes (minified, never
    re-serialised) wrong → ``401SS00 Unauthorized. Signature``.
 5. ``X-PARTNER-ID`` / ``CHANNEL-ID`` not the merchant's → ``401SS00``; ``CHANNEL-ID`` not five
-   digits or ``X-EXTERNAL-ID`` over 36 characters or outside ``[A-Za-z0-9-_.~]`` → ``400SS01``.
+   digits or ``X-EXTERNAL-ID`` not of :attr:`bisnap.external_id.ExternalIdForm.SNAP` (1-36
+   characters of ``[A-Za-z0-9-_.~]``) → ``400SS01``. (Payouts handlers further require
+   :attr:`~bisnap.external_id.ExternalIdForm.NUMERIC`.)
 6. ``Authorization-Customer`` (when the endpoint takes one) not an enabled binding of this
    merchant → ``401SS02 Invalid Customer Token``.
 7. ``X-EXTERNAL-ID`` already answered successfully today (Jakarta date) for this merchant →
@@ -32,7 +38,8 @@ default), in this order, answering with the endpoint's service code ``SS``:
 emulator's clock), ``call.body`` (parsed) and ``call.fields`` (typed access that raises
 ``400SS02``/``400SS01`` naming the field), ``call.state`` (the
 :class:`~bisnap.emulator.state.EmulatorState`: merchants and their ``balance``, payments,
-bindings, ``state.family(name)`` for a family's own records, ``state.ledger``,
+bindings, ``state.part(SomeDataclass)`` for a family's own typed records (one instance per
+emulator, made on first use), ``state.ledger``,
 ``state.new_reference()``), and ``call.notify(relative_path, body)``.
 
 It returns the success body as a dict (the framework puts ``responseCode`` ``200SS00`` and
@@ -49,6 +56,11 @@ amount=, time=call.now, remark=..., account_no=..., details={...})`` and
 kept as :class:`~bisnap.emulator.state.Payment` move state with
 ``call.emulator.transition(payment, status, now, event=...)``, which writes the ledger event
 and runs the hook registered with ``table.on_payment_change(kind, hook)`` (notifications).
+``table.on_pay(kind, payer)`` says how the ``pay_*`` controls pay a payment of that kind
+(default: settle the amount given).
+
+These checks live in :mod:`bisnap.emulator.admission`; routing, faults and the envelope in
+:mod:`bisnap.emulator.dispatch`; the payment state machine in :mod:`bisnap.emulator.payments`.
 """
 
 from __future__ import annotations

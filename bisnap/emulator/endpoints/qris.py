@@ -145,6 +145,18 @@ def _refund_history(payment: Payment) -> list[dict[str, Any]]:
     ]
 
 
+def _original(
+    call: Call, reference: str | None, partner_ref: str | None, external_id: str | None
+) -> Payment:
+    return find_original(
+        call,
+        "qris",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        external_id=external_id,
+    )
+
+
 def query(call: Call) -> dict[str, Any]:
     """Query a QRIS payment by ``originalReferenceNo`` > ``originalPartnerReferenceNo`` > id."""
     f = call.fields
@@ -155,13 +167,7 @@ def query(call: Call) -> dict[str, Any]:
     service = f.need_text("serviceCode", max_len=2)
     if service not in ("47", "77", "78"):
         raise SnapFailure.bad_format("serviceCode")
-    payment = find_original(
-        call,
-        "qris",
-        reference_no=reference,
-        partner_reference_no=partner_ref,
-        external_id=external_id,
-    )
+    payment = _original(call, reference, partner_ref, external_id)
     body: dict[str, Any] = {"responseMessage": "Request has been processed successfully"}
     body["originalReferenceNo"] = payment.reference_no
     if partner_ref and not reference:
@@ -191,13 +197,7 @@ def cancel(call: Call) -> dict[str, Any]:
     check_merchant_id(call, f.need_text("merchantId", max_len=64))
     f.need_text("reason", max_len=256)
     amount = f.amount("amount", required=False)
-    payment = find_original(
-        call,
-        "qris",
-        reference_no=reference,
-        partner_reference_no=partner_ref,
-        external_id=external_id,
-    )
+    payment = _original(call, reference, partner_ref, external_id)
     if amount is not None and amount != payment.amount:
         raise SnapFailure(404, "13", "Invalid Amount")
     if payment.status != "03":
@@ -226,13 +226,7 @@ def refund(call: Call) -> dict[str, Any]:
             400, "01", "Invalid Field Format partnerRefundNo (must equal X-EXTERNAL-ID)"
         )
     reason = f.text("reason", required=False, max_len=256)
-    payment = find_original(
-        call,
-        "qris",
-        reference_no=reference,
-        partner_reference_no=partner_ref,
-        external_id=external_id,
-    )
+    payment = _original(call, reference, partner_ref, external_id)
     if payment.partner_reference_no != partner_ref:
         raise SnapFailure.not_found()
     amount = new_refund_amount(
