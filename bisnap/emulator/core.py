@@ -119,7 +119,9 @@ class Emulator:
     full request path on the merchant's host (``"request"``) or the SNAP relative path
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
-    ``families`` limits which endpoint families are served (default: all available).
+    ``families`` limits which endpoint families are served (default: all available);
+    ``history_limit`` keeps only the last N settled payments and transfers (pending ones are
+    never dropped) so long load runs stay in bounded memory (default: keep everything).
     """
 
     def __init__(
@@ -134,6 +136,7 @@ class Emulator:
         notification_signed_path: Literal["request", "relative"] = "request",
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
+        history_limit: int | None = None,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
@@ -153,7 +156,16 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
-        self.state = EmulatorState()
+        if history_limit is not None and (
+            isinstance(history_limit, bool)
+            or not isinstance(history_limit, int)
+            or history_limit < 0
+        ):
+            raise ConfigurationError(
+                "history_limit is a number of settled payments >= 0, or None (keep all)",
+                field="history_limit",
+            )
+        self.state = EmulatorState(history_limit=history_limit)
         self.lock = threading.RLock()
         self.faults = FaultBook()
         self.routes = RouteTable()

@@ -22,9 +22,13 @@ PROFILE = GatewayProfile(
 )
 
 
-def new_emulator(keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair) -> Emulator:
+def new_emulator(
+    keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair, history_limit: int | None = None
+) -> Emulator:
     emulator = Emulator(
-        notification_retry_scale=0, gateway_private_key=loaded_private_key(gateway_keys.private_pem)
+        notification_retry_scale=0,
+        gateway_private_key=loaded_private_key(gateway_keys.private_pem),
+        history_limit=history_limit,
     )
     emulator.register_merchant(
         client_id="fake-client",

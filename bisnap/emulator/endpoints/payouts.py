@@ -33,7 +33,7 @@ from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, Ro
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
-    from bisnap.emulator.ledger import Ledger
+    from bisnap.emulator.state import EmulatorState
 
 __all__ = [
     "AGGREGATOR_ACCOUNT",
@@ -185,6 +185,14 @@ class PayoutsBook:
             self.pending.setdefault(transfer.client_id, []).append(transfer)
         return transfer
 
+    def forget(self, transfer: Transfer) -> None:
+        """Drop a settled transfer (beyond the emulator's ``history_limit``)."""
+        self.transfers.remove(transfer)
+        same = self.by_reference.get(transfer.partner_reference_no, [])
+        same[:] = [t for t in same if t is not transfer]
+        if not same:
+            self.by_reference.pop(transfer.partner_reference_no, None)
+
 
 def _book(state_family: dict[str, Any]) -> PayoutsBook:
     book = state_family.get("book")
@@ -257,8 +265,9 @@ def set_settle_after(emulator: Emulator, seconds: float) -> None:
 
 
 def _finish(
-    book: PayoutsBook, ledger: Ledger, transfer: Transfer, status: str, now: datetime
+    book: PayoutsBook, state: EmulatorState, transfer: Transfer, status: str, now: datetime
 ) -> None:
+    ledger = state.ledger
     pending = book.pending.get(transfer.client_id)
     if transfer.status == "03" and pending is not None:
         pending[:] = [t for t in pending if t is not transfer]
@@ -276,6 +285,11 @@ def _finish(
     if record is not None:
         details = record.details.setdefault("disbursement", {})
         details["completedTime" if status == "00" else "failedTime"] = iso(now)
+    for old in state.settled_transfers.settled(
+        (transfer.client_id, transfer.reference_no), transfer
+    ):
+        book.forget(old)
+        state.forget_history(old.client_id, old.reference_no, old.external_id, old.created)
 
 
 def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None:
@@ -287,7 +301,7 @@ def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None
         if transfer.status == "03" and now >= transfer.created + book.settle_after
     ]
     for transfer in due:
-        _finish(book, emulator.state.ledger, transfer, "00", now)
+        _finish(book, emulator.state, transfer, "00", now)
 
 
 def fail_transfer(
@@ -304,7 +318,7 @@ def fail_transfer(
             ):
                 if transfer.status != "03":
                     raise SimulationError(f"transfer {partner_reference_no} is not pending")
-                _finish(book, emulator.state.ledger, transfer, "06", emulator.clock())
+                _finish(book, emulator.state, transfer, "06", emulator.clock())
                 emulator.merchant(transfer.client_id).balance += transfer.amount
                 return transfer
     raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
