@@ -1,7 +1,9 @@
 """httpx client defaults for talking to a gateway, and the redacting ``bisnap`` logger.
 
 TLS verification is always on (a custom CA bundle may be given, there is no switch to turn it
-off), connect, read, write and pool timeouts are always set, and connections are pooled. The
+off), connect, read, write and pool timeouts are always set, and connections are pooled.
+Cookies a gateway sets are ignored (a SNAP call is authenticated by its headers alone, and
+reading every answer's cookies costs more than signing it). The
 ``bisnap`` logger never shows ``Authorization``, ``Authorization-Customer``, ``X-SIGNATURE`` or
 another secret-bearing header, nor any body.
 """
@@ -237,6 +239,35 @@ def _options(
     }
 
 
+class _IgnoredCookies(httpx.Cookies):
+    """Cookies that answers never add to: ``Set-Cookie`` is not read."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _IgnoresCookies:
+    """Mixed into the httpx clients: the cookie store never takes cookies from answers."""
+
+    _ignored_cookies: httpx.Cookies
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._ignored_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._ignored_cookies = _IgnoredCookies(cookies)
+
+
+class _Client(_IgnoresCookies, httpx.Client):
+    """httpx.Client that neither reads nor keeps cookies from answers."""
+
+
+class _AsyncClient(_IgnoresCookies, httpx.AsyncClient):
+    """httpx.AsyncClient that neither reads nor keeps cookies from answers."""
+
+
 def create_client(
     profile: GatewayProfile = MIDTRANS_SANDBOX,
     *,
@@ -255,12 +286,14 @@ def create_client(
     default :data:`DEFAULT_LIMITS`).
     """
     options = _options(profile, ca_bundle, timeout, limits, headers)
-    return httpx.Client(
+    client = _Client(
         auth=auth,
         transport=transport,
         event_hooks={"request": [_log_request], "response": [_log_response]},
         **options,
     )
+    client.cookies = None
+    return client
 
 
 def create_async_client(
@@ -292,9 +325,11 @@ def create_async_client(
         from bisnap.aiohttp_transport import AiohttpTransport
 
         transport = AiohttpTransport(ssl_context=options["verify"], limits=options["limits"])
-    return httpx.AsyncClient(
+    async_client = _AsyncClient(
         auth=auth,
         transport=transport,
         event_hooks={"request": [_alog_request], "response": [_alog_response]},
         **options,
     )
+    async_client.cookies = None
+    return async_client

@@ -34,6 +34,7 @@ from bisnap.transport import (
     DEFAULT_LIMITS,
     Backend,
     create_async_client,
+    create_client,
     pool_limits,
 )
 from tests.client import examples
@@ -439,3 +440,34 @@ async def test_the_client_core_sees_the_emulator_through_aiohttp(
     emulator.close()
     assert len({p.reference_no for p in payments}) == 12
     assert len(list(emulator.state.iter_payments("fake-client", "debit"))) == 12
+
+
+# --- cookies ---------------------------------------------------------------------------------
+
+
+def _cookie_setter(seen: list[httpx.Request]) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}, json={})
+
+    return httpx.MockTransport(answer)
+
+
+def test_cookies_from_answers_are_neither_kept_nor_sent_sync() -> None:
+    seen: list[httpx.Request] = []
+    with create_client(_profile("https://gateway.test"), transport=_cookie_setter(seen)) as c:
+        c.post("/a", content=b"{}")
+        c.post("/b", content=b"{}")
+        assert not c.cookies
+    assert [r.headers.get("Cookie") for r in seen] == [None, None]
+
+
+async def test_cookies_from_answers_are_neither_kept_nor_sent_async() -> None:
+    seen: list[httpx.Request] = []
+    async with create_async_client(
+        _profile("https://gateway.test"), transport=_cookie_setter(seen)
+    ) as c:
+        await c.post("/a", content=b"{}")
+        await c.post("/b", content=b"{}")
+        assert not c.cookies
+    assert [r.headers.get("Cookie") for r in seen] == [None, None]
