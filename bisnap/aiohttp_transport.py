@@ -29,6 +29,8 @@ from typing import Any, NoReturn
 import httpx
 
 from bisnap.errors import ConfigurationError
+from bisnap.transport import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from bisnap.transport import ssl_context as verifying_context
 
 try:
     import aiohttp
@@ -41,9 +43,10 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 __all__ = ["AiohttpTransport", "map_aiohttp_error"]
 
 
-def _phase(timeouts: dict[str, Any], name: str, default: float) -> float:
+def _phase(timeouts: dict[str, Any], name: str) -> float:
+    """One phase's timeout from the request (httpx puts the client's there); never None."""
     value = timeouts.get(name)
-    return default if value is None else float(value)
+    return float(getattr(DEFAULT_TIMEOUT, name)) if value is None else float(value)
 
 
 def map_aiohttp_error(error: BaseException, request: httpx.Request) -> NoReturn:
@@ -77,12 +80,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
-        if ssl_context.verify_mode != ssl.CERT_REQUIRED or not ssl_context.check_hostname:
-            raise ConfigurationError(
-                "the SSL context given does not verify certificates and host names",
-                field="ca_bundle",
-            )
-        self._ssl = ssl_context
+        self._ssl = verifying_context(ssl_context)  # refuses one that does not verify
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
 
@@ -92,13 +90,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _open(self) -> aiohttp.ClientSession:
         limits = self._limits
+        expiry = limits.keepalive_expiry
         connector = aiohttp.TCPConnector(
             ssl=self._ssl,
             limit=limits.max_connections or 0,
             limit_per_host=0,
-            keepalive_timeout=limits.keepalive_expiry
-            if limits.keepalive_expiry is not None
-            else 30.0,
+            keepalive_timeout=DEFAULT_LIMITS.keepalive_expiry if expiry is None else expiry,
         )
         return aiohttp.ClientSession(
             connector=connector,
@@ -112,10 +109,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is None:
             self._session = self._open()
         timeouts: dict[str, Any] = request.extensions.get("timeout") or {}
-        connect = _phase(timeouts, "connect", 10.0)
-        pool = _phase(timeouts, "pool", 10.0)
-        read = _phase(timeouts, "read", 30.0)
-        write = _phase(timeouts, "write", 30.0)
+        connect, pool = _phase(timeouts, "connect"), _phase(timeouts, "pool")
+        read, write = _phase(timeouts, "read"), _phase(timeouts, "write")
         timeout = aiohttp.ClientTimeout(
             total=connect + pool + write + read,
             connect=connect + pool,
