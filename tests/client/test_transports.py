@@ -475,3 +475,27 @@ async def test_cookies_from_answers_are_neither_kept_nor_sent_async() -> None:
         await c.post("/b", content=b"{}")
         assert not c.cookies
     assert [r.headers.get("Cookie") for r in seen] == [None, None]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_per_call_read_timeout_reaches_the_transport(
+    backend: Backend, merchant_keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair
+) -> None:
+    emulator = new_emulator(merchant_keys, gateway_keys)
+    with run_in_thread(emulator) as server:
+        emulator.inject_fault("/v1.0/debit/payment-host-to-host", "timeout", seconds=1.0)
+        async with AsyncSnapClient(
+            _profile(server.base_url),
+            credentials(merchant_keys),
+            backend=backend,
+            timeout=30.0,
+            sleep=Sleeps().asleep,
+        ) as client:
+            with pytest.raises(OutcomeUnknownError) as info:
+                await client.direct_debit.payment(
+                    timeout=httpx.Timeout(5.0, read=0.3), **examples.debit_payment()
+                )
+    emulator.close()
+    # Had the 0.3 s read timeout not applied, the server's 504 after 1 s would be the cause.
+    assert "timed out (ReadTimeout)" in str(info.value)
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
