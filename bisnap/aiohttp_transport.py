@@ -8,6 +8,8 @@ every guarantee of the default transport:
 * Timeouts per phase, from the request's httpx timeout: ``pool`` + ``connect`` bound getting a
   connection, ``connect`` the TCP and TLS set-up, ``read`` every read; aiohttp has no write
   timer, so a total of all four phases bounds the whole exchange and a stalled write ends too.
+* Proxies: taken from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``,
+  ``NO_PROXY``) when the transport is made, as httpx's default transport does.
 * Pool limits: ``max_connections`` of the :class:`httpx.Limits` caps open connections,
   ``keepalive_expiry`` how long an idle one is kept (aiohttp keeps every idle connection, so
   ``max_keepalive_connections`` has no separate effect).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import urllib.request
 from typing import Any, NoReturn
 
 import httpx
@@ -71,6 +74,16 @@ def map_aiohttp_error(error: BaseException, request: httpx.Request) -> NoReturn:
     raise httpx.TransportError(message, request=request) from error
 
 
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` names ``host``: ``*``, the host itself, or a domain it is in."""
+    host = host.lower().strip("[]")
+    for entry in (part.strip().lower() for part in no_proxy.split(",")):
+        domain = entry.lstrip(".").strip("[]")
+        if entry == "*" or (domain and (host == domain or host.endswith("." + domain))):
+            return True
+    return False
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests over an aiohttp connection pool (one per transport).
 
@@ -82,11 +95,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
         self._ssl = verifying_context(ssl_context)  # refuses one that does not verify
         self._limits = limits
+        self._proxies = {k: v for k, v in urllib.request.getproxies().items() if v}
         self._session: aiohttp.ClientSession | None = None
 
     @property
     def limits(self) -> httpx.Limits:
         return self._limits
+
+    def proxy_for(self, url: httpx.URL) -> str | None:
+        """The proxy the environment names for ``url`` (None: connect directly)."""
+        proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
+        if proxy is None or _bypassed(url.host, self._proxies.get("no", "")):
+            return None
+        return proxy if "://" in proxy else f"http://{proxy}"
 
     def _open(self) -> aiohttp.ClientSession:
         limits = self._limits
@@ -131,6 +152,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=headers,
                 timeout=timeout,
                 allow_redirects=False,
+                proxy=self.proxy_for(request.url),
                 compress=None,
                 chunked=None,
             ) as answer:

@@ -36,6 +36,7 @@ from bisnap.transport import (
     create_async_client,
     create_client,
     pool_limits,
+    ssl_context,
 )
 from tests.client import examples
 from tests.client.emulated import new_emulator
@@ -499,3 +500,59 @@ async def test_a_per_call_read_timeout_reaches_the_transport(
     # Had the 0.3 s read timeout not applied, the server's 504 after 1 s would be the cause.
     assert "timed out (ReadTimeout)" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+
+
+# --- proxies from the environment ------------------------------------------------------------
+
+
+class _ForwardProxy(_HangUpServer):
+    """Records the request line of each proxied request and answers 200 itself."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+        super().__init__()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                self.lines.append(_read_request(conn).split(b"\r\n", 1)[0])
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_proxy_from_the_environment_is_used_on_both_backends(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = _ForwardProxy()
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    try:
+        # Nothing listens on port 9: only the proxy can answer.
+        async with create_async_client(_profile("http://127.0.0.1:9"), backend=backend) as c:
+            answer = await c.post("/v1.0/ping", content=b"{}")
+    finally:
+        proxy.stop()
+    assert answer.status_code == 200
+    assert proxy.lines == [b"POST http://127.0.0.1:9/v1.0/ping HTTP/1.1"]
+
+
+def test_no_proxy_names_hosts_and_domains(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost, .bank.example,10.0.0.5")
+    transport = AiohttpTransport(ssl_context=ssl_context(), limits=DEFAULT_LIMITS)
+    proxied = "http://proxy.internal:3128"
+    assert transport.proxy_for(httpx.URL("https://merchants.midtrans.com/x")) == proxied
+    assert transport.proxy_for(httpx.URL("https://api.bank.example/x")) is None
+    assert transport.proxy_for(httpx.URL("https://bank.example/x")) is None
+    assert transport.proxy_for(httpx.URL("https://notbank.example/x")) == proxied
+    assert transport.proxy_for(httpx.URL("https://10.0.0.5/x")) is None
+    assert transport.proxy_for(httpx.URL("https://localhost/x")) is None
+    assert transport.proxy_for(httpx.URL("http://merchants.midtrans.com/x")) is None
