@@ -155,6 +155,15 @@ def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
     return timeout
 
 
+def _check_transport_limits(transport: object, limits: object) -> None:
+    if transport is not None and limits is not None:
+        raise ConfigurationError(
+            "limits= sizes bisnap's own connection pool; a transport= brings its own pool, "
+            "so set the limits on that transport",
+            field="limits",
+        )
+
+
 def pool_limits(limits: httpx.Limits | int | None, backend: Backend = "httpx") -> httpx.Limits:
     """The pool limits to use: an :class:`httpx.Limits`, a connection count, or the defaults
     for ``backend`` (:data:`DEFAULT_LIMITS`, :data:`DEFAULT_AIOHTTP_LIMITS`).
@@ -285,6 +294,7 @@ def create_client(
     ``limits`` caps the connection pool (an :class:`httpx.Limits` or a connection count;
     default :data:`DEFAULT_LIMITS`).
     """
+    _check_transport_limits(transport, limits)
     options = _options(profile, ca_bundle, timeout, limits, headers)
     client = _Client(
         auth=auth,
@@ -316,6 +326,7 @@ def create_async_client(
         raise ConfigurationError(
             f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}", field="backend"
         )
+    _check_transport_limits(transport, limits)
     options = _options(profile, ca_bundle, timeout, limits, headers, backend)
     if backend == "aiohttp":
         if transport is not None:

@@ -233,6 +233,15 @@ def test_pool_limits_option() -> None:
         assert info.value.field == "limits"
 
 
+async def test_limits_with_a_transport_of_ones_own_are_refused() -> None:
+    # The transport brings its own pool: limits given beside it would be silently ignored.
+    with pytest.raises(ConfigurationError) as info:
+        create_client(limits=5, transport=httpx.HTTPTransport())
+    assert info.value.field == "limits"
+    with pytest.raises(ConfigurationError):
+        create_async_client(limits=5, transport=httpx.AsyncHTTPTransport())
+
+
 async def test_backend_and_transport_together_or_an_unknown_backend_are_refused() -> None:
     with pytest.raises(ConfigurationError) as info:
         create_async_client(backend="aiohttp", transport=httpx.AsyncHTTPTransport())
