@@ -104,7 +104,9 @@ class SnapClient(_ClientBase):
     ``timeout`` defaults to 10 s connect / 30 s otherwise and can never be unlimited;
     ``limits`` caps the connection pool (a connection count or an :class:`httpx.Limits`;
     default 20 connections, all kept alive);
-    ``ca_bundle`` adds a CA (TLS verification cannot be turned off);
+    ``ca_bundle`` adds a CA (TLS verification cannot be turned off: a ``transport`` that does
+    not verify is refused unless ``allow_unverified_tls=True``, for tests);
+    plain ``http://`` is refused except to loopback unless ``allow_insecure_http=True``;
     ``device_id`` is the default ``X-DEVICE-ID``; ``retry`` governs automatic retries of
     read-only calls; ``sleep`` is what waits between them (injectable for tests). ``auth``
     replaces the default :class:`bisnap.auth.SnapAuth`.
@@ -126,6 +128,8 @@ class SnapClient(_ClientBase):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         external_id_factory: Callable[[], str] | None = None,
+        allow_insecure_http: bool = False,
+        allow_unverified_tls: bool = False,
     ) -> None:
         super().__init__(
             profile,
@@ -145,6 +149,8 @@ class SnapClient(_ClientBase):
             timeout=timeout,
             limits=limits,
             transport=transport,
+            allow_insecure_http=allow_insecure_http,
+            allow_unverified_tls=allow_unverified_tls,
         )
         self.virtual_accounts = VirtualAccounts(self)
         self.qris = Qris(self)
@@ -239,6 +245,8 @@ class AsyncSnapClient(_ClientBase):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
         external_id_factory: Callable[[], str] | None = None,
+        allow_insecure_http: bool = False,
+        allow_unverified_tls: bool = False,
     ) -> None:
         super().__init__(
             profile,
@@ -259,6 +267,8 @@ class AsyncSnapClient(_ClientBase):
             limits=limits,
             transport=transport,
             backend=backend,
+            allow_insecure_http=allow_insecure_http,
+            allow_unverified_tls=allow_unverified_tls,
         )
         self.virtual_accounts = AsyncVirtualAccounts(self)
         self.qris = AsyncQris(self)

@@ -7,7 +7,6 @@ injected delay without blocking a thread.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
@@ -22,9 +21,22 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bisnap.diagnose import DiagnosisScheme
+from bisnap.durations import positive_seconds
+from bisnap.emulator.admission import (
+    DEFAULT_MAX_BODY_BYTES,
+    decimal_amount,
+    header_map,
+    is_json_media_type,
+    load_json,
+    too_large,
+)
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
+from bisnap.emulator.raw_json import splice
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -45,6 +57,7 @@ from bisnap.errors import (
     InvalidTimestampError,
 )
 from bisnap.keys import (
+    IrisMerchantKey,
     PrivateKey,
     PublicKey,
     generate_key_pair,
@@ -102,11 +115,6 @@ class Admitted:
         return self.fault.seconds if self.fault is not None and self.fault.kind == "delay" else 0.0
 
 
-def _lower_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k).lower(): str(v) for k, v in items}
-
-
 class Emulator:
     """A strict local Midtrans BI-SNAP gateway for registered merchants.
 
@@ -122,6 +130,9 @@ class Emulator:
     ``families`` limits which endpoint families are served (default: all available);
     ``history_limit`` keeps only the last N settled payments and transfers (pending ones are
     never dropped) so long load runs stay in bounded memory (default: keep everything).
+    ``max_body_bytes`` is the largest request body read (default 1 MiB; larger: HTTP 413);
+    ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
+    ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
     """
 
     def __init__(
@@ -137,11 +148,21 @@ class Emulator:
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
         history_limit: int | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        diagnose_signatures: bool = True,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
-        if timestamp_tolerance <= 0:
-            raise ConfigurationError("timestamp_tolerance must be > 0", field="timestamp_tolerance")
+        tolerance = positive_seconds(timestamp_tolerance, field="timestamp_tolerance")
+        if (
+            isinstance(max_body_bytes, bool)
+            or not isinstance(max_body_bytes, int)
+            or max_body_bytes < 1
+        ):
+            raise ConfigurationError(
+                "max_body_bytes must be a positive number of bytes", field="max_body_bytes"
+            )
+        self.max_body_bytes = max_body_bytes
         if notification_signed_path not in ("request", "relative"):
             raise ConfigurationError(
                 "notification_signed_path is 'request' or 'relative'",
@@ -152,7 +173,7 @@ class Emulator:
             self._gateway_key = generate_key_pair().private_key()
         else:
             self._gateway_key = load_private_key(gateway_private_key)
-        self.timestamp_tolerance = timedelta(seconds=timestamp_tolerance)
+        self.timestamp_tolerance = timedelta(seconds=tolerance)
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
@@ -166,6 +187,7 @@ class Emulator:
                 field="history_limit",
             )
         self.state = EmulatorState(history_limit=history_limit)
+        self.diagnose_signatures = bool(diagnose_signatures)
         self.lock = threading.RLock()
         self.faults = FaultBook()
         self.routes = RouteTable()
@@ -193,13 +215,19 @@ class Emulator:
         balance: Decimal | str | int = Decimal("0.00"),
         merchant_id: str | None = None,
         payment_handle: str | None = None,
+        iris_merchant_key: IrisMerchantKey | str | None = None,
+        payouts_notify_url: str | None = None,
+        multi_use_va: bool = False,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
         ``merchant_public_key`` verifies its access-token signatures; ``client_secret`` its
         HMACs. ``channel_id``, ``merchant_id`` (the MID in bodies) and ``payment_handle``
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
-        notification URL prefix; ``balance`` the payouts balance.
+        notification URL prefix; ``balance`` the payouts balance. ``payouts_notify_url`` (the
+        whole URL) receives Payouts notifications signed with ``iris_merchant_key``.
+        ``multi_use_va`` makes its VAs multi-use (a Midtrans account setting): each takes several
+        payments, stays open and its status pages through ``recurringPaymentDetail``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -208,6 +236,7 @@ class Emulator:
             raise ConfigurationError("channel_id must be 5 digits", field="channel_id")
         if notify_url is not None and urlsplit(notify_url).scheme not in ("http", "https"):
             raise ConfigurationError("notify_url must be an http(s) URL", field="notify_url")
+        iris_key = check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
         merchant = Merchant(
             client_id=client_id,
             client_secret=load_client_secret(client_secret),
@@ -215,9 +244,12 @@ class Emulator:
             public_key=load_public_key(merchant_public_key),
             channel_id=channel_id,
             notify_url=notify_url,
-            balance=Decimal(balance).quantize(Decimal("0.01")),
+            balance=decimal_amount(balance, "balance").quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
+            iris_merchant_key=iris_key,
+            payouts_notify_url=payouts_notify_url,
+            multi_use_va=bool(multi_use_va),
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -287,6 +319,8 @@ class Emulator:
         body: bytes = b"",
     ) -> EmulatorResponse:
         """Process a request :meth:`begin` admitted (its delay already waited out)."""
+        if len(body) > self.max_body_bytes:
+            return too_large(admitted.route_path, self.max_body_bytes)
         fault = admitted.fault
         with self.lock:
             response = self._process(
@@ -332,21 +366,20 @@ class Emulator:
         raw_body: bytes,
     ) -> EmulatorResponse:
         now = self.clock()
-        headers = _lower_headers(raw_headers)
-        call = Call(
-            emulator=self,
-            endpoint=endpoint,
-            method=method,
-            path=route_path,
-            query=dict(parse_qsl(query, keep_blank_values=True)),
-            headers=headers,
-            raw_body=raw_body,
-            body={},
-            now=now,
-        )
         id_key: tuple[str, Any, str] | None = None
         digest = ""
         try:
+            call = Call(
+                emulator=self,
+                endpoint=endpoint,
+                method=method,
+                path=route_path,
+                query=dict(parse_qsl(query, keep_blank_values=True)),
+                headers=header_map(raw_headers),
+                raw_body=raw_body,
+                body={},
+                now=now,
+            )
             if endpoint.auth is Auth.B2B:
                 digest = self._authenticate(call, target)
                 today = now.astimezone(JAKARTA).date()
@@ -362,9 +395,11 @@ class Emulator:
                 call.fields.data = call.body
             result = endpoint.handler(call)
         except SnapFailure as failure:
-            return self._response(
+            refusal = self._response(
                 failure.http_status, dump_json(failure.envelope(endpoint.service))
             )
+            refusal.headers.update(failure.headers)
+            return refusal
         except BisnapError as exc:
             logger.warning("emulator rejected %s %s: %s", method, route_path, exc)
             return self._envelope(400, endpoint.service, "00", "Bad Request")
@@ -400,8 +435,8 @@ class Emulator:
     @staticmethod
     def _parse_body(raw: bytes) -> dict[str, Any]:
         try:
-            parsed = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            parsed = load_json(raw)
+        except InvalidJSONError:
             raise SnapFailure.bad_request("Bad Request. Body is not valid JSON") from None
         if not isinstance(parsed, dict):
             raise SnapFailure.bad_request("Bad Request. Body must be a JSON object")
@@ -431,7 +466,7 @@ class Emulator:
         customer_header = headers.get("authorization-customer")
         if endpoint.customer_token is CustomerToken.REQUIRED and not customer_header:
             raise SnapFailure.missing("Authorization-Customer")
-        if not headers["content-type"].lower().startswith("application/json"):
+        if not is_json_media_type(headers["content-type"]):
             raise SnapFailure.bad_format("Content-Type")
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
@@ -457,7 +492,13 @@ class Emulator:
         try:
             verify_hmac(merchant.client_secret, string_to_sign, headers["x-signature"])
         except InvalidSignatureError:
-            raise SnapFailure.unauthorized("Signature") from None
+            raise signature_refusal(
+                call,
+                target,
+                DiagnosisScheme.TRANSACTION_HMAC,
+                client_secret=merchant.client_secret,
+                public_key=merchant.public_key,
+            ) from None
         if headers["x-partner-id"] != merchant.partner_id:
             raise SnapFailure.unauthorized("Unknown X-PARTNER-ID")
         channel = headers["channel-id"]
@@ -499,9 +540,18 @@ class Emulator:
     # --- notifications ---------------------------------------------------------------------
 
     def notify(
-        self, client_id: str, relative_path: str, body: dict[str, Any], *, linking: bool = False
+        self,
+        client_id: str,
+        relative_path: str,
+        body: dict[str, Any],
+        *,
+        linking: bool = False,
+        raw_values: Mapping[str, bytes] | None = None,
     ) -> Notification | None:
         """Queue a notification to the merchant's notify URL prefix + ``relative_path``.
+
+        ``raw_values`` maps placeholder strings in ``body`` to JSON bytes written in their
+        place verbatim (values the merchant sent, echoed byte for byte).
 
         Signed with the gateway key over the asymmetric string-to-sign; sent with
         ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
@@ -515,6 +565,8 @@ class Emulator:
         request_path = parts.path + (f"?{parts.query}" if parts.query else "")
         signed_path = request_path if self.notification_signed_path == "request" else relative_path
         raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
         timestamp = format_timestamp(self.clock())
         signature = sign_rsa(
             self._gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
@@ -539,6 +591,10 @@ class Emulator:
         )
         self._notifier.submit(notification)
         return notification
+
+    def queue_notification(self, notification: Notification) -> None:
+        """Queue an already signed notification for delivery (e.g. a Payouts notification)."""
+        self._notifier.submit(notification)
 
     @property
     def notifications(self) -> list[Notification]:
@@ -659,20 +715,40 @@ class Emulator:
         """Pay a pending VA (by ``trxId``, VA number or ``referenceNo``); notifies the merchant.
 
         A single-use VA is closed-amount: an ``amount`` other than its total is refused, as a
-        bank would refuse it.
+        bank would refuse it. A multi-use VA takes any amount from 1.00 (default: its total),
+        as often as it is paid, and stays open; each payment is notified.
         """
+        from bisnap.emulator.endpoints.va import is_multi_use, pay_multi_use
+
         with self.lock:
             payment = self._resolve(reference, "va", client_id)
-            if amount is not None and Decimal(amount) != payment.amount:
+            paid = None if amount is None else decimal_amount(amount, "amount")
+            if is_multi_use(payment):
+                return pay_multi_use(self, payment, paid, self.clock())
+            if paid is not None and paid != payment.amount:
                 raise SimulationError(
-                    f"this VA accepts exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
+                    f"this VA accepts exactly {payment.amount:.2f}, not {paid:.2f}"
                 )
             return self._settle(payment, None)
 
-    def pay_qris(self, reference: str, *, client_id: str | None = None) -> Payment:
-        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID)."""
+    def pay_qris(
+        self, reference: str, *, amount: Decimal | None = None, client_id: str | None = None
+    ) -> Payment:
+        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID).
+
+        A QR generated without an amount is open: ``amount`` (what the customer entered) is
+        required; a QR with an amount takes exactly that amount.
+        """
         with self.lock:
-            return self._settle(self._resolve(reference, "qris", client_id), None)
+            payment = self._resolve(reference, "qris", client_id)
+            paid = None if amount is None else decimal_amount(amount, "amount")
+            if payment.data.get("openAmount"):
+                if paid is None:
+                    raise SimulationError("this QR has no amount: pass the amount paid")
+                return self._settle(payment, paid)
+            if paid is not None and paid != payment.amount:
+                raise SimulationError(f"this QR takes exactly {payment.amount:.2f}, not {paid:.2f}")
+            return self._settle(payment, None)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Complete a pending direct-debit payment (the customer approved it in the app)."""
@@ -704,7 +780,7 @@ class Emulator:
 
     def set_balance(self, client_id: str, value: Decimal | str | int) -> None:
         """Set a merchant's payouts balance."""
-        amount = Decimal(value).quantize(Decimal("0.01"))
+        amount = decimal_amount(value, "value").quantize(Decimal("0.01"))
         if amount < 0:
             raise SimulationError("a balance cannot be negative")
         with self.lock:

@@ -4,7 +4,14 @@ Checks run in a fixed order, and the first failure raises a
 :class:`~bisnap.errors.NotificationError` whose ``step`` names it (see
 :mod:`bisnap.notifications.errors`): route → headers → timestamp → body → signature →
 window → replay → payload. The payload is parsed from the very bytes whose signature was
-checked; nothing is re-serialized and no transformed body is ever tried.
+checked; nothing is re-serialized and no transformed body is ever tried. A verified body is
+never refused for its shape (see :mod:`bisnap.notifications.payloads`).
+
+The kind of notification is read from the end of the request path, where Midtrans appends the
+SNAP relative path (``…/v1.0/transfer-va/payment``). A receiver mounted on a path of its own
+(``/webhooks/va``) must say which kind it receives,
+``verify(..., kind=NotificationKind.VA_PAYMENT)``; otherwise the route step fails with
+"… is not a notification path: pass kind=…".
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bisnap.diagnose import Diagnosis, DiagnosisScheme, diagnose
+from bisnap.durations import positive_seconds
 from bisnap.errors import (
+    BisnapError,
     ConfigurationError,
     InvalidInputError,
     InvalidJSONError,
@@ -26,7 +36,11 @@ from bisnap.errors import (
     NotificationError,
 )
 from bisnap.keys import KeySource, PublicKey, load_public_key
-from bisnap.notifications.errors import NotificationHeaderError, NotificationPayloadError
+from bisnap.notifications.errors import (
+    NotificationHeaderError,
+    NotificationPayloadError,
+    NotificationSignatureError,
+)
 from bisnap.notifications.kinds import NotificationKind, kind_for_path
 from bisnap.notifications.payloads import NotificationPayload, parse_payload
 from bisnap.notifications.replay import DEFAULT_REPLAY_TTL, ReplayStore
@@ -74,6 +88,17 @@ class VerifiedNotification:
     channel_id: str | None = None
     body: bytes = field(default=b"", repr=False)
     """The raw body as received."""
+    signed_key: str = field(default="", repr=False)
+    """The replay-store key of what the gateway signed (see :func:`_signed_key`)."""
+
+
+def _signed_key(string_to_sign: str) -> str:
+    """The replay-store key for a signed request: ``"signed "`` + SHA-256 of what was signed.
+
+    The space keeps it apart from every ``X-EXTERNAL-ID`` (visible ASCII only), which are
+    stored under their own value.
+    """
+    return "signed " + hashlib.sha256(string_to_sign.encode("utf-8")).hexdigest()
 
 
 def _fail(step: str, message: str) -> NotificationError:
@@ -123,13 +148,6 @@ def _normalise_prefix(prefix: str | None) -> str | None:
     return path
 
 
-def _seconds(value: float | timedelta, name: str) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds", field=name)
-    return float(seconds)
-
-
 class NotificationVerifier:
     """Verifies notifications signed with the gateway's private key.
 
@@ -137,9 +155,14 @@ class NotificationVerifier:
     :func:`~bisnap.keys.load_public_key` reads); it is required, there is no default key.
     ``tolerance`` (seconds or a timedelta, default 300) bounds how far X-TIMESTAMP may be from
     ``clock`` in either direction; it cannot be switched off. ``replay_store`` (optional)
-    refuses an ``X-EXTERNAL-ID`` seen within ``replay_ttl`` (default 24 h). ``path_prefix``
+    refuses, within ``replay_ttl`` (default 24 h), a second delivery of the same signed request
+    (same X-TIMESTAMP, body and path, whatever its ``X-EXTERNAL-ID``: the id is not signed)
+    and a reused ``X-EXTERNAL-ID``. ``path_prefix``
     is the path of the notification URL prefix registered with the gateway (``/api/snap`` or
     the whole URL); when set, a signature over the SNAP relative path is accepted too.
+    ``diagnose_failures`` (off by default) attaches a :class:`~bisnap.diagnose.Diagnosis` to
+    each :class:`~bisnap.notifications.errors.NotificationSignatureError` and logs its cause
+    codes; the notification is refused all the same.
     """
 
     def __init__(
@@ -152,6 +175,7 @@ class NotificationVerifier:
         clock: Clock | None = None,
         path_prefix: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        diagnose_failures: bool = False,
     ) -> None:
         if public_key is None:
             raise ConfigurationError(
@@ -160,8 +184,8 @@ class NotificationVerifier:
             )
         self._key = load_public_key(public_key)
         self._signature_bytes = (self._key.key_size + 7) // 8
-        self.tolerance = _seconds(tolerance, "tolerance")
-        self.replay_ttl = _seconds(replay_ttl, "replay_ttl")
+        self.tolerance = positive_seconds(tolerance, field="tolerance")
+        self.replay_ttl = positive_seconds(replay_ttl, field="replay_ttl")
         if replay_store is not None:
             if not isinstance(replay_store, ReplayStore):
                 raise ConfigurationError(
@@ -182,6 +206,7 @@ class NotificationVerifier:
         if max_body_bytes < 1:
             raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
         self.max_body_bytes = max_body_bytes
+        self.diagnose_failures = bool(diagnose_failures)
 
     @property
     def public_key(self) -> PublicKey:
@@ -219,7 +244,13 @@ class NotificationVerifier:
         found = kind_for_path(self.relative_path(path) or path)
         if found is None:
             shown = path if len(path) <= 80 else path[:80] + "…"
-            raise _fail("route", f"{shown!r} is not a notification path")
+            kinds = ", ".join(f"NotificationKind.{k.name}" for k in NotificationKind)
+            raise _fail(
+                "route",
+                f"{shown!r} is not a notification path: pass kind=... ({kinds}) when the "
+                "receiver is mounted on a path of its own, or path_prefix= when the SNAP "
+                "relative path follows a prefix",
+            )
         return found
 
     def _headers(self, headers: object) -> tuple[str, str, str, dict[str, list[str]]]:
@@ -278,11 +309,11 @@ class NotificationVerifier:
 
     def _signature(
         self, method: str, path: str, minified: bytes, timestamp: str, signature: str
-    ) -> tuple[str, PathForm]:
+    ) -> tuple[str, PathForm, str]:
         try:
             raw_signature = decode_signature(signature, expected_length=self._signature_bytes)
         except InvalidSignatureError as exc:
-            raise _fail("signature", f"X-SIGNATURE is malformed: {exc.message}") from None
+            raise NotificationSignatureError(f"X-SIGNATURE is malformed: {exc.message}") from None
         digest = Digest(hashlib.sha256(minified).hexdigest())
         for candidate, form in self._candidates(path):
             try:
@@ -290,12 +321,39 @@ class NotificationVerifier:
             except InvalidInputError as exc:  # pragma: no cover - route() checked both
                 raise _fail("signature", exc.message) from None
             if self._key.verify(raw_signature, text.encode("utf-8")):
-                return candidate, form
+                return candidate, form, text
         tried = " or ".join(form.replace("_", " ") for _, form in self._candidates(path))
-        raise _fail(
-            "signature",
-            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}",
+        raise NotificationSignatureError(
+            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}"
         )
+
+    def _diagnose(
+        self, method: str, path: str, body: bytes, values: Mapping[str, list[str]]
+    ) -> Diagnosis | None:
+        headers = [(name, found[0]) for name, found in values.items() if found]
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        try:
+            diagnosis = diagnose(
+                method,
+                path,
+                headers,
+                body,
+                gateway_public_key=self._key,
+                scheme=DiagnosisScheme.NOTIFICATION,
+                received_at=self._clock(),
+                tolerance=self.tolerance,
+                path_prefixes=[self.path_prefix] if self.path_prefix else [],
+            )
+        except BisnapError as exc:  # the refusal stands; only its explanation is missing
+            _log.warning("notification signature refused on %s; no diagnosis: %s", shown, exc)
+            return None
+        _log.warning(
+            "notification signature refused on %s: %s (%s)",
+            shown,
+            ",".join(diagnosis.codes) or diagnosis.verdict.value,
+            diagnosis.first_difference,
+        )
+        return diagnosis
 
     def _window(self, sent_at: datetime) -> None:
         now = self._clock()
@@ -314,18 +372,39 @@ class NotificationVerifier:
                 "is accepted",
             )
 
-    def _claim(self, external_id: str) -> None:
+    def _claim(self, external_id: str, signed_key: str) -> None:
+        # What the gateway signed is claimed first: X-EXTERNAL-ID is not signed, so a captured
+        # notification resent under a fresh id must still be refused. SET-NX-style claims are
+        # atomic, so of N concurrent copies exactly one passes.
         store = self.replay_store
-        if store is not None and not store.claim(external_id, self.replay_ttl):
+        if store is None:
+            return
+        if not store.claim(signed_key, self.replay_ttl):
+            raise _fail(
+                "replay",
+                "this signed notification (same X-TIMESTAMP, body and X-SIGNATURE) was "
+                "already received",
+            )
+        try:
+            fresh = store.claim(external_id, self.replay_ttl)
+        except BaseException:
+            # Unrecorded: the gateway's retry of this very request must not be refused.
+            store.release(signed_key)
+            raise
+        if not fresh:
             raise _fail("replay", f"X-EXTERNAL-ID {external_id} was already received")
 
+    def _release(self, external_id: str, signed_key: str) -> None:
+        if self.replay_store is not None:
+            self.replay_store.release(signed_key)
+            self.replay_store.release(external_id)
+
     def release(self, notification: VerifiedNotification) -> None:
-        """Forget a notification's ``X-EXTERNAL-ID`` so the gateway's retry is accepted.
+        """Forget a notification's replay records so the gateway's retry is accepted.
 
         Call it when the notification was verified but not processed (the receivers do).
         """
-        if self.replay_store is not None:
-            self.replay_store.release(notification.external_id)
+        self._release(notification.external_id, notification.signed_key)
 
     # --- the whole check -----------------------------------------------------------------------
 
@@ -341,21 +420,29 @@ class NotificationVerifier:
         """Run every check on one request and return the verified, typed notification.
 
         ``path`` is the request path without query string; ``body`` the raw bytes as received;
-        ``headers`` in any case. Raises NotificationError (``step`` says which check failed).
+        ``headers`` in any case; ``kind`` is needed when ``path`` does not end with a SNAP
+        notification path. Raises NotificationError (``step`` says which check failed).
         """
         notification_kind = self.route(method, path, kind)
         timestamp, signature, external_id, values = self._headers(headers)
         sent_at = self._timestamp(timestamp)
         minified = self._body(body)
-        signed_path, form = self._signature(method.upper(), path, minified, timestamp, signature)
+        try:
+            signed_path, form, signed_text = self._signature(
+                method.upper(), path, minified, timestamp, signature
+            )
+        except NotificationSignatureError as exc:
+            if self.diagnose_failures:
+                exc.diagnosis = self._diagnose(method, path, bytes(body), values)
+            raise
         self._window(sent_at)
-        self._claim(external_id)
+        signed_key = _signed_key(signed_text)
+        self._claim(external_id, signed_key)
         raw = bytes(body)
         try:
             payload = parse_payload(notification_kind, raw)
         except NotificationPayloadError:
-            if self.replay_store is not None:
-                self.replay_store.release(external_id)
+            self._release(external_id, signed_key)
             raise
         partner = values.get("x-partner-id")
         channel = values.get("channel-id")
@@ -376,4 +463,5 @@ class NotificationVerifier:
             partner_id=partner[0] if partner else None,
             channel_id=channel[0] if channel else None,
             body=raw,
+            signed_key=signed_key,
         )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bisnap.diagnose import DiagnosisScheme
+from bisnap.emulator.admission import is_json_media_type
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.responses import SnapFailure
 from bisnap.emulator.routes import Auth, Call, Endpoint, RouteTable
 from bisnap.errors import InvalidSignatureError, InvalidTimestampError
@@ -17,6 +20,8 @@ def access_token(call: Call) -> dict[str, Any]:
     for name in ("Content-Type", "X-CLIENT-KEY", "X-TIMESTAMP", "X-SIGNATURE"):
         if not call.header(name):
             raise SnapFailure.missing(name)
+    if not is_json_media_type(call.header("Content-Type") or ""):
+        raise SnapFailure.bad_format("Content-Type")
     client_key = call.header("X-CLIENT-KEY") or ""
     timestamp = call.header("X-TIMESTAMP") or ""
     signature = call.header("X-SIGNATURE") or ""
@@ -30,7 +35,9 @@ def access_token(call: Call) -> dict[str, Any]:
     try:
         verify_rsa(merchant.public_key, token_string_to_sign(client_key, timestamp), signature)
     except InvalidSignatureError:
-        raise SnapFailure.unauthorized("Signature") from None
+        raise signature_refusal(
+            call, call.path, DiagnosisScheme.TOKEN, public_key=merchant.public_key
+        ) from None
     body = call.body
     grant_key = "grant_type" if "grant_type" in body and "grantType" not in body else "grantType"
     grant = call.fields.text(grant_key)
