@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import gzip
 import ipaddress
 import socket
 import ssl
@@ -565,3 +566,54 @@ def test_no_proxy_names_hosts_and_domains(monkeypatch: pytest.MonkeyPatch) -> No
     assert transport.proxy_for(httpx.URL("https://10.0.0.5/x")) is None
     assert transport.proxy_for(httpx.URL("https://localhost/x")) is None
     assert transport.proxy_for(httpx.URL("http://merchants.midtrans.com/x")) is None
+
+
+# --- bytes on the wire -----------------------------------------------------------------------
+
+
+class _EchoApp:
+    """Records the raw target and headers it got; answers gzip-encoded JSON."""
+
+    def __init__(self) -> None:
+        self.targets: list[bytes] = []
+        self.headers: list[list[tuple[bytes, bytes]]] = []
+        self.bodies: list[bytes] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        query = scope["query_string"]
+        self.targets.append(scope["raw_path"] + (b"?" + query if query else b""))
+        self.headers.append(list(scope["headers"]))
+        self.bodies.append(body)
+        payload = gzip.compress(b'{"responseCode":"2001700"}')
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-encoding", b"gzip"), (b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+async def test_both_backends_put_the_same_bytes_on_the_wire() -> None:
+    app = _EchoApp()
+    body = b'{"partnerServiceId":"   70012","note":"caf\xc3\xa9 \\u00e9"}'
+    with BackgroundServer(app) as server:
+        for backend in BACKENDS:
+            async with create_async_client(_profile(server.base_url), backend=backend) as c:
+                answer = await c.post(
+                    "/v1.0/a%2Fb", params={"q": "x y"}, content=body, headers={"X-A": "1"}
+                )
+                assert answer.json() == {"responseCode": "2001700"}  # gzip decoded once
+    httpx_target, aiohttp_target = app.targets
+    assert httpx_target == aiohttp_target == b"/v1.0/a%2Fb?q=x+y"  # the signed path, as is
+    assert app.bodies == [body, body]
+    names = [[name for name, _ in headers] for headers in app.headers]
+    assert names[0] == names[1]  # same header set, no extra aiohttp defaults
+    assert all(len(set(n)) == len(n) for n in names)  # no header sent twice
