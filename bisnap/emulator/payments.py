@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING, Any
 from bisnap.emulator.admission import decimal_amount
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.simulation import SimulationError
-from bisnap.emulator.state import Binding, EmulatorState, Payment
+from bisnap.emulator.state import SETTLED_STATUSES, Binding, EmulatorState, Payment
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
 
-__all__ = ["FINAL_STATUSES", "Payments"]
+__all__ = ["Payments"]
 
-FINAL_STATUSES = frozenset({"00", "04", "05", "06", "08", "09"})
-"""Statuses a payment does not leave by itself."""
 _OPEN_STATUSES = ("03", "01")
 
 
@@ -57,7 +55,7 @@ class Payments:
         self.state.set_status(payment, status)
         if status == "00" and payment.paid_time is None:
             payment.paid_time = now
-        if status in FINAL_STATUSES and payment.finished_time is None:
+        if status in SETTLED_STATUSES and payment.finished_time is None:
             payment.finished_time = now
         if self.state.ledger.get(payment.client_id, payment.reference_no) is not None:
             self.state.ledger.event(

@@ -93,7 +93,7 @@ def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None
     """Complete the pending transfers whose settle time has passed (emulator lock held)."""
     book = emulator.state.part(PayoutsBook)
     for transfer in book.due(client_id, now):
-        finish_transfer(book, emulator.state.ledger, transfer, "00", now)
+        finish_transfer(book, emulator.state, transfer, "00", now)
         notify_transfer(emulator, transfer, "completed", now)
 
 
@@ -144,7 +144,7 @@ def _return_money(
             raise SimulationError(f"transfer {partner_reference_no} is not {what}")
         now = emulator.clock()
         kind = "reversed" if reverse else "failed"
-        finish_transfer(book, emulator.state.ledger, transfer, "06", now, kind=kind)
+        finish_transfer(book, emulator.state, transfer, "06", now, kind=kind)
         emulator.merchant(transfer.client_id).balance += transfer.amount
         notify_transfer(emulator, transfer, "failed", now, error_code)
         return transfer

@@ -20,8 +20,8 @@ from bisnap.emulator.endpoints.payouts.seed import (
     SEED_EWALLETS,
     SEED_VIRTUAL_ACCOUNTS,
 )
-from bisnap.emulator.ledger import Ledger
 from bisnap.emulator.simulation import SimulationError
+from bisnap.emulator.state import EmulatorState
 
 __all__ = [
     "LEDGER_STATUS",
@@ -129,6 +129,14 @@ class PayoutsBook:
             self.pending.setdefault(transfer.client_id, []).append(transfer)
         return transfer
 
+    def forget(self, transfer: Transfer) -> None:
+        """Drop a settled transfer (beyond the emulator's ``history_limit``)."""
+        self.transfers.remove(transfer)
+        same = self.by_reference.get(transfer.partner_reference_no, [])
+        same[:] = [t for t in same if t is not transfer]
+        if not same:
+            self.by_reference.pop(transfer.partner_reference_no, None)
+
     def find(self, partner_reference_no: str, client_id: str | None = None) -> Transfer:
         """The latest transfer with ``partner_reference_no`` (of ``client_id`` when given)."""
         for transfer in reversed(self.by_reference.get(partner_reference_no, [])):
@@ -163,16 +171,22 @@ def _two_months_before(now: datetime) -> datetime:
 
 def finish_transfer(
     book: PayoutsBook,
-    ledger: Ledger,
+    state: EmulatorState,
     transfer: Transfer,
     status: str,
     now: datetime,
     *,
     kind: str | None = None,
 ) -> None:
-    """Move a pending or completed ``transfer`` to ``status`` ``00`` or ``06`` and record it."""
+    """Move a pending or completed ``transfer`` to ``status`` ``00`` or ``06`` and record it.
+
+    A transfer that was pending counts as settled now: beyond the emulator's
+    ``history_limit`` the oldest settled ones are forgotten.
+    """
+    ledger = state.ledger
+    was_pending = transfer.status == "03"
     pending = book.pending.get(transfer.client_id)
-    if transfer.status == "03" and pending is not None:
+    if was_pending and pending is not None:
         pending[:] = [t for t in pending if t is not transfer]
     transfer.status = status
     transfer.finished = now
@@ -188,3 +202,10 @@ def finish_transfer(
     if record is not None:
         details = record.details.setdefault("disbursement", {})
         details["completedTime" if status == "00" else "failedTime"] = iso(now)
+    if not was_pending:
+        return
+    for old in state.settled_transfers.settled(
+        (transfer.client_id, transfer.reference_no), transfer
+    ):
+        book.forget(old)
+        state.forget_history(old.client_id, old.reference_no, old.external_id, old.created)
