@@ -293,7 +293,8 @@ class Emulator(Closing):
         place verbatim (values the merchant sent, echoed byte for byte).
 
         Signed with the gateway key over the asymmetric string-to-sign; sent with
-        ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
+        ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``
+        (:func:`bisnap.external_id.new_external_id`).
         Returns None (and sends nothing) when the merchant has no notify URL.
         """
         merchant = self.state.merchants[client_id]

@@ -7,7 +7,6 @@ signs a notification and never shows its public key costs no RSA key generation.
 from __future__ import annotations
 
 import threading
-import time
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ import httpx
 
 from bisnap.emulator.notifications import Notification, Notifier
 from bisnap.emulator.state import Merchant
+from bisnap.external_id import new_external_id
 from bisnap.keys import PrivateKey, generate_key_pair, load_private_key
 from bisnap.signing import asymmetric_string_to_sign, sign_rsa
 from bisnap.timestamps import Clock, format_timestamp
@@ -39,7 +39,6 @@ class Outbox:
         self._key = None if gateway_private_key is None else load_private_key(gateway_private_key)
         self._key_lock = threading.Lock()
         self._notifier = Notifier(transport, retry_scale=retry_scale)
-        self._seq = 0
 
     @property
     def gateway_key(self) -> PrivateKey:
@@ -64,13 +63,12 @@ class Outbox:
         signature = sign_rsa(
             self.gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
         )
-        self._seq += 1
         headers = {
             "Content-Type": "application/json",
             "X-TIMESTAMP": timestamp,
             "X-SIGNATURE": signature,
             "X-PARTNER-ID": merchant.partner_id,
-            "X-EXTERNAL-ID": f"{time.time_ns() // 1_000_000}{self._seq % 1_000_000:06d}",
+            "X-EXTERNAL-ID": new_external_id(),
         }
         if merchant.channel_id:
             headers["CHANNEL-ID"] = merchant.channel_id

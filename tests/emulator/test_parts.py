@@ -12,6 +12,7 @@ from bisnap.emulator import Emulator, SimulationError, outbox
 from bisnap.emulator.endpoints.payouts import PayoutsBook, payouts_book
 from bisnap.emulator.endpoints.payouts.seed import SEED_BANK_ACCOUNTS
 from bisnap.emulator.state import EmulatorState
+from bisnap.external_id import ExternalIdForm, check_external_id
 from bisnap.keys import GeneratedKeyPair, PrivateKey, PublicKey, generate_key_pair
 from bisnap.signing import asymmetric_string_to_sign, verify_rsa
 from tests.emulator.helpers import (
@@ -79,6 +80,7 @@ def test_a_lazily_made_gateway_key_signs_notifications(
         emulator.pay_va("lazy-1")
         assert emulator.flush_notifications()
     (request,) = receiver.requests
+    check_external_id(request.headers["X-EXTERNAL-ID"], ExternalIdForm.NUMERIC)
     signed = asymmetric_string_to_sign(
         "POST", request.url.path, request.content, request.headers["X-TIMESTAMP"]
     )
