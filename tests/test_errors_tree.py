@@ -138,7 +138,8 @@ def test_answers_share_one_base_with_http_context_and_no_body_in_repr() -> None:
     assert (api.http_status, api.external_id) == (500, "e-3")
     assert api.response_code == ResponseCode.parse("5005400")
     assert api.body == body
-    assert "s3cr3t" not in repr(api) and "s3cr3t" not in str(api)
+    assert "s3cr3t" not in repr(api)
+    assert "s3cr3t" not in str(api)
     assert (protocol.http_status, protocol.external_id, protocol.body) == (502, "e-4", None)
     assert repr(protocol) == (
         "ProtocolError('not JSON', http_status=502, response_code=None, external_id='e-4')"
