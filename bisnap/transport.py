@@ -20,10 +20,11 @@ from typing import Any, Literal
 
 import httpx
 
-from bisnap.connection_security import check_connection_security
+from bisnap.connection_security import check_connection_security, require_verifying_context
 from bisnap.durations import positive_seconds
 from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
+from bisnap.http_defaults import DEFAULT_AIOHTTP_LIMITS, DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from bisnap.log import REDACTED, SENSITIVE_HEADERS, RedactingFilter, logger, redact_text
 
 __all__ = [
@@ -44,17 +45,6 @@ __all__ = [
     "validate_timeout",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-# Pool sizes come from the latency benchmark (bench/RESULTS.md, docs/guides/performance.md).
-# httpx's own pool costs CPU per queued request times open connections, so past ~20
-# connections it gets slower, not faster. aiohttp's pool does not: 100 connections carry 100
-# calls in flight at 200 ms of gateway latency near the latency bound, and stay far below the
-# connection counts at which a gateway's rate limiting starts refusing. Every pooled connection
-# is kept alive: reopening connections under concurrency costs far more CPU than idle sockets.
-DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=30)
-DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
-    max_connections=100, max_keepalive_connections=100, keepalive_expiry=30
-)
 
 Backend = Literal["httpx", "aiohttp"]
 BACKENDS: tuple[Backend, ...] = ("httpx", "aiohttp")
@@ -70,12 +60,7 @@ def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]
 def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None) -> ssl.SSLContext:
     """A verifying TLS context: the system trust store, or ``ca_bundle`` (a PEM file)."""
     if isinstance(ca_bundle, ssl.SSLContext):
-        if ca_bundle.verify_mode != ssl.CERT_REQUIRED or not ca_bundle.check_hostname:
-            raise ConfigurationError(
-                "the SSL context given does not verify certificates and host names",
-                field="ca_bundle",
-            )
-        return ca_bundle
+        return require_verifying_context(ca_bundle)
     try:
         context = ssl.create_default_context(
             cafile=None if ca_bundle is None else os.fspath(ca_bundle)
