@@ -16,67 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+_EVERYTHING = ("*",)
+"""In :data:`_API`: every name in the module's ``__all__`` (eager modules only)."""
+
 _API: dict[str, tuple[str, ...]] = {
-    "bisnap.credentials": ("Credentials",),
+    "bisnap.credentials": _EVERYTHING,
     "bisnap.diagnose": (
         "Diagnosis",
         "diagnose",
     ),
-    "bisnap.errors": (
-        "AccountInactiveError",
-        "AccountNotFoundError",
-        "AuthTokenRequiredError",
-        "BadRequestError",
-        "BisnapError",
-        "ConfigurationError",
-        "ConflictError",
-        "DuplicateExternalIdError",
-        "DuplicateTransactionError",
-        "ForbiddenError",
-        "GatewayResponseError",
-        "GatewayServerError",
-        "InsufficientFundsError",
-        "InvalidAmountError",
-        "InvalidCustomerTokenError",
-        "InvalidFieldFormatError",
-        "InvalidInputError",
-        "InvalidJSONError",
-        "InvalidSignatureError",
-        "InvalidTimestampError",
-        "InvalidTokenError",
-        "InvalidTransactionStatusError",
-        "IssuerTimeoutError",
-        "KeyLoadError",
-        "LimitExceededError",
-        "MissingMandatoryFieldError",
-        "NotAllowedError",
-        "NotFoundError",
-        "NotificationError",
-        "OutcomeUnknownError",
-        "ProtocolError",
-        "RateLimitedError",
-        "RequestValidationError",
-        "ResponseCode",
-        "SnapAPIError",
-        "TokenNotFoundError",
-        "TransactionExpiredError",
-        "TransactionNotFoundError",
-        "TransportError",
-        "UnauthorizedError",
-        "UnauthorizedSignatureError",
-        "WeakKeyError",
-        "error_for_response",
-    ),
+    "bisnap.errors": _EVERYTHING,
     "bisnap.external_id": ("new_external_id",),
-    "bisnap.gateways": (
-        "MIDTRANS_PRODUCTION",
-        "MIDTRANS_SANDBOX",
-        "MIDTRANS_STAGING",
-        "GatewayProfile",
-        "SignatureScheme",
-        "generic_profile",
-        "profile_from_env",
-    ),
+    "bisnap.gateways": _EVERYTHING,
     "bisnap.headers": (
         "SignedRequest",
         "serialize_body",
@@ -97,31 +48,8 @@ _API: dict[str, tuple[str, ...]] = {
         "load_private_key",
         "load_public_key",
     ),
-    "bisnap.signing": (
-        "CompactJSON",
-        "Digest",
-        "asymmetric_string_to_sign",
-        "body_digest",
-        "decode_signature",
-        "iris_signature",
-        "minify_json",
-        "sign_hmac",
-        "sign_rsa",
-        "token_string_to_sign",
-        "transaction_string_to_sign",
-        "verify_hmac",
-        "verify_iris_signature",
-        "verify_rsa",
-    ),
-    "bisnap.timestamps": (
-        "JAKARTA",
-        "Clock",
-        "TimestampStyle",
-        "format_timestamp",
-        "now_timestamp",
-        "parse_timestamp",
-        "system_clock",
-    ),
+    "bisnap.signing": _EVERYTHING,
+    "bisnap.timestamps": _EVERYTHING,
     "bisnap.auth": ("SnapAuth",),
     "bisnap.client": (
         "AsyncSnapClient",
@@ -192,14 +120,23 @@ _EAGER_MODULES = (
 """Modules imported by ``import bisnap`` itself (they need ``cryptography`` only); the others
 are imported on first use of one of their names (they need httpx, pydantic, anyio...)."""
 
-_MODULE_OF: dict[str, str] = {name: module for module, names in _API.items() for name in names}
 
-__all__ = ["__version__", *_MODULE_OF]
+def _names(module: str) -> tuple[str, ...]:
+    """The names ``bisnap`` re-exports from ``module``."""
+    names = _API[module]
+    if names == _EVERYTHING:
+        return tuple(importlib.import_module(module).__all__)
+    return names
+
 
 for _module in _EAGER_MODULES:
     _loaded = importlib.import_module(_module)
-    globals().update({name: getattr(_loaded, name) for name in _API[_module]})
+    globals().update({name: getattr(_loaded, name) for name in _names(_module)})
 del _module, _loaded
+
+_MODULE_OF: dict[str, str] = {name: module for module in _API for name in _names(module)}
+
+__all__ = ["__version__", *_MODULE_OF]
 
 
 def __getattr__(name: str) -> Any:

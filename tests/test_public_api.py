@@ -41,7 +41,7 @@ def render_type_checking_block() -> str:
     for module in sorted(bisnap._API):
         lines += [
             f"    from {module} import {name} as {name}"
-            for name in sorted(bisnap._API[module], key=_isort_key)
+            for name in sorted(bisnap._names(module), key=_isort_key)
         ]
     return "\n".join(lines) + "\n"
 
@@ -65,9 +65,14 @@ def test_the_pinned_list_is_sorted_and_has_no_repeats() -> None:
 def test_each_name_is_the_one_its_module_defines(module: str) -> None:
     loaded = importlib.import_module(module)
     exported = set(getattr(loaded, "__all__", ()))
-    for name in bisnap._API[module]:
+    for name in bisnap._names(module):
         assert name in exported, f"{module} does not export {name}"
         assert getattr(bisnap, name) is getattr(loaded, name)
+
+
+def test_whole_modules_are_only_eager_ones() -> None:
+    whole = {module for module, names in bisnap._API.items() if names == bisnap._EVERYTHING}
+    assert whole <= set(bisnap._EAGER_MODULES)
 
 
 def test_bisnap_exposes_nothing_outside_all() -> None:
