@@ -329,12 +329,14 @@ class GatewayResponseError(BisnapError):
         self.external_id = external_id
         self.body = body
 
-    def __repr__(self) -> str:
+    def _repr_fields(self) -> dict[str, object]:
         code = self.response_code.raw if self.response_code else None
-        return (
-            f"{type(self).__name__}({self.message!r}, http_status={self.http_status}, "
-            f"response_code={code!r}, external_id={self.external_id!r})"
-        )
+        return {"http_status": self.http_status, "response_code": code}
+
+    def __repr__(self) -> str:
+        fields = {**self._repr_fields(), "external_id": self.external_id}
+        shown = ", ".join(f"{name}={value!r}" for name, value in fields.items())
+        return f"{type(self).__name__}({self.message!r}, {shown})"
 
 
 class ProtocolError(GatewayResponseError):
@@ -393,12 +395,8 @@ class SnapAPIError(GatewayResponseError):
     def case_code(self) -> str | None:
         return self.response_code.case if self.response_code else None
 
-    def __repr__(self) -> str:
-        code = self.response_code.raw if self.response_code else None
-        return (
-            f"{type(self).__name__}(http_status={self.http_status}, response_code={code!r}, "
-            f"response_message={self.response_message!r}, external_id={self.external_id!r})"
-        )
+    def _repr_fields(self) -> dict[str, object]:
+        return {**super()._repr_fields(), "response_message": self.response_message}
 
 
 class BadRequestError(SnapAPIError):
