@@ -318,7 +318,7 @@ class GatewayResponseError(BisnapError):
         self,
         message: str,
         *,
-        http_status: int | None,
+        http_status: int | None = None,
         response_code: ResponseCode | None = None,
         external_id: str | None = None,
         body: Any = None,
@@ -341,21 +341,6 @@ class GatewayResponseError(BisnapError):
 
 class ProtocolError(GatewayResponseError):
     """The gateway's answer is not a SNAP JSON response (not JSON, truncated, wrong shape)."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        http_status: int | None = None,
-        response_code: ResponseCode | None = None,
-        external_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message,
-            http_status=http_status,
-            response_code=response_code,
-            external_id=external_id,
-        )
 
 
 class SnapAPIError(GatewayResponseError):
