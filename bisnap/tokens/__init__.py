@@ -22,6 +22,7 @@ from bisnap.tokens.types import DEFAULT_LEEWAY, DEFAULT_LIFETIME, AccessToken, T
 
 __all__ = [
     "DEFAULT_LEEWAY",
+    "DEFAULT_LIFETIME",
     "AccessToken",
     "TokenKey",
     "TokenManager",
@@ -32,6 +33,3 @@ __all__ = [
     "get_token",
     "parse_token_response",
 ]
-
-# Not in __all__ (as before the split), still importable from here.
-_ = DEFAULT_LIFETIME
