@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import ssl
 from pathlib import Path
+from typing import Any
 
 import certifi
 import httpx
@@ -15,7 +16,8 @@ from bisnap.transport import create_async_client, create_client
 
 
 def _context(client: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:
-    context = client._transport._pool._ssl_context  # type: ignore[attr-defined]
+    transport: Any = client._transport  # the pool's context is not public in httpx
+    context = transport._pool._ssl_context
     assert isinstance(context, ssl.SSLContext)
     return context
 
