@@ -32,7 +32,7 @@ from bisnap.retry import RetryPolicy
 from bisnap.services.account_linking import AccountLinking, AsyncAccountLinking
 from bisnap.services.core import CallOptions, ClientCore, PreparedCall, Retry
 from bisnap.services.direct_debit import AsyncDirectDebit, DirectDebit
-from bisnap.services.operation import Operation
+from bisnap.services.operation import AnyOperation
 from bisnap.services.payouts import AsyncPayouts, Payouts
 from bisnap.services.preauth import AsyncPreAuth, PreAuth
 from bisnap.services.qris import AsyncQris, Qris
@@ -168,7 +168,7 @@ class SnapClient(_ClientBase):
         return cls(profile_from_env(environ), Credentials.from_env(environ), **options)
 
     def call(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse:
         """Validate, send and interpret one operation (what every namespace method uses)."""
         prepared = self._core.prepare(operation, request, options)
@@ -285,7 +285,7 @@ class AsyncSnapClient(_ClientBase):
         return cls(profile_from_env(environ), Credentials.from_env(environ), **options)
 
     async def call(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse:
         """Validate, send and interpret one operation (what every namespace method uses)."""
         prepared = self._core.prepare(operation, request, options)

@@ -46,6 +46,7 @@ AUTH_CODE = Operation(
     method="GET",
     path="/v1.0/get-auth-code",
     service_code="10",
+    request_model=AuthCodeParams,
     response_model=SnapResponse,
     read_only=True,
     host="app",
@@ -55,6 +56,7 @@ BIND = Operation(
     method="POST",
     path="/v1.0/registration-account-binding",
     service_code="07",
+    request_model=BindRequest,
     response_model=BindResponse,
     status_operation=(
         "account_linking.auth_code_url (link the same phone again: the gateway returns the "
@@ -66,6 +68,7 @@ INQUIRY = Operation(
     method="POST",
     path="/v1.0/registration-account-inquiry",
     service_code="08",
+    request_model=BindingInquiryRequest,
     response_model=BindingInquiryResponse,
     read_only=True,
     needs_device_id=True,
@@ -75,6 +78,7 @@ UNBIND = Operation(
     method="POST",
     path="/v1.0/registration-account-unbinding",
     service_code="09",
+    request_model=UnbindRequest,
     response_model=UnbindResponse,
     status_operation="account_linking.inquiry",
     needs_customer_token=True,
@@ -146,9 +150,13 @@ class AccountLinking(SyncService):
         """Swap the ``authCode`` from the redirect for the customer token
         (``response.customer_token``). A repeated X-EXTERNAL-ID within 24 h is a conflict."""
         return self._call(
-            BIND, BindRequest, BindResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            BIND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def inquiry(
         self,
@@ -164,10 +172,15 @@ class AccountLinking(SyncService):
     ) -> BindingInquiryResponse:
         """The binding's state and payment options (call it before each payment)."""
         return self._call(
-            INQUIRY, BindingInquiryRequest, BindingInquiryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            INQUIRY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     def unbind(
         self,
@@ -183,10 +196,15 @@ class AccountLinking(SyncService):
     ) -> UnbindResponse:
         """End the link (needs ``customer_token=`` and ``device_id=``)."""
         return self._call(
-            UNBIND, UnbindRequest, UnbindResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            UNBIND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
 
 class AsyncAccountLinking(AsyncService):
@@ -209,9 +227,13 @@ class AsyncAccountLinking(AsyncService):
     ) -> BindResponse:
         """See :meth:`AccountLinking.bind`."""
         return await self._call(
-            BIND, BindRequest, BindResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            BIND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def inquiry(
         self,
@@ -227,10 +249,15 @@ class AsyncAccountLinking(AsyncService):
     ) -> BindingInquiryResponse:
         """See :meth:`AccountLinking.inquiry`."""
         return await self._call(
-            INQUIRY, BindingInquiryRequest, BindingInquiryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            INQUIRY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     async def unbind(
         self,
@@ -246,7 +273,12 @@ class AsyncAccountLinking(AsyncService):
     ) -> UnbindResponse:
         """See :meth:`AccountLinking.unbind`."""
         return await self._call(
-            UNBIND, UnbindRequest, UnbindResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            UNBIND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )

@@ -9,7 +9,7 @@ import httpx
 
 from bisnap.models.common import SnapRequest, SnapResponse, build_request
 from bisnap.services.core import CallOptions, ClientCore, expect
-from bisnap.services.operation import Operation
+from bisnap.services.operation import AnyOperation, Operation
 
 __all__ = ["AsyncCaller", "AsyncService", "Headers", "SyncCaller", "SyncService", "Timeout"]
 
@@ -29,7 +29,7 @@ class SyncCaller(Protocol):
     def core(self) -> ClientCore: ...
 
     def call(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse: ...
 
 
@@ -40,7 +40,7 @@ class AsyncCaller(Protocol):
     def core(self) -> ClientCore: ...
 
     async def call(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse: ...
 
 
@@ -68,9 +68,7 @@ class SyncService:
 
     def _call(
         self,
-        operation: Operation,
-        model: type[_Req],
-        response: type[_Resp],
+        operation: Operation[_Req, _Resp],
         request: _Req | None,
         fields: dict[str, Any],
         *,
@@ -80,9 +78,9 @@ class SyncService:
         headers: Headers = None,
         timeout: Timeout = None,
     ) -> _Resp:
-        built = build_request(model, request, **fields)
+        built = build_request(operation.request_model, request, **fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
-        return expect(self._client.call(operation, built, options), response)
+        return expect(self._client.call(operation, built, options), operation.response_model)
 
 
 class AsyncService:
@@ -93,9 +91,7 @@ class AsyncService:
 
     async def _call(
         self,
-        operation: Operation,
-        model: type[_Req],
-        response: type[_Resp],
+        operation: Operation[_Req, _Resp],
         request: _Req | None,
         fields: dict[str, Any],
         *,
@@ -105,6 +101,6 @@ class AsyncService:
         headers: Headers = None,
         timeout: Timeout = None,
     ) -> _Resp:
-        built = build_request(model, request, **fields)
+        built = build_request(operation.request_model, request, **fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
-        return expect(await self._client.call(operation, built, options), response)
+        return expect(await self._client.call(operation, built, options), operation.response_model)

@@ -54,7 +54,7 @@ from bisnap.models.common import (
     validation_error_to_request_error,
 )
 from bisnap.retry import RetryPolicy, parse_retry_after
-from bisnap.services.operation import Operation
+from bisnap.services.operation import AnyOperation
 from bisnap.signing import Digest, body_digest
 from bisnap.transport import validate_timeout
 
@@ -107,7 +107,7 @@ def _parsed_url(url: str) -> httpx.URL:
 class PreparedCall:
     """A validated, serialized call: sent as is, and resent as is by ``client.resend``."""
 
-    operation: Operation
+    operation: AnyOperation
     url: str
     body: bytes = field(repr=False)
     external_id: str
@@ -202,7 +202,7 @@ class ClientCore:
     # --- before any I/O ------------------------------------------------------------------------
 
     def settle_external_id(
-        self, operation: Operation, request: SnapRequest | None, given: str | None
+        self, operation: AnyOperation, request: SnapRequest | None, given: str | None
     ) -> tuple[SnapRequest | None, str]:
         """The X-EXTERNAL-ID, and the request with the tied / defaulted field filled in."""
         if given is not None:
@@ -230,7 +230,7 @@ class ClientCore:
 
     @staticmethod
     def _default_field(
-        operation: Operation, request: SnapRequest | None, external_id: str
+        operation: AnyOperation, request: SnapRequest | None, external_id: str
     ) -> SnapRequest | None:
         name = operation.default_from_external_id
         if request is None or name is None or getattr(request, name, None) is not None:
@@ -241,7 +241,7 @@ class ClientCore:
         return _check_external_id(self.external_id_factory())
 
     def prepare(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> PreparedCall:
         """Validate and serialize; RequestValidationError means nothing was sent."""
         request, external_id = self.settle_external_id(operation, request, options.external_id)
@@ -306,7 +306,7 @@ class ClientCore:
         )
         return dataclasses.replace(prepared, external_id=external_id, headers=headers)
 
-    def url(self, operation: Operation) -> str:
+    def url(self, operation: AnyOperation) -> str:
         if operation.host == "app":
             if self.profile.app_base_url is None:
                 raise RequestValidationError(
@@ -454,7 +454,8 @@ class ClientCore:
 
     def _parse(self, prepared: PreparedCall, body: dict[str, Any], status: int) -> SnapResponse:
         try:
-            return parse_response(prepared.operation.response_model, body, http_status=status)
+            model: type[SnapResponse] = prepared.operation.response_model
+            return parse_response(model, body, http_status=status)
         except ProtocolError as exc:
             if not prepared.operation.read_only:
                 self._unknown_outcome(prepared, "the success answer has an unexpected shape", exc)

@@ -26,6 +26,7 @@ PAYMENT = Operation(
     method="POST",
     path="/v1.0/debit/payment-host-to-host",
     service_code="54",
+    request_model=DebitPaymentRequest,
     response_model=DebitPaymentResponse,
     money_moving=True,
     status_operation="direct_debit.status",
@@ -35,6 +36,7 @@ STATUS = Operation(
     method="POST",
     path="/v1.0/debit/status",
     service_code="55",
+    request_model=DebitStatusRequest,
     response_model=DebitStatusResponse,
     read_only=True,
 )
@@ -43,6 +45,7 @@ CANCEL = Operation(
     method="POST",
     path="/v1.0/debit/cancel",
     service_code="57",
+    request_model=DebitCancelRequest,
     response_model=DebitCancelResponse,
     status_operation="direct_debit.status",
 )
@@ -51,6 +54,7 @@ REFUND = Operation(
     method="POST",
     path="/v1.0/debit/refund",
     service_code="58",
+    request_model=DebitRefundRequest,
     response_model=DebitRefundResponse,
     money_moving=True,
     status_operation="direct_debit.status",
@@ -86,10 +90,15 @@ class DirectDebit(SyncService):
         automatically. For GoPay tokenization pass ``customer_token=`` and ``device_id=``."""
         built = _payment_request(request, fields, customer_token)
         return self._call(
-            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            PAYMENT,
+            built,
+            {},
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     def status(
         self,
@@ -104,9 +113,13 @@ class DirectDebit(SyncService):
         """Status by ``originalReferenceNo`` or ``originalExternalId`` (the payment's
         X-EXTERNAL-ID); ``serviceCode`` defaults to 54 (payment)."""
         return self._call(
-            STATUS, DebitStatusRequest, DebitStatusResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            STATUS,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -120,9 +133,13 @@ class DirectDebit(SyncService):
     ) -> DebitCancelResponse:
         """Cancel an unpaid payment."""
         return self._call(
-            CANCEL, DebitCancelRequest, DebitCancelResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CANCEL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def refund(
         self,
@@ -137,9 +154,13 @@ class DirectDebit(SyncService):
         """Refund a payment (whole, or ``refundAmount``). Moves money: never resent
         automatically."""
         return self._call(
-            REFUND, DebitRefundRequest, DebitRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 class AsyncDirectDebit(AsyncService):
@@ -160,10 +181,15 @@ class AsyncDirectDebit(AsyncService):
         """See :meth:`DirectDebit.payment`."""
         built = _payment_request(request, fields, customer_token)
         return await self._call(
-            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            PAYMENT,
+            built,
+            {},
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     async def status(
         self,
@@ -177,9 +203,13 @@ class AsyncDirectDebit(AsyncService):
     ) -> DebitStatusResponse:
         """See :meth:`DirectDebit.status`."""
         return await self._call(
-            STATUS, DebitStatusRequest, DebitStatusResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            STATUS,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -193,9 +223,13 @@ class AsyncDirectDebit(AsyncService):
     ) -> DebitCancelResponse:
         """See :meth:`DirectDebit.cancel`."""
         return await self._call(
-            CANCEL, DebitCancelRequest, DebitCancelResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CANCEL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def refund(
         self,
@@ -209,6 +243,10 @@ class AsyncDirectDebit(AsyncService):
     ) -> DebitRefundResponse:
         """See :meth:`DirectDebit.refund`."""
         return await self._call(
-            REFUND, DebitRefundRequest, DebitRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )

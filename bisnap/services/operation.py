@@ -1,22 +1,27 @@
-"""What one SNAP operation is, as data: path, service code, and how it may be retried."""
+"""What one SNAP operation is, as data: path, service code, request and response models,
+and how it may be retried."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
-from bisnap.models.common import SnapResponse
+from bisnap.models.common import SnapRequest, SnapResponse
 
-__all__ = ["Operation"]
+__all__ = ["AnyOperation", "Operation"]
+
+_Req = TypeVar("_Req", bound=SnapRequest)
+_Resp = TypeVar("_Resp", bound=SnapResponse)
 
 
 @dataclass(frozen=True)
-class Operation:
+class Operation(Generic[_Req, _Resp]):
     """One SNAP endpoint and the rules the client core applies to it.
 
     ``name``               dotted public name, e.g. ``"direct_debit.payment"``
     ``method``, ``path``   HTTP method and path (``/v1.0/...``), appended to the host
     ``service_code``       the two-digit SNAP service code (``"54"``)
+    ``request_model``      the :class:`SnapRequest` subclass keyword fields are validated into
     ``response_model``     the :class:`SnapResponse` subclass the body is parsed into
     ``money_moving``       payment, refund, capture, top-up: documented as such
     ``read_only``          status / query / inquiry: retried automatically on connection
@@ -36,7 +41,8 @@ class Operation:
     method: Literal["GET", "POST"]
     path: str
     service_code: str
-    response_model: type[SnapResponse]
+    request_model: type[_Req]
+    response_model: type[_Resp]
     money_moving: bool = False
     read_only: bool = False
     status_operation: str | None = None
@@ -51,3 +57,7 @@ class Operation:
             raise ValueError(f"{self.name}: an operation cannot both move money and be read-only")
         if not self.path.startswith("/"):
             raise ValueError(f"{self.name}: path must start with '/'")
+
+
+AnyOperation: TypeAlias = Operation[Any, Any]
+"""An operation whatever its request and response models (what the client core handles)."""

@@ -78,6 +78,7 @@ BALANCE = Operation(
     method="POST",
     path="/v1.0/balance-inquiry",
     service_code="11",
+    request_model=BalanceInquiryRequest,
     response_model=BalanceInquiryResponse,
     read_only=True,
 )
@@ -86,6 +87,7 @@ ACCOUNT_INQUIRY = Operation(
     method="POST",
     path="/v1.0/account-inquiry-external",
     service_code="16",
+    request_model=ExternalAccountInquiryRequest,
     response_model=ExternalAccountInquiryResponse,
     read_only=True,
 )
@@ -94,6 +96,7 @@ INTRABANK_TRANSFER = Operation(
     method="POST",
     path="/v1.0/transfer-intrabank",
     service_code="17",
+    request_model=IntrabankTransferRequest,
     response_model=IntrabankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
@@ -103,6 +106,7 @@ INTERBANK_TRANSFER = Operation(
     method="POST",
     path="/v1.0/transfer-interbank",
     service_code="18",
+    request_model=InterbankTransferRequest,
     response_model=InterbankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
@@ -112,6 +116,7 @@ VA_INQUIRY = Operation(
     method="POST",
     path="/v1.0/transfer-va/inquiry-intrabank",
     service_code="32",
+    request_model=VaInquiryIntrabankRequest,
     response_model=VaInquiryIntrabankResponse,
     read_only=True,
 )
@@ -120,6 +125,7 @@ VA_PAYMENT = Operation(
     method="POST",
     path="/v1.0/transfer-va/payment-intrabank",
     service_code="33",
+    request_model=VaPaymentIntrabankRequest,
     response_model=VaPaymentIntrabankResponse,
     money_moving=True,
     status_operation=_STATUS,
@@ -129,6 +135,7 @@ TRANSFER_STATUS = Operation(
     method="POST",
     path="/v1.0/transfer/status",
     service_code="36",
+    request_model=TransferStatusRequest,
     response_model=TransferStatusResponse,
     read_only=True,
 )
@@ -137,6 +144,7 @@ EMONEY_ACCOUNT_INQUIRY = Operation(
     method="POST",
     path="/v1.0/emoney/account-inquiry",
     service_code="37",
+    request_model=EmoneyAccountInquiryRequest,
     response_model=EmoneyAccountInquiryResponse,
     read_only=True,
 )
@@ -145,12 +153,14 @@ TOPUP = Operation(
     method="POST",
     path="/v1.0/emoney/topup",
     service_code="38",
+    request_model=TopupRequest,
     response_model=TopupResponse,
     money_moving=True,
     status_operation=_STATUS,
 )
 
 _NUMERIC_ID = re.compile(r"[0-9]+")
+_Req = TypeVar("_Req", bound=SnapRequest)
 _Resp = TypeVar("_Resp", bound=SnapResponse)
 
 
@@ -241,20 +251,21 @@ class Payouts(SyncService):
 
     def _send(
         self,
-        operation: Operation,
-        model: type[SnapRequest],
-        response: type[_Resp],
-        request: SnapRequest | None,
+        operation: Operation[_Req, _Resp],
+        request: _Req | None,
         fields: dict[str, Any],
         external_id: str | None,
         headers: Headers,
         timeout: Timeout,
     ) -> _Resp:
         return self._call(
-            operation, model, response, request, fields,
+            operation,
+            request,
+            fields,
             external_id=_payout_external_id(self._caller, external_id),
-            headers=headers, timeout=timeout,
-        )  # fmt: skip
+            headers=headers,
+            timeout=timeout,
+        )
 
     def balance(
         self,
@@ -268,9 +279,13 @@ class Payouts(SyncService):
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
         return self._send(
-            BALANCE, BalanceInquiryRequest, BalanceInquiryResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            BALANCE,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     def account_inquiry(
         self,
@@ -284,9 +299,13 @@ class Payouts(SyncService):
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
         return self._send(
-            ACCOUNT_INQUIRY, ExternalAccountInquiryRequest, ExternalAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+            ACCOUNT_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     def intrabank_transfer(
         self,
@@ -306,9 +325,13 @@ class Payouts(SyncService):
         """
         built = _intrabank(request, fields)
         return self._send(
-            INTRABANK_TRANSFER, IntrabankTransferRequest, IntrabankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            INTRABANK_TRANSFER,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     def interbank_transfer(
         self,
@@ -326,9 +349,13 @@ class Payouts(SyncService):
         not sent."""
         built = _interbank(request, fields, route)
         return self._send(
-            INTERBANK_TRANSFER, InterbankTransferRequest, InterbankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            INTERBANK_TRANSFER,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     def va_inquiry(
         self,
@@ -342,9 +369,13 @@ class Payouts(SyncService):
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
         return self._send(
-            VA_INQUIRY, VaInquiryIntrabankRequest, VaInquiryIntrabankResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            VA_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     def va_payment(
         self,
@@ -359,9 +390,13 @@ class Payouts(SyncService):
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
         return self._send(
-            VA_PAYMENT, VaPaymentIntrabankRequest, VaPaymentIntrabankResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            VA_PAYMENT,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     def transfer_status(
         self,
@@ -376,9 +411,13 @@ class Payouts(SyncService):
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
         return self._send(
-            TRANSFER_STATUS, TransferStatusRequest, TransferStatusResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            TRANSFER_STATUS,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     def emoney_account_inquiry(
         self,
@@ -392,9 +431,13 @@ class Payouts(SyncService):
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
         return self._send(
-            EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryRequest, EmoneyAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+            EMONEY_ACCOUNT_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     def topup(
         self,
@@ -409,8 +452,13 @@ class Payouts(SyncService):
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
         return self._send(
-            TOPUP, TopupRequest, TopupResponse, built, {}, external_id, headers, timeout,
-        )  # fmt: skip
+            TOPUP,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     def wait_for_transfer(
         self,
@@ -457,20 +505,21 @@ class AsyncPayouts(AsyncService):
 
     async def _send(
         self,
-        operation: Operation,
-        model: type[SnapRequest],
-        response: type[_Resp],
-        request: SnapRequest | None,
+        operation: Operation[_Req, _Resp],
+        request: _Req | None,
         fields: dict[str, Any],
         external_id: str | None,
         headers: Headers,
         timeout: Timeout,
     ) -> _Resp:
         return await self._call(
-            operation, model, response, request, fields,
+            operation,
+            request,
+            fields,
             external_id=_payout_external_id(self._caller, external_id),
-            headers=headers, timeout=timeout,
-        )  # fmt: skip
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def balance(
         self,
@@ -484,9 +533,13 @@ class AsyncPayouts(AsyncService):
     ) -> BalanceInquiryResponse:
         """See :meth:`Payouts.balance`."""
         return await self._send(
-            BALANCE, BalanceInquiryRequest, BalanceInquiryResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            BALANCE,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def account_inquiry(
         self,
@@ -500,9 +553,13 @@ class AsyncPayouts(AsyncService):
     ) -> ExternalAccountInquiryResponse:
         """See :meth:`Payouts.account_inquiry`."""
         return await self._send(
-            ACCOUNT_INQUIRY, ExternalAccountInquiryRequest, ExternalAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+            ACCOUNT_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def intrabank_transfer(
         self,
@@ -517,9 +574,13 @@ class AsyncPayouts(AsyncService):
         """See :meth:`Payouts.intrabank_transfer`."""
         built = _intrabank(request, fields)
         return await self._send(
-            INTRABANK_TRANSFER, IntrabankTransferRequest, IntrabankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            INTRABANK_TRANSFER,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def interbank_transfer(
         self,
@@ -535,9 +596,13 @@ class AsyncPayouts(AsyncService):
         """See :meth:`Payouts.interbank_transfer`."""
         built = _interbank(request, fields, route)
         return await self._send(
-            INTERBANK_TRANSFER, InterbankTransferRequest, InterbankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            INTERBANK_TRANSFER,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def va_inquiry(
         self,
@@ -551,9 +616,13 @@ class AsyncPayouts(AsyncService):
     ) -> VaInquiryIntrabankResponse:
         """See :meth:`Payouts.va_inquiry`."""
         return await self._send(
-            VA_INQUIRY, VaInquiryIntrabankRequest, VaInquiryIntrabankResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            VA_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def va_payment(
         self,
@@ -568,9 +637,13 @@ class AsyncPayouts(AsyncService):
         """See :meth:`Payouts.va_payment`."""
         built = _va_payment(request, fields)
         return await self._send(
-            VA_PAYMENT, VaPaymentIntrabankRequest, VaPaymentIntrabankResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+            VA_PAYMENT,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def transfer_status(
         self,
@@ -584,9 +657,13 @@ class AsyncPayouts(AsyncService):
     ) -> TransferStatusResponse:
         """See :meth:`Payouts.transfer_status`."""
         return await self._send(
-            TRANSFER_STATUS, TransferStatusRequest, TransferStatusResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+            TRANSFER_STATUS,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def emoney_account_inquiry(
         self,
@@ -600,9 +677,13 @@ class AsyncPayouts(AsyncService):
     ) -> EmoneyAccountInquiryResponse:
         """See :meth:`Payouts.emoney_account_inquiry`."""
         return await self._send(
-            EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryRequest, EmoneyAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+            EMONEY_ACCOUNT_INQUIRY,
+            request,
+            fields,
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def topup(
         self,
@@ -617,8 +698,13 @@ class AsyncPayouts(AsyncService):
         """See :meth:`Payouts.topup`."""
         built = _topup(request, fields)
         return await self._send(
-            TOPUP, TopupRequest, TopupResponse, built, {}, external_id, headers, timeout,
-        )  # fmt: skip
+            TOPUP,
+            built,
+            {},
+            external_id,
+            headers,
+            timeout,
+        )
 
     async def wait_for_transfer(
         self,

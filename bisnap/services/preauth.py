@@ -26,6 +26,7 @@ AUTHORIZE = Operation(
     method="POST",
     path="/v1.0/auth/payment",
     service_code="63",
+    request_model=AuthorizeRequest,
     response_model=AuthorizeResponse,
     money_moving=True,
     status_operation="preauth.query",
@@ -37,6 +38,7 @@ QUERY = Operation(
     method="POST",
     path="/v1.0/auth/query",
     service_code="64",
+    request_model=PreAuthQueryRequest,
     response_model=PreAuthQueryResponse,
     read_only=True,
 )
@@ -45,6 +47,7 @@ CAPTURE = Operation(
     method="POST",
     path="/v1.0/auth/capture",
     service_code="65",
+    request_model=CaptureRequest,
     response_model=CaptureResponse,
     money_moving=True,
     status_operation="preauth.query",
@@ -55,6 +58,7 @@ VOID = Operation(
     method="POST",
     path="/v1.0/auth/void",
     service_code="67",
+    request_model=VoidRequest,
     response_model=VoidResponse,
     status_operation="preauth.query",
     default_from_external_id="partner_void_no",
@@ -64,6 +68,7 @@ REFUND = Operation(
     method="POST",
     path="/v1.0/auth/refund",
     service_code="69",
+    request_model=PreAuthRefundRequest,
     response_model=PreAuthRefundResponse,
     money_moving=True,
     status_operation="preauth.query",
@@ -89,10 +94,15 @@ class PreAuth(SyncService):
         """Reserve an amount on the customer's GoPay (needs ``customer_token=`` and
         ``device_id=``). Moves money: never resent automatically."""
         return self._call(
-            AUTHORIZE, AuthorizeRequest, AuthorizeResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            AUTHORIZE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     def query(
         self,
@@ -106,9 +116,13 @@ class PreAuth(SyncService):
     ) -> PreAuthQueryResponse:
         """Status of an authorization: ``latestTransactionStatus`` 01 authorized, 00 captured."""
         return self._call(
-            QUERY, PreAuthQueryRequest, PreAuthQueryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            QUERY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def capture(
         self,
@@ -122,9 +136,13 @@ class PreAuth(SyncService):
     ) -> CaptureResponse:
         """Capture an authorization in full. Moves money: never resent automatically."""
         return self._call(
-            CAPTURE, CaptureRequest, CaptureResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CAPTURE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def void(
         self,
@@ -138,9 +156,13 @@ class PreAuth(SyncService):
     ) -> VoidResponse:
         """Release an authorization that was not captured."""
         return self._call(
-            VOID, VoidRequest, VoidResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            VOID,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def refund(
         self,
@@ -154,9 +176,13 @@ class PreAuth(SyncService):
     ) -> PreAuthRefundResponse:
         """Refund a captured payment. Moves money: never resent automatically."""
         return self._call(
-            REFUND, PreAuthRefundRequest, PreAuthRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 class AsyncPreAuth(AsyncService):
@@ -176,10 +202,15 @@ class AsyncPreAuth(AsyncService):
     ) -> AuthorizeResponse:
         """See :meth:`PreAuth.authorize`."""
         return await self._call(
-            AUTHORIZE, AuthorizeRequest, AuthorizeResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-            customer_token=customer_token, device_id=device_id,
-        )  # fmt: skip
+            AUTHORIZE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+            customer_token=customer_token,
+            device_id=device_id,
+        )
 
     async def query(
         self,
@@ -193,9 +224,13 @@ class AsyncPreAuth(AsyncService):
     ) -> PreAuthQueryResponse:
         """See :meth:`PreAuth.query`."""
         return await self._call(
-            QUERY, PreAuthQueryRequest, PreAuthQueryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            QUERY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def capture(
         self,
@@ -209,9 +244,13 @@ class AsyncPreAuth(AsyncService):
     ) -> CaptureResponse:
         """See :meth:`PreAuth.capture`."""
         return await self._call(
-            CAPTURE, CaptureRequest, CaptureResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CAPTURE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def void(
         self,
@@ -225,9 +264,13 @@ class AsyncPreAuth(AsyncService):
     ) -> VoidResponse:
         """See :meth:`PreAuth.void`."""
         return await self._call(
-            VOID, VoidRequest, VoidResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            VOID,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def refund(
         self,
@@ -241,6 +284,10 @@ class AsyncPreAuth(AsyncService):
     ) -> PreAuthRefundResponse:
         """See :meth:`PreAuth.refund`."""
         return await self._call(
-            REFUND, PreAuthRefundRequest, PreAuthRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )

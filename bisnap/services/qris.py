@@ -24,6 +24,7 @@ GENERATE = Operation(
     method="POST",
     path="/v1.0/qr/qr-mpm-generate",
     service_code="47",
+    request_model=QrisGenerateRequest,
     response_model=QrisGenerateResponse,
     status_operation="qris.query",
     external_id_field="partner_reference_no",
@@ -33,6 +34,7 @@ QUERY = Operation(
     method="POST",
     path="/v1.0/qr/qr-mpm-query",
     service_code="51",
+    request_model=QrisQueryRequest,
     response_model=QrisQueryResponse,
     read_only=True,
 )
@@ -41,6 +43,7 @@ CANCEL = Operation(
     method="POST",
     path="/v1.0/qr/qr-mpm-cancel",
     service_code="77",
+    request_model=QrisCancelRequest,
     response_model=QrisCancelResponse,
     status_operation="qris.query",
 )
@@ -49,6 +52,7 @@ REFUND = Operation(
     method="POST",
     path="/v1.0/qr/qr-mpm-refund",
     service_code="78",
+    request_model=QrisRefundRequest,
     response_model=QrisRefundResponse,
     money_moving=True,
     status_operation="qris.query",
@@ -72,9 +76,13 @@ class Qris(SyncService):
         """Generate a QR code. ``partnerReferenceNo`` and ``X-EXTERNAL-ID`` are the same value:
         give either (or neither, and one is generated)."""
         return self._call(
-            GENERATE, QrisGenerateRequest, QrisGenerateResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            GENERATE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def query(
         self,
@@ -89,9 +97,13 @@ class Qris(SyncService):
         """Status of a QRIS payment by ``originalReferenceNo``, ``originalPartnerReferenceNo``
         or ``originalExternalId``; ``latestTransactionStatus`` 00 means paid."""
         return self._call(
-            QUERY, QrisQueryRequest, QrisQueryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            QUERY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -105,9 +117,13 @@ class Qris(SyncService):
     ) -> QrisCancelResponse:
         """Cancel an unpaid QRIS payment (``merchantId`` and ``reason`` are mandatory)."""
         return self._call(
-            CANCEL, QrisCancelRequest, QrisCancelResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CANCEL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def refund(
         self,
@@ -122,9 +138,13 @@ class Qris(SyncService):
         """Refund a QRIS payment (moves money: never resent automatically).
         ``partnerRefundNo`` and ``X-EXTERNAL-ID`` are the same value."""
         return self._call(
-            REFUND, QrisRefundRequest, QrisRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 class AsyncQris(AsyncService):
@@ -142,9 +162,13 @@ class AsyncQris(AsyncService):
     ) -> QrisGenerateResponse:
         """See :meth:`Qris.generate`."""
         return await self._call(
-            GENERATE, QrisGenerateRequest, QrisGenerateResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            GENERATE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def query(
         self,
@@ -158,9 +182,13 @@ class AsyncQris(AsyncService):
     ) -> QrisQueryResponse:
         """See :meth:`Qris.query`."""
         return await self._call(
-            QUERY, QrisQueryRequest, QrisQueryResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            QUERY,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -174,9 +202,13 @@ class AsyncQris(AsyncService):
     ) -> QrisCancelResponse:
         """See :meth:`Qris.cancel`."""
         return await self._call(
-            CANCEL, QrisCancelRequest, QrisCancelResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CANCEL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def refund(
         self,
@@ -190,6 +222,10 @@ class AsyncQris(AsyncService):
     ) -> QrisRefundResponse:
         """See :meth:`Qris.refund`."""
         return await self._call(
-            REFUND, QrisRefundRequest, QrisRefundResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            REFUND,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )

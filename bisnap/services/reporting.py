@@ -42,6 +42,7 @@ HISTORY_LIST = Operation(
     method="POST",
     path="/v1.0/transaction-history-list",
     service_code="12",
+    request_model=HistoryListRequest,
     response_model=HistoryListResponse,
     read_only=True,
 )
@@ -50,6 +51,7 @@ HISTORY_DETAIL = Operation(
     method="POST",
     path="/v1.0/transaction-history-detail",
     service_code="13",
+    request_model=HistoryDetailRequest,
     response_model=HistoryDetailResponse,
     read_only=True,
 )
@@ -150,9 +152,13 @@ class Reporting(SyncService):
         """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
         built = _checked(request, fields, self.clock)
         return self._call(
-            HISTORY_LIST, HistoryListRequest, HistoryListResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            HISTORY_LIST,
+            built,
+            {},
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def history_pages(
         self,
@@ -175,9 +181,12 @@ class Reporting(SyncService):
     ) -> Iterator[HistoryListResponse]:
         while (page_request := pager.next_request()) is not None:
             page = self._call(
-                HISTORY_LIST, HistoryListRequest, HistoryListResponse, page_request, {},
-                headers=headers, timeout=timeout,
-            )  # fmt: skip
+                HISTORY_LIST,
+                page_request,
+                {},
+                headers=headers,
+                timeout=timeout,
+            )
             more = pager.accept(page)
             yield page
             if not more:
@@ -212,9 +221,13 @@ class Reporting(SyncService):
         """One transaction: ``originalPartnerReferenceNo`` and
         ``additionalInfo.referenceNo`` (both from a history entry)."""
         return self._call(
-            HISTORY_DETAIL, HistoryDetailRequest, HistoryDetailResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            HISTORY_DETAIL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 class AsyncReporting(AsyncService):
@@ -237,9 +250,13 @@ class AsyncReporting(AsyncService):
         """See :meth:`Reporting.history_page`."""
         built = _checked(request, fields, self.clock)
         return await self._call(
-            HISTORY_LIST, HistoryListRequest, HistoryListResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            HISTORY_LIST,
+            built,
+            {},
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def history_pages(
         self,
@@ -260,9 +277,12 @@ class AsyncReporting(AsyncService):
     ) -> AsyncIterator[HistoryListResponse]:
         while (page_request := pager.next_request()) is not None:
             page = await self._call(
-                HISTORY_LIST, HistoryListRequest, HistoryListResponse, page_request, {},
-                headers=headers, timeout=timeout,
-            )  # fmt: skip
+                HISTORY_LIST,
+                page_request,
+                {},
+                headers=headers,
+                timeout=timeout,
+            )
             more = pager.accept(page)
             yield page
             if not more:
@@ -296,9 +316,13 @@ class AsyncReporting(AsyncService):
     ) -> HistoryDetailResponse:
         """See :meth:`Reporting.history_detail`."""
         return await self._call(
-            HISTORY_DETAIL, HistoryDetailRequest, HistoryDetailResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            HISTORY_DETAIL,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 async def _entries(pages: AsyncIterator[HistoryListResponse]) -> AsyncIterator[HistoryEntry]:

@@ -22,6 +22,7 @@ CREATE = Operation(
     method="POST",
     path="/v1.0/transfer-va/create-va",
     service_code="27",
+    request_model=CreateVaRequest,
     response_model=CreateVaResponse,
     status_operation="virtual_accounts.status",
     external_id_field="trx_id",
@@ -31,6 +32,7 @@ STATUS = Operation(
     method="POST",
     path="/v1.0/transfer-va/status",
     service_code="26",
+    request_model=VaStatusRequest,
     response_model=VaStatusResponse,
     read_only=True,
 )
@@ -39,6 +41,7 @@ DELETE = Operation(
     method="POST",
     path="/v1.0/transfer-va/delete-va",
     service_code="31",
+    request_model=DeleteVaRequest,
     response_model=DeleteVaResponse,
     status_operation="virtual_accounts.status",
 )
@@ -61,9 +64,13 @@ class VirtualAccounts(SyncService):
         neither, and one is generated). Use ``virtualAccountData.virtualAccountNo`` of the
         answer as the VA number."""
         return self._call(
-            CREATE, CreateVaRequest, CreateVaResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CREATE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def status(
         self,
@@ -78,9 +85,13 @@ class VirtualAccounts(SyncService):
         """Status of a VA; ``inquiryRequestId`` is the create call's ``trxId``. For a
         multi-use VA add ``additionalInfo.page`` / ``pageSize``."""
         return self._call(
-            STATUS, VaStatusRequest, VaStatusResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            STATUS,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     def delete(
         self,
@@ -94,9 +105,13 @@ class VirtualAccounts(SyncService):
     ) -> DeleteVaResponse:
         """Delete (cancel) an unpaid VA; ``trxId`` is the create call's ``trxId``."""
         return self._call(
-            DELETE, DeleteVaRequest, DeleteVaResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            DELETE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
 
 class AsyncVirtualAccounts(AsyncService):
@@ -114,9 +129,13 @@ class AsyncVirtualAccounts(AsyncService):
     ) -> CreateVaResponse:
         """See :meth:`VirtualAccounts.create`."""
         return await self._call(
-            CREATE, CreateVaRequest, CreateVaResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            CREATE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def status(
         self,
@@ -130,9 +149,13 @@ class AsyncVirtualAccounts(AsyncService):
     ) -> VaStatusResponse:
         """See :meth:`VirtualAccounts.status`."""
         return await self._call(
-            STATUS, VaStatusRequest, VaStatusResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            STATUS,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
 
     async def delete(
         self,
@@ -146,6 +169,10 @@ class AsyncVirtualAccounts(AsyncService):
     ) -> DeleteVaResponse:
         """See :meth:`VirtualAccounts.delete`."""
         return await self._call(
-            DELETE, DeleteVaRequest, DeleteVaResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+            DELETE,
+            request,
+            fields,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
+        )
