@@ -22,6 +22,7 @@ from typing import Any
 
 import anyio
 import httpx
+from typing_extensions import Self
 
 from bisnap.auth import SnapAuth
 from bisnap.credentials import Credentials
@@ -90,6 +91,12 @@ class _ClientBase:
     def core(self) -> ClientCore:
         """The shared validation / interpretation core (for service namespaces)."""
         return self._core
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """A client from ``BISNAP_*`` environment variables (see ``Credentials.from_env`` and
+        ``profile_from_env``); ``options`` as for the constructor."""
+        return cls(profile_from_env(environ), Credentials.from_env(environ), **options)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(profile={self.profile.name!r}, client_id=" + (
@@ -160,12 +167,6 @@ class SnapClient(_ClientBase):
         # --- further namespaces attach here (payouts, reporting) ---
         self.payouts = Payouts(self)
         self.reporting = Reporting(self)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> SnapClient:
-        """A client from ``BISNAP_*`` environment variables (see ``Credentials.from_env`` and
-        ``profile_from_env``); ``options`` as for the constructor."""
-        return cls(profile_from_env(environ), Credentials.from_env(environ), **options)
 
     def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
@@ -279,11 +280,6 @@ class AsyncSnapClient(_ClientBase):
         self.payouts = AsyncPayouts(self)
         self.reporting = AsyncReporting(self)
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> AsyncSnapClient:
-        """See :meth:`SnapClient.from_env`."""
-        return cls(profile_from_env(environ), Credentials.from_env(environ), **options)
-
     async def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse:
@@ -292,7 +288,11 @@ class AsyncSnapClient(_ClientBase):
         return await self._send(prepared)
 
     async def resend(self, error: OutcomeUnknownError | str) -> SnapResponse:
-        """Send a call whose outcome is unknown again (see :meth:`SnapClient.resend`)."""
+        """Send a call whose outcome is unknown again: same X-EXTERNAL-ID, same body bytes.
+
+        The gateway answers a repeated payment with the original result instead of charging
+        twice. Accepts the OutcomeUnknownError (or its ``external_id``) raised by this client.
+        """
         return await self._send(self._core.prepared_for(error))
 
     async def _send(self, prepared: PreparedCall) -> SnapResponse:

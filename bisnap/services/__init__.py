@@ -14,14 +14,16 @@ How to add a service namespace (the contract every family module follows)
    camelCase of the attribute). Secret-bearing fields use ``Field(repr=False)``.
 
 2. Each endpoint is one :class:`~bisnap.services.operation.Operation` constant in
-   ``bisnap/services/<family>.py``::
+   ``bisnap/services/<family>.py``: what is sent where, into which models, and how it may be
+   retried::
 
        TRANSFER = Operation(
            name="payouts.interbank_transfer",          # the public dotted name
            method="POST",
            path="/v1.0/transfer-interbank",
            service_code="18",
-           response_model=InterbankTransferResponse,
+           request_model=InterbankTransferRequest,     # keyword fields are validated into it
+           response_model=InterbankTransferResponse,   # the answer is parsed into it
            money_moving=True,                          # never resent automatically
            status_operation="payouts.transfer_status", # named in OutcomeUnknownError
        )
@@ -33,13 +35,13 @@ How to add a service namespace (the contract every family module follows)
    ``client.resend(error)``. ``external_id_field="partner_refund_no"`` ties a request
    attribute to ``X-EXTERNAL-ID`` (filled in from one another; a mismatch is refused).
 
-3. The namespace is a pair of classes, sync and async, subclassing
-   :class:`~bisnap.services.base.SyncService` / :class:`~bisnap.services.base.AsyncService`.
-   Each public method takes the typed request positionally *or* its fields as keywords, plus
-   keyword-only call options, and returns the typed response::
+3. The namespace is written once, async, subclassing
+   :class:`~bisnap.services.base.AsyncService`. Each public method takes the typed request
+   positionally *or* its fields as keywords, plus keyword-only call options, and returns the
+   typed response::
 
-       class Payouts(SyncService):
-           def interbank_transfer(
+       class AsyncPayouts(AsyncService):
+           async def interbank_transfer(
                self,
                request: InterbankTransferRequest | None = None,
                /,
@@ -48,13 +50,14 @@ How to add a service namespace (the contract every family module follows)
                timeout: float | httpx.Timeout | None = None,
                **fields: Any,
            ) -> InterbankTransferResponse:
-               return self._call(TRANSFER, InterbankTransferRequest,
-                                 InterbankTransferResponse, request, fields,
-                                 external_id=external_id, timeout=timeout)
+               """The docstring both clients show."""
+               return await self._call(TRANSFER, request, fields,
+                                       external_id=external_id, timeout=timeout)
 
-       class AsyncPayouts(AsyncService):
-           async def interbank_transfer(...) -> InterbankTransferResponse:
-               return await self._call(...same arguments...)
+   The sync class (``Payouts(SyncService)``) is generated from it at the end of the module by
+   ``python scripts/unasync.py`` (``async def`` -> ``def``, ``await`` dropped, ``AsyncX`` ->
+   ``X``); never edit the generated block. CI runs ``scripts/unasync.py --check`` and
+   ``tests/client/test_sync_surface.py`` checks both surfaces match.
 
    ``_call`` validates (RequestValidationError naming the field, nothing sent), settles
    ``X-EXTERNAL-ID``, serializes once with :func:`bisnap.headers.serialize_body`, sends through
