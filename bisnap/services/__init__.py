@@ -50,7 +50,7 @@ How to add a service namespace (the contract every family module follows)
                timeout: float | httpx.Timeout | None = None,
                **fields: Any,
            ) -> InterbankTransferResponse:
-               """The docstring both clients show."""
+               # its docstring is what both clients show
                return await self._call(TRANSFER, request, fields,
                                        external_id=external_id, timeout=timeout)
 

@@ -25,7 +25,7 @@ from bisnap.models.account_linking import (
     UnbindRequest,
     UnbindResponse,
 )
-from bisnap.models.common import SnapResponse, build_request
+from bisnap.models.common import SnapResponse
 from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
 from bisnap.signing import sign_rsa
@@ -125,7 +125,7 @@ def auth_code_url(profile: GatewayProfile, credentials: Credentials, params: Aut
 def _params(request: AuthCodeParams | None, fields: dict[str, Any]) -> AuthCodeParams:
     if request is None and "state" not in fields:
         fields = {**fields, "state": secrets.token_hex(16)}
-    return build_request(AuthCodeParams, request, **fields)
+    return AUTH_CODE.build(request, fields)
 
 
 class AsyncAccountLinking(AsyncService):

@@ -7,7 +7,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from bisnap.models.common import SnapRequest, SnapResponse, build_request
+from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.services.core import CallOptions, ClientCore, expect
 from bisnap.services.operation import AnyOperation, Operation
 
@@ -78,7 +78,7 @@ class SyncService:
         headers: Headers = None,
         timeout: Timeout = None,
     ) -> _Resp:
-        built = build_request(operation.request_model, request, **fields)
+        built = operation.build(request, fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
         return expect(self._client.call(operation, built, options), operation.response_model)
 
@@ -101,6 +101,6 @@ class AsyncService:
         headers: Headers = None,
         timeout: Timeout = None,
     ) -> _Resp:
-        built = build_request(operation.request_model, request, **fields)
+        built = operation.build(request, fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
         return expect(await self._client.call(operation, built, options), operation.response_model)

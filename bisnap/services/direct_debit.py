@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bisnap.models.common import build_request
 from bisnap.models.direct_debit import (
     DebitCancelRequest,
     DebitCancelResponse,
@@ -65,7 +64,7 @@ REFUND = Operation(
 def _payment_request(
     request: DebitPaymentRequest | None, fields: dict[str, Any], customer_token: str | None
 ) -> DebitPaymentRequest:
-    built = build_request(DebitPaymentRequest, request, **fields)
+    built = PAYMENT.build(request, fields)
     if customer_token is not None:
         check_tokenization_payment(built)
     return built

@@ -3,10 +3,11 @@ and how it may be retried."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
-from bisnap.models.common import SnapRequest, SnapResponse
+from bisnap.models.common import SnapRequest, SnapResponse, validate_request
 
 __all__ = ["AnyOperation", "Operation"]
 
@@ -57,6 +58,13 @@ class Operation(Generic[_Req, _Resp]):
             raise ValueError(f"{self.name}: an operation cannot both move money and be read-only")
         if not self.path.startswith("/"):
             raise ValueError(f"{self.name}: path must start with '/'")
+
+    def build(self, request: _Req | None, fields: Mapping[str, Any]) -> _Req:
+        """The validated request: ``request`` re-checked, or built from keyword ``fields``.
+
+        Errors name this operation; an unknown keyword also names the closest field.
+        """
+        return validate_request(self.request_model, request, fields, where=self.name)
 
 
 AnyOperation: TypeAlias = Operation[Any, Any]

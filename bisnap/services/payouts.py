@@ -23,7 +23,7 @@ import anyio
 
 from bisnap.errors import RequestValidationError
 from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH
-from bisnap.models.common import SnapRequest, SnapResponse, build_request
+from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.models.payouts import (
     BalanceInquiryRequest,
     BalanceInquiryResponse,
@@ -209,7 +209,7 @@ def _payout_external_id(client: SyncCaller | AsyncCaller, given: str | None) -> 
 def _intrabank(
     request: IntrabankTransferRequest | None, fields: dict[str, Any]
 ) -> IntrabankTransferRequest:
-    built = build_request(IntrabankTransferRequest, request, **fields)
+    built = INTRABANK_TRANSFER.build(request, fields)
     info = built.additional_info
     code = info.beneficiary_bank_code if info is not None else None
     check_transfer_amount(built.amount.value, interbank=False, bank_code=code)
@@ -223,7 +223,7 @@ def _interbank(
 ) -> InterbankTransferRequest:
     if route is not None and not isinstance(route, TransferRoute):
         raise RequestValidationError("route must be a TransferRoute", field="route")
-    built = build_request(InterbankTransferRequest, request, **fields)
+    built = INTERBANK_TRANSFER.build(request, fields)
     check_transfer_amount(built.amount.value, interbank=True, route=route)
     return built
 
@@ -231,13 +231,13 @@ def _interbank(
 def _va_payment(
     request: VaPaymentIntrabankRequest | None, fields: dict[str, Any]
 ) -> VaPaymentIntrabankRequest:
-    built = build_request(VaPaymentIntrabankRequest, request, **fields)
+    built = VA_PAYMENT.build(request, fields)
     check_transfer_amount(built.paid_amount.value, interbank=False, field="paidAmount.value")
     return built
 
 
 def _topup(request: TopupRequest | None, fields: dict[str, Any]) -> TopupRequest:
-    built = build_request(TopupRequest, request, **fields)
+    built = TOPUP.build(request, fields)
     check_transfer_amount(built.amount.value, interbank=False)
     return built
 

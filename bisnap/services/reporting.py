@@ -69,7 +69,7 @@ def _checked(
 ) -> HistoryListRequest:
     """The validated request with both dates filled in (the Payouts copy of the page makes
     them mandatory; the Reporting page's defaults are used: three months ago and now)."""
-    built = build_request(HistoryListRequest, request, **fields)
+    built = HISTORY_LIST.build(request, fields)
     now = clock()
     start = built.from_date_time.to_datetime() if built.from_date_time else None
     end = built.to_date_time.to_datetime() if built.to_date_time else None
