@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
+from bisnap.external_id import ExternalIdForm
 from bisnap.models.common import SnapRequest, SnapResponse, validate_request
 
 __all__ = ["AnyOperation", "Operation"]
@@ -36,6 +37,8 @@ class Operation(Generic[_Req, _Resp]):
     ``needs_customer_token``  sends ``Authorization-Customer: Bearer <token>`` (mandatory)
     ``needs_device_id``    sends ``X-DEVICE-ID`` (mandatory)
     ``host``               ``"api"`` (profile.base_url) or ``"app"`` (profile.app_base_url)
+    ``external_id_form``   the ``X-EXTERNAL-ID`` form this operation narrows the profile's to
+                           (Payouts: ``NUMERIC``); None keeps the profile's
     """
 
     name: str
@@ -52,6 +55,7 @@ class Operation(Generic[_Req, _Resp]):
     needs_customer_token: bool = False
     needs_device_id: bool = False
     host: Literal["api", "app"] = "api"
+    external_id_form: ExternalIdForm | None = None
 
     def __post_init__(self) -> None:
         if self.money_moving and self.read_only:

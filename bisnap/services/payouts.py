@@ -13,17 +13,15 @@ one, and a caller-given id is checked before anything is sent.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio
 
 from bisnap.errors import RequestValidationError
-from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH
-from bisnap.models.common import SnapRequest, SnapResponse
+from bisnap.external_id import ExternalIdForm
 from bisnap.models.payouts import (
     BalanceInquiryRequest,
     BalanceInquiryResponse,
@@ -47,10 +45,8 @@ from bisnap.models.payouts import (
     check_transfer_amount,
 )
 from bisnap.services.base import (
-    AsyncCaller,
     AsyncService,
     Headers,
-    SyncCaller,
     SyncService,
     Timeout,
 )
@@ -81,6 +77,7 @@ BALANCE = Operation(
     request_model=BalanceInquiryRequest,
     response_model=BalanceInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 ACCOUNT_INQUIRY = Operation(
     name="payouts.account_inquiry",
@@ -90,6 +87,7 @@ ACCOUNT_INQUIRY = Operation(
     request_model=ExternalAccountInquiryRequest,
     response_model=ExternalAccountInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 INTRABANK_TRANSFER = Operation(
     name="payouts.intrabank_transfer",
@@ -100,6 +98,7 @@ INTRABANK_TRANSFER = Operation(
     response_model=IntrabankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 INTERBANK_TRANSFER = Operation(
     name="payouts.interbank_transfer",
@@ -110,6 +109,7 @@ INTERBANK_TRANSFER = Operation(
     response_model=InterbankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 VA_INQUIRY = Operation(
     name="payouts.va_inquiry",
@@ -119,6 +119,7 @@ VA_INQUIRY = Operation(
     request_model=VaInquiryIntrabankRequest,
     response_model=VaInquiryIntrabankResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 VA_PAYMENT = Operation(
     name="payouts.va_payment",
@@ -129,6 +130,7 @@ VA_PAYMENT = Operation(
     response_model=VaPaymentIntrabankResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 TRANSFER_STATUS = Operation(
     name=_STATUS,
@@ -147,6 +149,7 @@ EMONEY_ACCOUNT_INQUIRY = Operation(
     request_model=EmoneyAccountInquiryRequest,
     response_model=EmoneyAccountInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 TOPUP = Operation(
     name="payouts.topup",
@@ -157,11 +160,8 @@ TOPUP = Operation(
     response_model=TopupResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
-
-_NUMERIC_ID = re.compile(r"[0-9]+")
-_Req = TypeVar("_Req", bound=SnapRequest)
-_Resp = TypeVar("_Resp", bound=SnapResponse)
 
 
 @dataclass(frozen=True)
@@ -187,23 +187,6 @@ class StatusPolling:
             raise RequestValidationError("interval must be > 0 seconds", field="interval")
         if self.max_wait < self.first_check_after:
             raise RequestValidationError("max_wait must be >= first_check_after", field="max_wait")
-
-
-def _payout_external_id(client: SyncCaller | AsyncCaller, given: str | None) -> str:
-    """A numeric X-EXTERNAL-ID of at most 36 digits (payouts refuse anything else)."""
-    value: object = given if given is not None else client.core.external_id_factory()
-    if (
-        not isinstance(value, str)
-        or len(value) > EXTERNAL_ID_MAX_LENGTH
-        or not _NUMERIC_ID.fullmatch(value)
-    ):
-        source = "external_id" if given is not None else "the client's external_id_factory"
-        raise RequestValidationError(
-            f"payouts need a numeric X-EXTERNAL-ID of 1 to {EXTERNAL_ID_MAX_LENGTH} digits; "
-            f"{source} gave something else",
-            field="external_id",
-        )
-    return value
 
 
 def _intrabank(
@@ -245,28 +228,6 @@ def _topup(request: TopupRequest | None, fields: dict[str, Any]) -> TopupRequest
 class AsyncPayouts(AsyncService):
     """Payouts (IRIS) over BI-SNAP."""
 
-    def __init__(self, client: AsyncCaller) -> None:
-        super().__init__(client)
-        self._caller = client
-
-    async def _send(
-        self,
-        operation: Operation[_Req, _Resp],
-        request: _Req | None,
-        fields: dict[str, Any],
-        external_id: str | None,
-        headers: Headers,
-        timeout: Timeout,
-    ) -> _Resp:
-        return await self._call(
-            operation,
-            request,
-            fields,
-            external_id=_payout_external_id(self._caller, external_id),
-            headers=headers,
-            timeout=timeout,
-        )
-
     async def balance(
         self,
         request: BalanceInquiryRequest | None = None,
@@ -278,13 +239,8 @@ class AsyncPayouts(AsyncService):
         **fields: Any,
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return await self._send(
-            BALANCE,
-            request,
-            fields,
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            BALANCE, request, fields, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def account_inquiry(
@@ -298,13 +254,13 @@ class AsyncPayouts(AsyncService):
         **fields: Any,
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return await self._send(
+        return await self._call(
             ACCOUNT_INQUIRY,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     async def intrabank_transfer(
@@ -324,13 +280,8 @@ class AsyncPayouts(AsyncService):
         the module docstring for what a timeout means.
         """
         built = _intrabank(request, fields)
-        return await self._send(
-            INTRABANK_TRANSFER,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            INTRABANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def interbank_transfer(
@@ -348,13 +299,8 @@ class AsyncPayouts(AsyncService):
         (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
         not sent."""
         built = _interbank(request, fields, route)
-        return await self._send(
-            INTERBANK_TRANSFER,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            INTERBANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def va_inquiry(
@@ -368,13 +314,8 @@ class AsyncPayouts(AsyncService):
         **fields: Any,
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return await self._send(
-            VA_INQUIRY,
-            request,
-            fields,
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            VA_INQUIRY, request, fields, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def va_payment(
@@ -389,13 +330,8 @@ class AsyncPayouts(AsyncService):
     ) -> VaPaymentIntrabankResponse:
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
-        return await self._send(
-            VA_PAYMENT,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            VA_PAYMENT, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def transfer_status(
@@ -410,13 +346,13 @@ class AsyncPayouts(AsyncService):
     ) -> TransferStatusResponse:
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return await self._send(
+        return await self._call(
             TRANSFER_STATUS,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     async def emoney_account_inquiry(
@@ -430,13 +366,13 @@ class AsyncPayouts(AsyncService):
         **fields: Any,
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return await self._send(
+        return await self._call(
             EMONEY_ACCOUNT_INQUIRY,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     async def topup(
@@ -451,13 +387,8 @@ class AsyncPayouts(AsyncService):
     ) -> TopupResponse:
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
-        return await self._send(
-            TOPUP,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return await self._call(
+            TOPUP, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     async def wait_for_transfer(
@@ -502,28 +433,6 @@ class AsyncPayouts(AsyncService):
 class Payouts(SyncService):
     """Payouts (IRIS) over BI-SNAP."""
 
-    def __init__(self, client: SyncCaller) -> None:
-        super().__init__(client)
-        self._caller = client
-
-    def _send(
-        self,
-        operation: Operation[_Req, _Resp],
-        request: _Req | None,
-        fields: dict[str, Any],
-        external_id: str | None,
-        headers: Headers,
-        timeout: Timeout,
-    ) -> _Resp:
-        return self._call(
-            operation,
-            request,
-            fields,
-            external_id=_payout_external_id(self._caller, external_id),
-            headers=headers,
-            timeout=timeout,
-        )
-
     def balance(
         self,
         request: BalanceInquiryRequest | None = None,
@@ -535,13 +444,8 @@ class Payouts(SyncService):
         **fields: Any,
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return self._send(
-            BALANCE,
-            request,
-            fields,
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            BALANCE, request, fields, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def account_inquiry(
@@ -555,13 +459,13 @@ class Payouts(SyncService):
         **fields: Any,
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return self._send(
+        return self._call(
             ACCOUNT_INQUIRY,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     def intrabank_transfer(
@@ -581,13 +485,8 @@ class Payouts(SyncService):
         the module docstring for what a timeout means.
         """
         built = _intrabank(request, fields)
-        return self._send(
-            INTRABANK_TRANSFER,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            INTRABANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def interbank_transfer(
@@ -605,13 +504,8 @@ class Payouts(SyncService):
         (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
         not sent."""
         built = _interbank(request, fields, route)
-        return self._send(
-            INTERBANK_TRANSFER,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            INTERBANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def va_inquiry(
@@ -625,13 +519,8 @@ class Payouts(SyncService):
         **fields: Any,
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return self._send(
-            VA_INQUIRY,
-            request,
-            fields,
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            VA_INQUIRY, request, fields, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def va_payment(
@@ -646,13 +535,8 @@ class Payouts(SyncService):
     ) -> VaPaymentIntrabankResponse:
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
-        return self._send(
-            VA_PAYMENT,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            VA_PAYMENT, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def transfer_status(
@@ -667,13 +551,13 @@ class Payouts(SyncService):
     ) -> TransferStatusResponse:
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return self._send(
+        return self._call(
             TRANSFER_STATUS,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     def emoney_account_inquiry(
@@ -687,13 +571,13 @@ class Payouts(SyncService):
         **fields: Any,
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return self._send(
+        return self._call(
             EMONEY_ACCOUNT_INQUIRY,
             request,
             fields,
-            external_id,
-            headers,
-            timeout,
+            external_id=external_id,
+            headers=headers,
+            timeout=timeout,
         )
 
     def topup(
@@ -708,13 +592,8 @@ class Payouts(SyncService):
     ) -> TopupResponse:
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
-        return self._send(
-            TOPUP,
-            built,
-            {},
-            external_id,
-            headers,
-            timeout,
+        return self._call(
+            TOPUP, built, {}, external_id=external_id, headers=headers, timeout=timeout
         )
 
     def wait_for_transfer(
