@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
+
+from typing_extensions import Unpack
 
 from bisnap.credentials import Credentials
 from bisnap.gateways import GatewayProfile
@@ -27,6 +30,7 @@ from bisnap.models.account_linking import (
 )
 from bisnap.models.common import SnapResponse
 from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
+from bisnap.services.fields import BindFields, BindingInquiryFields, UnbindFields
 from bisnap.services.operation import Operation
 from bisnap.signing import sign_rsa
 
@@ -122,7 +126,7 @@ def auth_code_url(profile: GatewayProfile, credentials: Credentials, params: Aut
     return f"{profile.app_base_url}{profile.path(AUTH_CODE.path)}?{query}"
 
 
-def _params(request: AuthCodeParams | None, fields: dict[str, Any]) -> AuthCodeParams:
+def _params(request: AuthCodeParams | None, fields: Mapping[str, Any]) -> AuthCodeParams:
     if request is None and "state" not in fields:
         fields = {**fields, "state": secrets.token_hex(16)}
     return AUTH_CODE.build(request, fields)
@@ -145,18 +149,11 @@ class AsyncAccountLinking(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BindFields],
     ) -> BindResponse:
         """Swap the ``authCode`` from the redirect for the customer token
         (``response.customer_token``). A repeated X-EXTERNAL-ID within 24 h is a conflict."""
-        return await self._call(
-            BIND,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return await self._call(BIND, request, fields, external_id, headers, timeout)
 
     async def inquiry(
         self,
@@ -168,18 +165,11 @@ class AsyncAccountLinking(AsyncService):
         device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BindingInquiryFields],
     ) -> BindingInquiryResponse:
         """The binding's state and payment options (call it before each payment)."""
         return await self._call(
-            INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-            customer_token=customer_token,
-            device_id=device_id,
+            INQUIRY, request, fields, external_id, headers, timeout, customer_token, device_id
         )
 
     async def unbind(
@@ -192,18 +182,11 @@ class AsyncAccountLinking(AsyncService):
         device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[UnbindFields],
     ) -> UnbindResponse:
         """End the link (needs ``customer_token=`` and ``device_id=``)."""
         return await self._call(
-            UNBIND,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-            customer_token=customer_token,
-            device_id=device_id,
+            UNBIND, request, fields, external_id, headers, timeout, customer_token, device_id
         )
 
 
@@ -227,18 +210,11 @@ class AccountLinking(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BindFields],
     ) -> BindResponse:
         """Swap the ``authCode`` from the redirect for the customer token
         (``response.customer_token``). A repeated X-EXTERNAL-ID within 24 h is a conflict."""
-        return self._call(
-            BIND,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(BIND, request, fields, external_id, headers, timeout)
 
     def inquiry(
         self,
@@ -250,18 +226,11 @@ class AccountLinking(SyncService):
         device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BindingInquiryFields],
     ) -> BindingInquiryResponse:
         """The binding's state and payment options (call it before each payment)."""
         return self._call(
-            INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-            customer_token=customer_token,
-            device_id=device_id,
+            INQUIRY, request, fields, external_id, headers, timeout, customer_token, device_id
         )
 
     def unbind(
@@ -274,18 +243,11 @@ class AccountLinking(SyncService):
         device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[UnbindFields],
     ) -> UnbindResponse:
         """End the link (needs ``customer_token=`` and ``device_id=``)."""
         return self._call(
-            UNBIND,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-            customer_token=customer_token,
-            device_id=device_id,
+            UNBIND, request, fields, external_id, headers, timeout, customer_token, device_id
         )
 
 

@@ -70,13 +70,12 @@ class SyncService:
         self,
         operation: Operation[_Req, _Resp],
         request: _Req | None,
-        fields: dict[str, Any],
-        *,
+        fields: Mapping[str, Any],
         external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
     ) -> _Resp:
         built = operation.build(request, fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)
@@ -93,13 +92,12 @@ class AsyncService:
         self,
         operation: Operation[_Req, _Resp],
         request: _Req | None,
-        fields: dict[str, Any],
-        *,
+        fields: Mapping[str, Any],
         external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
+        customer_token: str | None = None,
+        device_id: str | None = None,
     ) -> _Resp:
         built = operation.build(request, fields)
         options = _options(external_id, customer_token, device_id, headers, timeout)

@@ -14,11 +14,12 @@ one, and a caller-given id is checked before anything is sent.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from typing_extensions import Unpack
 
 from bisnap.errors import RequestValidationError
 from bisnap.external_id import ExternalIdForm
@@ -49,6 +50,17 @@ from bisnap.services.base import (
     Headers,
     SyncService,
     Timeout,
+)
+from bisnap.services.fields import (
+    BalanceInquiryFields,
+    EmoneyAccountInquiryFields,
+    ExternalAccountInquiryFields,
+    InterbankTransferFields,
+    IntrabankTransferFields,
+    TopupFields,
+    TransferStatusFields,
+    VaInquiryIntrabankFields,
+    VaPaymentIntrabankFields,
 )
 from bisnap.services.operation import Operation
 
@@ -190,7 +202,7 @@ class StatusPolling:
 
 
 def _intrabank(
-    request: IntrabankTransferRequest | None, fields: dict[str, Any]
+    request: IntrabankTransferRequest | None, fields: Mapping[str, Any]
 ) -> IntrabankTransferRequest:
     built = INTRABANK_TRANSFER.build(request, fields)
     info = built.additional_info
@@ -201,7 +213,7 @@ def _intrabank(
 
 def _interbank(
     request: InterbankTransferRequest | None,
-    fields: dict[str, Any],
+    fields: Mapping[str, Any],
     route: TransferRoute | None,
 ) -> InterbankTransferRequest:
     if route is not None and not isinstance(route, TransferRoute):
@@ -212,14 +224,14 @@ def _interbank(
 
 
 def _va_payment(
-    request: VaPaymentIntrabankRequest | None, fields: dict[str, Any]
+    request: VaPaymentIntrabankRequest | None, fields: Mapping[str, Any]
 ) -> VaPaymentIntrabankRequest:
     built = VA_PAYMENT.build(request, fields)
     check_transfer_amount(built.paid_amount.value, interbank=False, field="paidAmount.value")
     return built
 
 
-def _topup(request: TopupRequest | None, fields: dict[str, Any]) -> TopupRequest:
+def _topup(request: TopupRequest | None, fields: Mapping[str, Any]) -> TopupRequest:
     built = TOPUP.build(request, fields)
     check_transfer_amount(built.amount.value, interbank=False)
     return built
@@ -236,12 +248,10 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BalanceInquiryFields],
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return await self._call(
-            BALANCE, request, fields, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(BALANCE, request, fields, external_id, headers, timeout)
 
     async def account_inquiry(
         self,
@@ -251,17 +261,10 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[ExternalAccountInquiryFields],
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return await self._call(
-            ACCOUNT_INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return await self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
     async def intrabank_transfer(
         self,
@@ -271,7 +274,7 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[IntrabankTransferFields],
     ) -> IntrabankTransferResponse:
         """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
 
@@ -280,9 +283,7 @@ class AsyncPayouts(AsyncService):
         the module docstring for what a timeout means.
         """
         built = _intrabank(request, fields)
-        return await self._call(
-            INTRABANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     async def interbank_transfer(
         self,
@@ -293,15 +294,13 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[InterbankTransferFields],
     ) -> InterbankTransferResponse:
         """Transfer to any other bank. The amount is checked against ``route``'s maximum
         (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
         not sent."""
         built = _interbank(request, fields, route)
-        return await self._call(
-            INTERBANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     async def va_inquiry(
         self,
@@ -311,12 +310,10 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaInquiryIntrabankFields],
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return await self._call(
-            VA_INQUIRY, request, fields, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
 
     async def va_payment(
         self,
@@ -326,13 +323,11 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaPaymentIntrabankFields],
     ) -> VaPaymentIntrabankResponse:
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
-        return await self._call(
-            VA_PAYMENT, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
 
     async def transfer_status(
         self,
@@ -342,18 +337,11 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TransferStatusFields],
     ) -> TransferStatusResponse:
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return await self._call(
-            TRANSFER_STATUS,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return await self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
 
     async def emoney_account_inquiry(
         self,
@@ -363,16 +351,11 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[EmoneyAccountInquiryFields],
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
         return await self._call(
-            EMONEY_ACCOUNT_INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
+            EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout
         )
 
     async def topup(
@@ -383,13 +366,11 @@ class AsyncPayouts(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TopupFields],
     ) -> TopupResponse:
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
-        return await self._call(
-            TOPUP, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return await self._call(TOPUP, built, {}, external_id, headers, timeout)
 
     async def wait_for_transfer(
         self,
@@ -441,12 +422,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BalanceInquiryFields],
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return self._call(
-            BALANCE, request, fields, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(BALANCE, request, fields, external_id, headers, timeout)
 
     def account_inquiry(
         self,
@@ -456,17 +435,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[ExternalAccountInquiryFields],
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return self._call(
-            ACCOUNT_INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
     def intrabank_transfer(
         self,
@@ -476,7 +448,7 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[IntrabankTransferFields],
     ) -> IntrabankTransferResponse:
         """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
 
@@ -485,9 +457,7 @@ class Payouts(SyncService):
         the module docstring for what a timeout means.
         """
         built = _intrabank(request, fields)
-        return self._call(
-            INTRABANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     def interbank_transfer(
         self,
@@ -498,15 +468,13 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[InterbankTransferFields],
     ) -> InterbankTransferResponse:
         """Transfer to any other bank. The amount is checked against ``route``'s maximum
         (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
         not sent."""
         built = _interbank(request, fields, route)
-        return self._call(
-            INTERBANK_TRANSFER, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     def va_inquiry(
         self,
@@ -516,12 +484,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaInquiryIntrabankFields],
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return self._call(
-            VA_INQUIRY, request, fields, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
 
     def va_payment(
         self,
@@ -531,13 +497,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaPaymentIntrabankFields],
     ) -> VaPaymentIntrabankResponse:
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
-        return self._call(
-            VA_PAYMENT, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
 
     def transfer_status(
         self,
@@ -547,18 +511,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TransferStatusFields],
     ) -> TransferStatusResponse:
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return self._call(
-            TRANSFER_STATUS,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
 
     def emoney_account_inquiry(
         self,
@@ -568,17 +525,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[EmoneyAccountInquiryFields],
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return self._call(
-            EMONEY_ACCOUNT_INQUIRY,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
     def topup(
         self,
@@ -588,13 +538,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TopupFields],
     ) -> TopupResponse:
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
-        return self._call(
-            TOPUP, built, {}, external_id=external_id, headers=headers, timeout=timeout
-        )
+        return self._call(TOPUP, built, {}, external_id, headers, timeout)
 
     def wait_for_transfer(
         self,

@@ -8,9 +8,11 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+
+from typing_extensions import Unpack
 
 from bisnap.errors import ProtocolError, RequestValidationError
 from bisnap.models.common import build_request
@@ -32,6 +34,7 @@ from bisnap.services.base import (
     SyncService,
     Timeout,
 )
+from bisnap.services.fields import HistoryDetailFields, HistoryListFields
 from bisnap.services.operation import Operation
 from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
 
@@ -65,7 +68,7 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def _checked(
-    request: HistoryListRequest | None, fields: dict[str, Any], clock: Clock
+    request: HistoryListRequest | None, fields: Mapping[str, Any], clock: Clock
 ) -> HistoryListRequest:
     """The validated request with both dates filled in (the Payouts copy of the page makes
     them mandatory; the Reporting page's defaults are used: three months ago and now)."""
@@ -147,18 +150,11 @@ class AsyncReporting(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> HistoryListResponse:
         """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
         built = _checked(request, fields, self.clock)
-        return await self._call(
-            HISTORY_LIST,
-            built,
-            {},
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return await self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
 
     def history_pages(
         self,
@@ -168,7 +164,7 @@ class AsyncReporting(AsyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> AsyncIterator[HistoryListResponse]:
         """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
         the maximum), stopping after a short page or ``max_pages`` pages. The request is
@@ -180,13 +176,7 @@ class AsyncReporting(AsyncService):
         self, pager: _Pager, headers: Headers, timeout: Timeout
     ) -> AsyncIterator[HistoryListResponse]:
         while (page_request := pager.next_request()) is not None:
-            page = await self._call(
-                HISTORY_LIST,
-                page_request,
-                {},
-                headers=headers,
-                timeout=timeout,
-            )
+            page = await self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
             more = pager.accept(page)
             yield page
             if not more:
@@ -200,7 +190,7 @@ class AsyncReporting(AsyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> AsyncIterator[HistoryEntry]:
         """Every history entry over all pages (see :meth:`history_pages`)."""
         pages = self.history_pages(
@@ -216,18 +206,11 @@ class AsyncReporting(AsyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryDetailFields],
     ) -> HistoryDetailResponse:
         """One transaction: ``originalPartnerReferenceNo`` and
         ``additionalInfo.referenceNo`` (both from a history entry)."""
-        return await self._call(
-            HISTORY_DETAIL,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return await self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
 
     async def _entries(
         self, pages: AsyncIterator[HistoryListResponse]
@@ -255,18 +238,11 @@ class Reporting(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> HistoryListResponse:
         """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
         built = _checked(request, fields, self.clock)
-        return self._call(
-            HISTORY_LIST,
-            built,
-            {},
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
 
     def history_pages(
         self,
@@ -276,7 +252,7 @@ class Reporting(SyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> Iterator[HistoryListResponse]:
         """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
         the maximum), stopping after a short page or ``max_pages`` pages. The request is
@@ -288,13 +264,7 @@ class Reporting(SyncService):
         self, pager: _Pager, headers: Headers, timeout: Timeout
     ) -> Iterator[HistoryListResponse]:
         while (page_request := pager.next_request()) is not None:
-            page = self._call(
-                HISTORY_LIST,
-                page_request,
-                {},
-                headers=headers,
-                timeout=timeout,
-            )
+            page = self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
             more = pager.accept(page)
             yield page
             if not more:
@@ -308,7 +278,7 @@ class Reporting(SyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> Iterator[HistoryEntry]:
         """Every history entry over all pages (see :meth:`history_pages`)."""
         pages = self.history_pages(
@@ -324,18 +294,11 @@ class Reporting(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryDetailFields],
     ) -> HistoryDetailResponse:
         """One transaction: ``originalPartnerReferenceNo`` and
         ``additionalInfo.referenceNo`` (both from a history entry)."""
-        return self._call(
-            HISTORY_DETAIL,
-            request,
-            fields,
-            external_id=external_id,
-            headers=headers,
-            timeout=timeout,
-        )
+        return self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
 
     def _entries(self, pages: Iterator[HistoryListResponse]) -> Iterator[HistoryEntry]:
         for page in pages:

@@ -30,8 +30,8 @@ _FAMILIES = (
 )
 
 
-def _unasync_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("unasync", ROOT / "scripts" / "unasync.py")
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -86,11 +86,29 @@ def _namespace_pairs() -> list[tuple[str, type, type]]:
 
 
 def test_generated_sync_code_is_current() -> None:
-    assert _unasync_script().main(["--check"]) == 0, "run: python scripts/unasync.py"
+    assert _script("unasync").main(["--check"]) == 0, "run: python scripts/unasync.py"
+
+
+def test_generated_request_fields_are_current() -> None:
+    assert _script("request_fields").main(["--check"]) == 0, "run: python scripts/request_fields.py"
+
+
+def test_every_operation_s_fields_are_its_request_model_s_fields() -> None:
+    from bisnap.services import fields
+    from bisnap.services.operation import Operation
+
+    for family in _FAMILIES:
+        module = importlib.import_module(f"bisnap.services.{family}")
+        for operation in vars(module).values():
+            if isinstance(operation, Operation):
+                model = operation.request_model
+                name = model.__name__.removesuffix("Request").removesuffix("Params") + "Fields"
+                typed = getattr(fields, name)
+                assert set(typed.__annotations__) == set(model.model_fields), operation.name
 
 
 def test_unasync_rewrites_async_names() -> None:
-    rewrite = _unasync_script().unasync
+    rewrite = _script("unasync").unasync
     assert rewrite("class AsyncQris(AsyncService):") == "class Qris(SyncService):"
     assert (
         rewrite("    async def go(self) -> AsyncIterator[X]:") == "    def go(self) -> Iterator[X]:"

@@ -52,7 +52,8 @@ async def test_async_and_checked_helpers_refuse_the_same_way(
         with pytest.raises(
             RequestValidationError, match=r"for reporting\.history_page; did you mean .page_size.\?"
         ):
-            await client.reporting.history_page(page_sise=10)
+            # The type checker flags the misspelling too (an unused ignore fails mypy --strict).
+            await client.reporting.history_page(page_sise=10)  # type: ignore[call-arg]
     assert gateway.calls == []
 
 
@@ -61,6 +62,11 @@ def test_camel_case_keywords_are_still_accepted(merchant_keys: GeneratedKeyPair)
         [snap(200, "2004700", partnerReferenceNo="R1", qrContent="000201", referenceNo="X")]
     )
     with sync_client(gateway, merchant_keys) as client:
-        answer = client.qris.generate(partnerReferenceNo="R1", merchantId="G123", amount=AMOUNT)
+        # Typed keywords are snake_case; the wire (camelCase) names still work at runtime.
+        answer = client.qris.generate(
+            partnerReferenceNo="R1",  # type: ignore[call-arg]
+            merchantId="G123",
+            amount=AMOUNT,
+        )
     assert answer.qr_content == "000201"
     assert gateway.body()["merchantId"] == "G123"
