@@ -11,9 +11,11 @@ at runtime an unknown keyword is refused too, and camelCase wire names are still
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from unasync import ruff_format
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "bisnap" / "services" / "fields.py"
@@ -69,15 +71,7 @@ def source() -> str:
             lines.append(f"    {field}: {_annotation(info.annotation)}")
         blocks.append("\n".join(lines) + "\n")
     text = "\n\n".join(blocks)
-    done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return done.stdout
+    return ruff_format(text, TARGET)
 
 
 def main(argv: list[str]) -> int:

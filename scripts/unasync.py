@@ -67,7 +67,8 @@ def _source_and_classes(text: str) -> tuple[str, list[str]]:
     return source, classes
 
 
-def _ruff_format(text: str, path: Path) -> str:
+def ruff_format(text: str, path: Path) -> str:
+    """``text`` as ``ruff format`` writes it for ``path``."""
     done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
         [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(path), "-"],
         input=text,
@@ -85,7 +86,7 @@ def generated(path: Path) -> str:
     if not classes:
         raise SystemExit(f"{path}: no Async class to generate from")
     block = "\n\n".join(unasync(cls) for cls in classes)
-    return _ruff_format(f"{source}\n\n{BEGIN}\n\n\n{block}\n\n{END}\n", path)
+    return ruff_format(f"{source}\n\n{BEGIN}\n\n\n{block}\n\n{END}\n", path)
 
 
 def main(argv: list[str]) -> int:
