@@ -66,9 +66,9 @@ How to add a service namespace (the contract every family module follows)
    ``SnapAuth``, and turns the answer into the typed response or a typed error
    (:mod:`bisnap.services.core`). ``202xx00`` comes back as a response with ``is_pending``.
 
-4. Attach it in :mod:`bisnap.client`: one line in ``SnapClient.__init__``
-   (``self.payouts = Payouts(self)``) and one in ``AsyncSnapClient.__init__``
-   (``self.payouts = AsyncPayouts(self)``), in the block marked for extra namespaces.
+4. Attach it in :mod:`bisnap.client`: one line in ``AsyncSnapClient.__init__``
+   (``self.payouts = AsyncPayouts(self)``), in the block marked for extra namespaces, then
+   ``python scripts/unasync.py`` writes the ``SnapClient`` line.
 """
 
 from bisnap.services.base import AsyncService, SyncService

@@ -115,6 +115,13 @@ def test_unasync_rewrites_async_names() -> None:
     )
     assert rewrite("        return await self._call(OP)") == "        return self._call(OP)"
     assert rewrite("async for page in pages:") == "for page in pages:"
+    assert rewrite("await response.aread()") == "response.read()"
+    assert rewrite("async def __aenter__(self) -> AsyncSnapClient:") == (
+        "def __enter__(self) -> SnapClient:"
+    )
+    assert rewrite('    backend: Backend = "httpx",  # async only\n    retry: int,\n') == (
+        "    retry: int,\n"
+    )
     assert rewrite("Callable[[float], Awaitable[None]] = anyio.sleep") == (
         "Callable[[float], None] = time.sleep"
     )
