@@ -25,6 +25,7 @@ MODULES = [
     *(
         f"bisnap/services/{family}.py"
         for family in (
+            "base",
             "account_linking",
             "direct_debit",
             "payouts",
