@@ -164,8 +164,7 @@ class SnapAuth(httpx.Auth):
             if not _is_token_rejection(response):
                 return
             logger.info(
-                "bisnap: token rejected (HTTP 401); retrying once with a new token, "
-                "X-EXTERNAL-ID %s",
+                "token rejected (HTTP 401); retrying once with a new token, X-EXTERNAL-ID %s",
                 external_id,
             )
             self.tokens.invalidate(token)
@@ -198,8 +197,7 @@ class SnapAuth(httpx.Auth):
             if not _is_token_rejection(response):
                 return
             logger.info(
-                "bisnap: token rejected (HTTP 401); retrying once with a new token, "
-                "X-EXTERNAL-ID %s",
+                "token rejected (HTTP 401); retrying once with a new token, X-EXTERNAL-ID %s",
                 external_id,
             )
             await self.tokens.ainvalidate(token)

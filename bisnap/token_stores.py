@@ -125,7 +125,7 @@ def _decode(raw: bytes | str) -> AccessToken | None:
             obtained_at=datetime.fromisoformat(data["obtained_at"]),
         )
     except (ValueError, KeyError, TypeError):
-        logger.warning("bisnap: ignoring an unreadable token in the Redis token store")
+        logger.warning("ignoring an unreadable token in the Redis token store")
         return None
 
 

@@ -357,7 +357,7 @@ class TokenManager:
             response.status_code, response.content, requested_at=requested_at
         )
         logger.info(
-            "bisnap: access token obtained for client %s at %s (expires in %d s)",
+            "access token obtained for client %s at %s (expires in %d s)",
             self.key.client_id,
             self.key.base_url,
             int(token.lifetime),
@@ -388,7 +388,7 @@ class TokenManager:
                         token = self._finish_exchange(response, requested_at)
                     except (SnapAPIError, ProtocolError) as exc:
                         logger.warning(
-                            "bisnap: early token refresh failed (%s); the current token is kept",
+                            "early token refresh failed (%s); the current token is kept",
                             type(exc).__name__,
                         )
                         return current
@@ -402,7 +402,7 @@ class TokenManager:
                 return latest
             with self.store.lock(self.key, blocking=True) as held:
                 if not held:
-                    logger.warning("bisnap: token store lock not obtained in time; exchanging")
+                    logger.warning("token store lock not obtained in time; exchanging")
                 latest = self.store.get(self.key)
                 if latest is not None and self.usable(latest):
                     return latest
@@ -446,7 +446,7 @@ class TokenManager:
                         token = self._finish_exchange(response, requested_at)
                     except (SnapAPIError, ProtocolError) as exc:
                         logger.warning(
-                            "bisnap: early token refresh failed (%s); the current token is kept",
+                            "early token refresh failed (%s); the current token is kept",
                             type(exc).__name__,
                         )
                         result.append(current)
@@ -463,7 +463,7 @@ class TokenManager:
                 return
             async with self.store.alock(self.key, blocking=True) as held:
                 if not held:
-                    logger.warning("bisnap: token store lock not obtained in time; exchanging")
+                    logger.warning("token store lock not obtained in time; exchanging")
                 latest = await self.store.aget(self.key)
                 if latest is not None and self.usable(latest):
                     result.append(latest)

@@ -12,8 +12,8 @@ In-process, no sockets (sync or async httpx clients)::
 Over loopback HTTP: ``with run_in_thread(emulator) as server: ... server.base_url``.
 Simulation controls: :meth:`Emulator.pay_va`, ``pay_qris``, ``pay_debit``, ``expire``, ``fail``,
 ``set_balance``, ``inject_fault``; the same under ``/_emulator/`` (:mod:`bisnap.emulator.admin`).
-pytest: ``pytest_plugins = ["bisnap.emulator.pytest_plugin"]`` gives the ``snap_emulator``
-fixture.
+pytest: installing bisnap registers the ``snap_emulator`` fixture
+(:mod:`bisnap.emulator.pytest_plugin`); its helpers are in :mod:`bisnap.emulator.testing`.
 """
 
 from bisnap.emulator.core import Emulator, SimulationError

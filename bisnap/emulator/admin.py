@@ -4,6 +4,7 @@ Every route answers JSON (the public key: PEM text); errors are ``{"error": "...
 (bad input or a state that does not allow the action) or 404 (unknown route).
 
 ==========================================  ====================================================
+``GET  /_emulator/``                        every route with an example request and answer
 ``GET  /_emulator/health``                  ``{"status": "ok", "families": [...]}``
 ``GET  /_emulator/gateway-public-key``      PEM of the key that signs notifications
 ``POST /_emulator/merchants``               register: ``clientId``, ``clientSecret``,
@@ -34,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from bisnap.emulator.admin_routes import admin_index
 from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
 from bisnap.emulator.state import Payment
 from bisnap.errors import BisnapError
@@ -107,6 +109,8 @@ def _dispatch(
     emulator: Emulator, method: str, route: str, query: dict[str, str], data: dict[str, Any]
 ) -> Any:
     name = route[len(ADMIN_PREFIX) :]
+    if (method, name) == ("GET", ""):
+        return admin_index()
     if (method, name) == ("GET", "health"):
         return {"status": "ok", "families": list(emulator.families)}
     if (method, name) == ("GET", "gateway-public-key"):
@@ -192,4 +196,4 @@ def _dispatch(
                 }
                 for r in records
             ]
-    raise _AdminError(404, f"no admin route {method} {route}")
+    raise _AdminError(404, f"no admin route {method} {route} (GET {ADMIN_PREFIX} lists them)")
