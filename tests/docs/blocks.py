@@ -99,3 +99,65 @@ def documentation_pages() -> list[Page]:
     """README.md and every page under docs/, sorted by path."""
     paths = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     return [parse_page(path) for path in paths if path.is_file()]
+
+
+_CUTS = (": ", ", ", "; ", " (", "...", "…")
+
+
+def expected_output(comment: str) -> tuple[str, bool] | None:
+    """What a ``print(...)  # comment`` promises: (text, is_prefix), or None if unchecked.
+
+    The comment up to the first ``": "``, ``", "``, ``"; "``, ``" ("`` is the exact output
+    (the whole comment also matches); cut at ``...`` it is a prefix. Comments starting with
+    ``e.g.`` are illustrations only.
+    """
+    text = comment.strip()
+    if not text or text.startswith("e.g."):
+        return None
+    cut = len(text)
+    prefix = False
+    for mark in _CUTS:
+        at = text.find(mark)
+        if at != -1 and at < cut:
+            cut, prefix = at, mark in ("...", "…")
+    return text[:cut].rstrip(), prefix
+
+
+def run_python(block: Block, namespace: dict[str, object], filename: str) -> None:
+    """Run a block statement by statement; each top-level ``print(...)  # x`` must print x."""
+    import ast
+    import contextlib
+    import io
+
+    tree = ast.parse(block.text, filename)
+    ast.increment_lineno(tree, block.line)
+    lines = block.text.splitlines()
+    for statement in tree.body:
+        code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec")
+        promise = None
+        if (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == "print"
+        ):
+            source_line = lines[statement.end_lineno - block.line - 1]  # type: ignore[operator]
+            if "  # " in source_line:
+                promise = expected_output(source_line.split("  # ", 1)[1])
+        if promise is None:
+            exec(code, namespace)
+            continue
+        captured = io.StringIO()
+        with contextlib.redirect_stdout(captured):
+            exec(code, namespace)
+        printed = captured.getvalue().rstrip("\n")
+        print(printed)
+        expected, is_prefix = promise
+        whole = source_line.split("  # ", 1)[1].strip()
+        ok = printed == whole or (
+            printed.startswith(expected) if is_prefix else printed == expected
+        )
+        assert ok, (
+            f"{filename.rsplit(':', 1)[0]}:{statement.lineno}: printed {printed!r}, "
+            f"the page says {expected!r}"
+        )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.blocks import Page, documentation_pages
+from tests.docs.blocks import Page, documentation_pages, run_python
 
 PAGES = documentation_pages()
 _PYTHON_PAGES = [page for page in PAGES if not page.shell_mode and page.python_blocks()]
@@ -44,8 +44,7 @@ def test_python_examples_run(page: Page, tmp_path: Path, monkeypatch: pytest.Mon
         if block.title is not None:
             _write_file(block.title, block.text, tmp_path)
             continue
-        code = compile(block.text, f"{page.name}:{block.line}", "exec")
-        exec(code, namespace)
+        run_python(block, namespace, f"{page.name}:{block.line}")
 
 
 def _free_port() -> int:
