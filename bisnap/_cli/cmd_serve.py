@@ -97,7 +97,11 @@ def emulator(
     \b
     Use the same settings on both sides, then point the client at it:
       bisnap emulator --merchant-public-key public-key.pem &
+      bisnap wait-for http://127.0.0.1:8080/_emulator/health
       bisnap headers transaction --base-url http://127.0.0.1:8080 --path ... | sh
+
+    \b
+    GET /_emulator/ lists the admin API (pay, expire, fail, faults, notifications, ledger).
     """
     conf = settings()
     serve_from_options = _load("bisnap.emulator", "serve_from_options", "the emulator")

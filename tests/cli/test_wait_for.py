@@ -6,6 +6,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -34,36 +36,38 @@ class _Answer(BaseHTTPRequestHandler):
         pass
 
 
-def _serve_later(
+@contextmanager
+def _serving_later(
     port: int, delay: float, handler: type[BaseHTTPRequestHandler] = _Answer
-) -> tuple[list[ThreadingHTTPServer], threading.Thread]:
-    server_box: list[ThreadingHTTPServer] = []
+) -> Iterator[None]:
+    """A loopback HTTP server that starts listening on ``port`` only after ``delay`` seconds."""
+    servers: list[ThreadingHTTPServer] = []
 
     def start() -> None:
         time.sleep(delay)
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        server_box.append(server)
+        servers.append(server)
         server.serve_forever(poll_interval=0.05)
 
     thread = threading.Thread(target=start, daemon=True)
     thread.start()
-    return server_box, thread
-
-
-def test_wait_for_returns_once_a_late_server_listens() -> None:
-    port = _free_port()
-    servers, thread = _serve_later(port, 0.4)
     try:
-        started = time.monotonic()
-        response = wait_until_ready(f"http://127.0.0.1:{port}/health", timeout=10)
-        assert response.status_code == 200
-        assert time.monotonic() - started >= 0.3  # it did wait: nothing listened before
+        yield
     finally:
         while not servers:
             time.sleep(0.01)
         servers[0].shutdown()
         servers[0].server_close()
         thread.join(5)
+
+
+def test_wait_for_returns_once_a_late_server_listens() -> None:
+    port = _free_port()
+    with _serving_later(port, 0.4):
+        started = time.monotonic()
+        response = wait_until_ready(f"http://127.0.0.1:{port}/health", timeout=10)
+        assert response.status_code == 200
+        assert time.monotonic() - started >= 0.3  # it did wait: nothing listened before
 
 
 def test_wait_for_gives_up_naming_the_url() -> None:
@@ -85,14 +89,8 @@ def test_wait_for_keeps_waiting_through_5xx() -> None:
         status = 503
 
     port = _free_port()
-    servers, thread = _serve_later(port, 0.0, _Failing)
-    try:
-        with pytest.raises(ServerNotReady, match="HTTP 503"):
-            wait_until_ready(f"http://127.0.0.1:{port}/", timeout=0.5, interval=0.05)
-    finally:
-        servers[0].shutdown()
-        servers[0].server_close()
-        thread.join(5)
+    with _serving_later(port, 0.0, _Failing), pytest.raises(ServerNotReady, match="HTTP 503"):
+        wait_until_ready(f"http://127.0.0.1:{port}/", timeout=0.5, interval=0.05)
 
 
 def test_wait_for_command_exit_status() -> None:
@@ -104,13 +102,6 @@ def test_wait_for_command_exit_status() -> None:
     usage = runner.invoke(cli, ["wait-for", "ftp://127.0.0.1/"])
     assert usage.exit_code == 2
     assert "not an http(s) URL" in usage.output
-    servers, thread = _serve_later(port, 0.2)
-    try:
+    with _serving_later(port, 0.2):
         ok = runner.invoke(cli, ["wait-for", f"http://127.0.0.1:{port}/", "--timeout", "10"])
         assert ok.exit_code == 0, ok.output
-    finally:
-        while not servers:
-            time.sleep(0.01)
-        servers[0].shutdown()
-        servers[0].server_close()
-        thread.join(5)
