@@ -2,8 +2,8 @@
 
 Nothing needs configuring: throwaway keys are generated, the emulator and a small merchant
 notification receiver start on free loopback ports, and bisnap's typed client walks a flow
-(token, VA, QRIS, direct debit, payout, history), printing each step with its result and
-timing. :func:`run_demo` returns 0 only if every step it ran was verified.
+(token, VA, QRIS, direct debit, payout and its Payouts notification, history), printing each
+step with its result and timing. :func:`run_demo` returns 0 only if every step it ran was verified.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import httpx
 from bisnap.credentials import Credentials
 from bisnap.emulator import BackgroundServer, Emulator, run_in_thread
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
-from bisnap.keys import generate_key_pair
+from bisnap.keys import IrisMerchantKey, generate_key_pair
 
 __all__ = ["DemoStep", "run_demo"]
 
@@ -30,6 +30,7 @@ _PARTNER_ID = "G000DEMO01"
 _CHANNEL_ID = "12345"
 _MERCHANT_ID = "G000DEMO01"
 _PSID = "   70012"
+_PAYOUTS_NOTIFY_PATH = "/payouts/notify"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -85,12 +86,17 @@ class _NotificationSite:
         )
         await send({"type": "http.response.body", "body": reply})
 
-    def wait_for(self, path_suffix: str, timeout: float) -> tuple[str, dict[str, str], bytes]:
+    def wait_for(
+        self,
+        path_suffix: str,
+        timeout: float,
+        accept: Callable[[tuple[str, dict[str, str], bytes]], bool] | None = None,
+    ) -> tuple[str, dict[str, str], bytes]:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
                 for item in self.received:
-                    if item[0].endswith(path_suffix):
+                    if item[0].endswith(path_suffix) and (accept is None or accept(item)):
                         return item
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -280,7 +286,27 @@ class _Flow:
             )
         )
         _expect(status["responseCode"] == "2003600", f"status {status['responseCode']}")
+        self.values["payout"] = reference
         return f"intrabank transfer IDR 50000.00; status {status.get('latestTransactionStatus')}"
+
+    def payout_notification(self) -> str:
+        from bisnap.notifications import PayoutNotification, PayoutsNotificationVerifier
+
+        reference = self.values.get("payout")
+        if reference is None:
+            raise _SkipStep("no payout was made")
+        verifier = PayoutsNotificationVerifier(self.values["iris_key"])
+
+        def completed(item: tuple[str, dict[str, str], bytes]) -> bool:
+            payload = verifier.verify(item[2], item[1]).payload
+            return (
+                isinstance(payload, PayoutNotification)
+                and payload.partner_reference_no == reference
+                and payload.status == "completed"
+            )
+
+        path, _, _ = self.site.wait_for(_PAYOUTS_NOTIFY_PATH, self.timeout, completed)
+        return f"{path} Iris-Signature verified; payout {reference} completed"
 
     def history(self) -> str:
         if "reporting" not in self.emulator.families:
@@ -305,6 +331,7 @@ def _steps(flow: _Flow) -> list[tuple[str, Callable[[], str]]]:
         ("direct debit payment", flow.debit_payment),
         ("direct debit status", flow.debit_status),
         ("payout + status", flow.payout),
+        ("receive + verify payout notif.", flow.payout_notification),
         ("transaction history page", flow.history),
     ]
 
@@ -357,6 +384,7 @@ def _run_on_loopback(echo: Callable[[str], None], host: str, timeout: float) -> 
 
     merchant_keys = generate_key_pair()
     gateway_keys = generate_key_pair()
+    iris_key = IrisMerchantKey(f"IRIS-demo-{uuid.uuid4()}")
     site = _NotificationSite()
     with BackgroundServer(site, host=host) as receiver:
         emulator = Emulator(
@@ -372,6 +400,8 @@ def _run_on_loopback(echo: Callable[[str], None], host: str, timeout: float) -> 
                 notify_url=receiver.base_url,
                 balance=Decimal("10000000.00"),
                 merchant_id=_MERCHANT_ID,
+                iris_merchant_key=iris_key,
+                payouts_notify_url=receiver.base_url + _PAYOUTS_NOTIFY_PATH,
             )
             secret = emulator.merchant(_CLIENT_ID).client_secret
             with run_in_thread(emulator, host=host) as server:
@@ -392,6 +422,7 @@ def _run_on_loopback(echo: Callable[[str], None], host: str, timeout: float) -> 
                     ) as admin,
                 ):
                     flow = _Flow(client, admin, credentials, profile, site, emulator, timeout)
+                    flow.values["iris_key"] = iris_key
                     return _run_steps(flow, echo)
         finally:
             emulator.close()

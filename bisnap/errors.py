@@ -19,7 +19,9 @@ Every error bisnap raises derives from :class:`BisnapError`::
         ├── BadRequestError             400xx00
         │   ├── InvalidFieldFormatError     400xx01
         │   └── MissingMandatoryFieldError  400xx02
-        ├── UnauthorizedError           401xx00 (``UnauthorizedSignatureError`` too)
+        ├── UnauthorizedError           401xx00 with any other reason (``reason``)
+        │   ├── UnauthorizedSignatureError  401xx00 "Unauthorized. Signature"
+        │   ├── AuthTokenRequiredError      401xx00 "Unauthorized. Auth token required"
         │   ├── InvalidTokenError           401xx01
         │   ├── InvalidCustomerTokenError   401xx02
         │   └── TokenNotFoundError          401xx03
@@ -43,7 +45,10 @@ Every error bisnap raises derives from :class:`BisnapError`::
         └── (SnapAPIError itself for anything else)
 
 HTTP status is authoritative: the class is chosen from the HTTP status first and refined by the
-case code only when the ``responseCode`` agrees with that status. No message, ``str`` or ``repr``
+case code only when the ``responseCode`` agrees with that status. ``401xx00`` is one case code
+for several documented messages, so it is refined by the message; a documented code whose case
+contradicts its own message (``4042713`` "Transaction Not Found" on create-va) is mapped by
+its message. No message, ``str`` or ``repr``
 in this tree contains a secret, a token, a signature or a response body.
 """
 
@@ -56,6 +61,7 @@ from typing import Any
 __all__ = [
     "AccountInactiveError",
     "AccountNotFoundError",
+    "AuthTokenRequiredError",
     "BadRequestError",
     "BisnapError",
     "ConfigurationError",
@@ -226,6 +232,10 @@ class ProtocolError(BisnapError):
 
 _CODE_RE = re.compile(r"^(\d{3})(\d{2})(\d{2,3})$")
 
+_SUCCESS_EXCEPTIONS = frozenset({(200, "10", "01")})
+"""Documented success codes whose case is not ``00``: get-auth-code answers ``2001001``
+"Successful" (spec §5.4.1)."""
+
 
 @dataclass(frozen=True)
 class ResponseCode:
@@ -250,6 +260,8 @@ class ResponseCode:
 
     @property
     def is_success(self) -> bool:
+        if (self.http_status, self.service, self.case) in _SUCCESS_EXCEPTIONS:
+            return True
         return 200 <= self.http_status < 300 and self.case == "00" and self.http_status != 202
 
     @property
@@ -312,11 +324,20 @@ class MissingMandatoryFieldError(BadRequestError):
 
 
 class UnauthorizedError(SnapAPIError):
-    """401: authentication failed."""
+    """401: authentication failed. ``reason`` is the gateway's reason for a ``401xx00``
+    (the text after ``Unauthorized.``: ``Client``, ``Incorrect merchantId value``...)."""
+
+    reason: str | None = None
 
 
 class UnauthorizedSignatureError(UnauthorizedError):
-    """401xx00: the signature (or client) was rejected. Never retried automatically."""
+    """401xx00 "Unauthorized. Signature": the signature was rejected. Never retried
+    automatically."""
+
+
+class AuthTokenRequiredError(UnauthorizedError):
+    """401xx00 "Unauthorized. Auth token required": no (or an unreadable) bearer token was
+    sent."""
 
 
 class InvalidTokenError(UnauthorizedError):
@@ -412,7 +433,6 @@ _BY_STATUS: dict[int, type[SnapAPIError]] = {
 _BY_CASE: dict[tuple[int, str], type[SnapAPIError]] = {
     (400, "01"): InvalidFieldFormatError,
     (400, "02"): MissingMandatoryFieldError,
-    (401, "00"): UnauthorizedSignatureError,
     (401, "01"): InvalidTokenError,
     (401, "02"): InvalidCustomerTokenError,
     (401, "03"): TokenNotFoundError,
@@ -435,9 +455,43 @@ _BY_CASE: dict[tuple[int, str], type[SnapAPIError]] = {
 }
 
 
-def error_class_for(http_status: int, code: ResponseCode | None) -> type[SnapAPIError]:
-    """The exception class for an HTTP status refined by a ``responseCode``."""
+_BY_SERVICE_CASE: dict[tuple[int, str, str], type[SnapAPIError]] = {
+    # create-va documents 4042713 as "Transaction Not Found" although case 13 is the generic
+    # "Invalid Amount" (spec §5.1.1, §6.2): the documented message wins.
+    (404, "27", "13"): TransactionNotFoundError,
+}
+
+
+def unauthorized_reason(message: str | None) -> str | None:
+    """The reason of a ``401xx00`` message: ``"Unauthorized. Client"`` -> ``"Client"``."""
+    if not message:
+        return None
+    text = message.strip()
+    match = re.match(r"(?i)unauthori[sz]ed\s*[.:,-]?\s*", text)
+    reason = text[match.end() :] if match else text
+    return reason.strip() or None
+
+
+def _unauthorized_class(message: str | None) -> type[SnapAPIError]:
+    reason = (unauthorized_reason(message) or "").lower()
+    if "signature" in reason:
+        return UnauthorizedSignatureError
+    if "token required" in reason:
+        return AuthTokenRequiredError
+    return UnauthorizedError
+
+
+def error_class_for(
+    http_status: int, code: ResponseCode | None, message: str | None = None
+) -> type[SnapAPIError]:
+    """The exception class for an HTTP status refined by a ``responseCode`` (and, for
+    ``401xx00``, by the documented message)."""
     if code is not None and code.http_status == http_status:
+        by_service = _BY_SERVICE_CASE.get((http_status, code.service, code.case))
+        if by_service is not None:
+            return by_service
+        if http_status == 401 and code.case == "00":
+            return _unauthorized_class(message)
         refined = _BY_CASE.get((http_status, code.case))
         if refined is not None:
             return refined
@@ -457,7 +511,7 @@ def error_for_response(
     raw_message = body.get("responseMessage") if isinstance(body, dict) else None
     code = ResponseCode.parse(raw_code) if isinstance(raw_code, str) else None
     message_text = raw_message if isinstance(raw_message, str) else None
-    cls = error_class_for(http_status, code)
+    cls = error_class_for(http_status, code, message_text)
     parts = [f"HTTP {http_status}"]
     if code is not None:
         parts.append(f"responseCode {code.raw}")
@@ -467,7 +521,7 @@ def error_for_response(
         parts.append(message_text[:200])
     if external_id:
         parts.append(f"X-EXTERNAL-ID {external_id}")
-    return cls(
+    error = cls(
         ": ".join(parts[:2]) + (" — " + "; ".join(parts[2:]) if len(parts) > 2 else ""),
         http_status=http_status,
         response_code=code,
@@ -475,3 +529,6 @@ def error_for_response(
         external_id=external_id,
         body=body,
     )
+    if isinstance(error, UnauthorizedError):
+        error.reason = unauthorized_reason(message_text)
+    return error

@@ -20,9 +20,10 @@ import hmac
 import os
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -32,16 +33,19 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from bisnap.errors import ConfigurationError, KeyLoadError, WeakKeyError
 
 __all__ = [
+    "IRIS_MERCHANT_KEY_ENV",
     "MIN_KEY_BITS",
     "RECOMMENDED_KEY_BITS",
     "ClientSecret",
     "GeneratedKeyPair",
+    "IrisMerchantKey",
     "KeySource",
     "PrivateKey",
     "PublicKey",
     "WeakKeyWarning",
     "generate_key_pair",
     "load_client_secret",
+    "load_iris_merchant_key",
     "load_private_key",
     "load_public_key",
 ]
@@ -158,42 +162,58 @@ class PublicKey:
         return f"PublicKey(rsa, {self.key_size} bits, sha256:{self.fingerprint()[:16]})"
 
 
-class ClientSecret:
-    """The HMAC client secret, used as its UTF-8 bytes. Never shown by ``repr`` or ``str``."""
+class _SecretBytes:
+    """A secret used as its UTF-8 bytes: compared in constant time, never shown or pickled."""
 
     __slots__ = ("_value",)
+    _a_name: ClassVar[str]
+    _the_name: ClassVar[str]
+    _field: ClassVar[str]
 
     def __init__(self, value: str | bytes) -> None:
         if isinstance(value, str):
             value = value.encode("utf-8")
         if not isinstance(value, bytes):
             raise ConfigurationError(
-                f"a client secret is a str or bytes, not {type(value).__name__}",
-                field="client_secret",
+                f"{self._a_name} is a str or bytes, not {type(value).__name__}", field=self._field
             )
         if not value:
-            raise ConfigurationError("the client secret is empty", field="client_secret")
+            raise ConfigurationError(f"{self._the_name} is empty", field=self._field)
+        self._check(value)
         self._value = value
 
+    def _check(self, value: bytes) -> None:
+        """Further checks of a non-empty value (none by default)."""
+
     def as_bytes(self) -> bytes:
-        """The secret's bytes, the HMAC key."""
+        """The secret's bytes."""
         return self._value
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ClientSecret):
+        if type(other) is not type(self):
             return NotImplemented
+        assert isinstance(other, _SecretBytes)
         return hmac.compare_digest(self._value, other._value)
 
     def __hash__(self) -> int:
-        return hash(hashlib.sha256(self._value).digest())
+        return hash((type(self).__name__, hashlib.sha256(self._value).digest()))
 
     def __repr__(self) -> str:
-        return "ClientSecret('***')"
+        return f"{type(self).__name__}('***')"
 
     __str__ = __repr__
 
     def __reduce__(self) -> NoReturn:
-        raise TypeError("a ClientSecret is not picklable")
+        raise TypeError(f"a {type(self).__name__} is not picklable")
+
+
+class ClientSecret(_SecretBytes):
+    """The HMAC client secret, used as its UTF-8 bytes. Never shown by ``repr`` or ``str``."""
+
+    __slots__ = ()
+    _a_name = "a client secret"
+    _the_name = "the client secret"
+    _field = "client_secret"
 
 
 def load_client_secret(value: ClientSecret | str | bytes) -> ClientSecret:
@@ -203,6 +223,12 @@ def load_client_secret(value: ClientSecret | str | bytes) -> ClientSecret:
     if isinstance(value, (PrivateKey, PublicKey)):  # type: ignore[unreachable]
         raise ConfigurationError(
             "an RSA key was given where the client secret is expected", field="client_secret"
+        )
+    given: object = value
+    if isinstance(given, IrisMerchantKey):
+        raise ConfigurationError(
+            "the Iris merchant key was given where the client secret is expected",
+            field="client_secret",
         )
     return ClientSecret(value)
 
@@ -353,7 +379,7 @@ def load_private_key(
     """
     if isinstance(data, PrivateKey):
         return data
-    if isinstance(data, (PublicKey, ClientSecret)):
+    if isinstance(data, (PublicKey, ClientSecret, IrisMerchantKey)):
         raise KeyLoadError(f"a {type(data).__name__} was given where a private key is expected")
     raw = _read_source(data, "private key")
     pwd = password.encode("utf-8") if isinstance(password, str) else password
@@ -425,7 +451,7 @@ def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) ->
     """Load an RSA public key: SPKI or PKCS#1, PEM/DER/base64, or from an X.509 certificate."""
     if isinstance(data, PublicKey):
         return data
-    if isinstance(data, (PrivateKey, ClientSecret)):
+    if isinstance(data, (PrivateKey, ClientSecret, IrisMerchantKey)):
         raise KeyLoadError(
             f"a {type(data).__name__} was given where a public key is expected"
             + ("; use .public_key()" if isinstance(data, PrivateKey) else "")
@@ -461,3 +487,65 @@ def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) ->
     if not tried:
         tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
     raise KeyLoadError("could not load an RSA public key", tried=tuple(tried))
+
+
+IRIS_MERCHANT_KEY_ENV = "BISNAP_IRIS_MERCHANT_KEY"
+"""The environment variable :func:`load_iris_merchant_key` reads when no key is given."""
+
+
+class IrisMerchantKey(_SecretBytes):
+    """The Iris Merchant Key that signs Payouts notifications (``Iris-Signature``).
+
+    A credential from the Midtrans dashboard, distinct from the BI-SNAP client secret and from
+    the RSA keys, so it is its own type: it cannot be passed where one of those is expected, or
+    the other way round. Never shown by ``repr`` or ``str``.
+    """
+
+    __slots__ = ()
+    _a_name = "an Iris merchant key"
+    _the_name = "the Iris merchant key"
+    _field = "iris_merchant_key"
+
+    def _check(self, value: bytes) -> None:
+        if not value.strip():
+            raise ConfigurationError(f"{self._the_name} is empty", field=self._field)
+        if value != value.strip() or any(ch in value for ch in b"\r\n\x00"):
+            raise ConfigurationError(
+                f"{self._the_name} has surrounding whitespace, a line break or NUL",
+                field=self._field,
+            )
+
+
+def load_iris_merchant_key(
+    value: IrisMerchantKey | str | bytes | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> IrisMerchantKey:
+    """An :class:`IrisMerchantKey` from ``value``, or from ``BISNAP_IRIS_MERCHANT_KEY`` when None.
+
+    Raises :class:`~bisnap.errors.ConfigurationError` naming the variable (never its value)
+    when neither is set, and refuses a client secret or RSA key given by mistake.
+    """
+    if isinstance(value, IrisMerchantKey):
+        return value
+    if isinstance(value, (ClientSecret, PrivateKey, PublicKey)):
+        raise ConfigurationError(
+            f"a {type(value).__name__} was given where the Iris merchant key is expected",
+            field="iris_merchant_key",
+        )
+    if value is None:
+        env = os.environ if environ is None else environ
+        found = env.get(IRIS_MERCHANT_KEY_ENV, "")
+        if not found.strip():
+            raise ConfigurationError(
+                f"no Iris merchant key: pass one or set {IRIS_MERCHANT_KEY_ENV}",
+                field="iris_merchant_key",
+            )
+        try:
+            return IrisMerchantKey(found.strip())
+        except ConfigurationError as exc:
+            raise ConfigurationError(
+                f"environment variable {IRIS_MERCHANT_KEY_ENV}: {exc.message}",
+                field="iris_merchant_key",
+            ) from None
+    return IrisMerchantKey(value)

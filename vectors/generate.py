@@ -7,8 +7,9 @@ The expected values come from a second implementation, never from bisnap: SHA-25
 SHA256withRSA signatures and HMAC-SHA512 tags are computed by ``openssl dgst``; minified bodies
 are written out by hand below and checked with the standard library's ``json`` module; strings to
 sign are plain string joins. ``--check`` also re-derives every stage of the published vectors
-(``access-token/midtrans-*``, ``transaction/midtrans-*``, ``notification/midtrans-*``) with
-openssl, so those files are cross-checked too.
+(``access-token/midtrans-*``, ``transaction/midtrans-*``, ``notification/midtrans-*``,
+``iris/midtrans-*``) with openssl, so those files are cross-checked too. Iris-Signatures are
+``openssl dgst -sha512`` over the body bytes followed by the Iris merchant key.
 """
 
 from __future__ import annotations
@@ -518,6 +519,170 @@ def build_negative(tc_id: int, case: Case) -> dict[str, Any]:
     return data
 
 
+# --- Iris-Signature (Payouts notifications) ----------------------------------------------------
+#
+# SHA-512 over the raw body bytes immediately followed by the Iris Merchant Key, lowercase hex.
+# openssl hashes the concatenation; the variant bodies are written out by hand.
+
+IRIS_SCHEME = "iris-sha512"
+IRIS_PUBLISHED = HERE / "iris" / "midtrans-docs-payout-notification.json"
+IRIS_KEY = "IRIS-merchant-d8709d85-19d6-39c4-7ff5-8eaf81ec31cd"  # the published sample key
+IRIS_OTHER_KEY = "IRIS-merchant-d8709d85-19d6-39c4-7ff5-8eaf81ec31ce"
+IRIS_BODY = (
+    b'{"reference_no":"TLtXjaG7LxcbEhgo7S","amount":"12333.0","status":"processed",'
+    b'"updated_at":"2023-03-31T10:12:28Z"}'
+)
+IRIS_BODY_SPACED = (
+    b'{"reference_no": "TLtXjaG7LxcbEhgo7S", "amount": "12333.0", "status": "processed", '
+    b'"updated_at": "2023-03-31T10:12:28Z"}'
+)
+IRIS_BODY_PRETTY = (
+    b'{\n  "reference_no": "TLtXjaG7LxcbEhgo7S",\n  "amount": "12333.0",\n'
+    b'  "status": "processed",\n  "updated_at": "2023-03-31T10:12:28Z"\n}'
+)
+IRIS_FAILED_BODY = (  # the failed sample of the error-code page
+    b'{"reference_no":"21b6d59f9414b2636b","amount":"10000.00","status":"failed",'
+    b'"updated_at":"2018-07-23T10:23:31Z","error_code":"002",'
+    b'"error_message":"Invalid destination account number"}'
+)
+IRIS_SNAP_BODY = (
+    b'{"reference_no":"PO2024031500000001","amount":"250000","status":"completed",'
+    b'"updated_at":"2024-03-15T03:41:07Z","partner_reference_no":"PAYOUT-20240315-0001"}'
+)
+IRIS_TOPUP_BODY = (
+    b'{"transaction_id":"6f1c9a52-3d4e-4b8a-9e0f-1a2b3c4d5e6f","order_id":"TOPUP-20240315-01",'
+    b'"gross_amount":"5000000.00","status":"topup","transaction_time":"2024-03-15T03:12:28Z"}'
+)
+
+
+def iris_sha512(body: bytes, key: str) -> str:
+    """The Iris-Signature as openssl computes it: SHA-512 of body + key, lowercase hex."""
+    return openssl("dgst", "-sha512", "-binary", data=body + key.encode("utf-8")).hex()
+
+
+@dataclass(frozen=True)
+class IrisCase:
+    name: str
+    comment: str
+    flags: tuple[str, ...]
+    result: str  # "valid" | "invalid"
+    signed_by: str  # how the signer made the signature
+    signature: str  # the Iris-Signature header the receiver gets
+    received: bytes = IRIS_BODY
+
+
+def iris_cases() -> list[IrisCase]:
+    good = iris_sha512(IRIS_BODY, IRIS_KEY)
+    plain = "SHA-512 of body + key"
+    return [
+        IrisCase("body-trailing-newline", "a newline appended to the body after signing",
+                 ("ModifiedBody",), "invalid", plain, good, IRIS_BODY + b"\n"),
+        IrisCase("key-before-body", "the signer hashed key + body instead of body + key",
+                 ("WrongOrder",), "invalid", "SHA-512 of key + body",
+                 openssl("dgst", "-sha512", "-binary",
+                         data=IRIS_KEY.encode() + IRIS_BODY).hex()),
+        IrisCase("reserialized-with-spaces", "the body re-serialized with a space after ':' "
+                 "and ','", ("ParseAndDump",), "invalid", plain, good, IRIS_BODY_SPACED),
+        IrisCase("pretty-printed", "the body pretty-printed with two-space indents",
+                 ("ParseAndDump",), "invalid", plain, good, IRIS_BODY_PRETTY),
+        IrisCase("amount-two-fraction-digits", "amount \"12333.00\" received, \"12333.0\" "
+                 "signed: only the raw bytes verify", ("NumberSpelling", "ModifiedBody"),
+                 "invalid", plain, good, IRIS_BODY.replace(b'"12333.0"', b'"12333.00"')),
+        IrisCase("other-key", "signed with another Iris merchant key (last character differs)",
+                 ("WrongKey",), "invalid", "SHA-512 of body + another key",
+                 iris_sha512(IRIS_BODY, IRIS_OTHER_KEY)),
+        IrisCase("signature-truncated", "the hex signature lost its last two digits",
+                 ("MalformedSignature",), "invalid", plain, good[:-2]),
+        IrisCase("signature-empty", "an empty Iris-Signature header",
+                 ("MalformedSignature",), "invalid", plain, ""),
+        IrisCase("body-empty", "the body's signature arrived with an empty body",
+                 ("EmptyBody",), "invalid", plain, good, b""),
+        IrisCase("signature-upper-case-hex", "the right digest in upper-case hex: accepted",
+                 ("SignatureCase",), "valid", plain, good.upper()),
+        IrisCase("hmac-sha512-not-plain-digest", "HMAC-SHA512 keyed with the merchant key "
+                 "instead of the plain digest of body + key", ("WrongAlgorithm",), "invalid",
+                 "HMAC-SHA512 of body, keyed with the merchant key",
+                 hmac_sha512(IRIS_KEY, IRIS_BODY).hex()),
+        IrisCase("sha256-not-sha512", "SHA-256 of body + key (64 hex digits)",
+                 ("WrongAlgorithm",), "invalid", "SHA-256 of body + key",
+                 sha256_hex(IRIS_BODY + IRIS_KEY.encode())),
+        IrisCase("signature-base64", "the right digest, base64- instead of hex-encoded",
+                 ("MalformedSignature",), "invalid", plain, b64(bytes.fromhex(good))),
+        IrisCase("key-with-trailing-newline", "signed with the key plus a newline (copied "
+                 "from a file)", ("WrongKey",), "invalid", "SHA-512 of body + key + \\n",
+                 iris_sha512(IRIS_BODY, IRIS_KEY + "\n")),
+    ]  # fmt: skip
+
+
+def iris_verdict(body: bytes, signature: str) -> str:
+    """openssl's verdict: does ``signature`` spell SHA-512(body + key) in hex (any case)?"""
+    expected = iris_sha512(body, IRIS_KEY)
+    return "valid" if signature.lower() == expected and len(signature) == 128 else "invalid"
+
+
+def build_iris_negative(tc_id: int, case: IrisCase) -> dict[str, Any]:
+    verdict = iris_verdict(case.received, case.signature)
+    if verdict != case.result:
+        raise AssertionError(f"{case.name}: openssl says {verdict}, the case says {case.result}")
+    data: dict[str, Any] = {
+        "tcId": tc_id,
+        "id": case.name,
+        "comment": case.comment,
+        "flags": list(case.flags),
+        "result": case.result,
+    }
+    if case.result == "invalid":
+        data["error"] = "InvalidSignatureError"
+    data |= {
+        "scheme": IRIS_SCHEME,
+        "source": GENERATED_SOURCE,
+        "key": {"iris_merchant_key": IRIS_KEY},
+        "signed": {"body": IRIS_BODY.decode("utf-8"), "by": case.signed_by},
+        "inputs": {"body": case.received.decode("utf-8"), "signature": case.signature},
+        "expected": {"signature": iris_sha512(case.received, IRIS_KEY)},
+    }
+    return data
+
+
+def build_iris_positive(name: str, body: bytes, key: str) -> dict[str, Any]:
+    json.loads(body)  # a well-formed notification body
+    return {
+        "id": name,
+        "scheme": IRIS_SCHEME,
+        "source": GENERATED_SOURCE,
+        "inputs": {"body": body.decode("utf-8")},
+        "key": {"iris_merchant_key": key},
+        "expected": {"body_length": len(body), "signature": iris_sha512(body, key)},
+    }
+
+
+def iris_files() -> dict[Path, dict[str, Any]]:
+    files: dict[Path, dict[str, Any]] = {
+        HERE / "iris" / f"{name}.json": build_iris_positive(name, body, IRIS_KEY)
+        for name, body in (
+            ("generated-failed-payout", IRIS_FAILED_BODY),
+            ("generated-snap-completed-payout", IRIS_SNAP_BODY),
+            ("generated-topup", IRIS_TOPUP_BODY),
+        )
+    }
+    for tc_id, case in enumerate(iris_cases(), start=1):
+        files[HERE / "iris-negative" / f"{tc_id:03d}-{case.name}.json"] = build_iris_negative(
+            tc_id, case
+        )
+    return files
+
+
+def check_iris_published(path: Path) -> list[str]:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    body = case["inputs"]["body"].encode("utf-8")
+    problems = []
+    if len(body) != case["expected"]["body_length"]:
+        problems.append(f"{path.name}: body length differs")
+    if iris_sha512(body, case["key"]["iris_merchant_key"]) != case["expected"]["signature"]:
+        problems.append(f"{path.name}: Iris-Signature differs")
+    return problems
+
+
 # --- generated known-answer (positive) vectors -------------------------------------------------
 
 
@@ -565,6 +730,7 @@ def generated_files() -> dict[Path, dict[str, Any]]:
         files[HERE / name] = build_positive(name, request, signer)
     for tc_id, case in enumerate(cases(), start=1):
         files[HERE / "negative" / f"{tc_id:03d}-{case.name}.json"] = build_negative(tc_id, case)
+    files.update(iris_files())
     return files
 
 
@@ -622,6 +788,7 @@ def check() -> list[str]:
     problems: list[str] = []
     for path in published_files():
         problems += check_published(path)
+    problems += check_iris_published(IRIS_PUBLISHED)
     for path, data in generated_files().items():
         if not path.exists():
             problems.append(f"{path.relative_to(HERE)}: missing; run vectors/generate.py")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bisnap import __version__
-from bisnap._cli import cmd_keys, cmd_requests, cmd_serve, cmd_sign
+from bisnap._cli import cmd_doctor, cmd_keys, cmd_requests, cmd_serve, cmd_sign
 from bisnap._cli.common import CONTEXT_SETTINGS, CliError
 from bisnap._cli.config import ENV, Settings
 from bisnap.errors import ConfigurationError
@@ -30,6 +30,7 @@ Settings come from flags, then --env-file, then these environment variables:
   {ENV.PROFILE:<28} gateway profile: sandbox, staging or production
   {ENV.ACCESS_TOKEN:<28} a B2B access token to sign with instead of fetching one
   {ENV.GATEWAY_PUBLIC_KEY:<28} the gateway's public key, to verify notifications
+  {"BISNAP_IRIS_MERCHANT_KEY":<28} Iris Merchant Key, to verify Payouts notifications
   {ENV.CA_BUNDLE:<28} CA certificates for the gateway's TLS (default: system)
 (`bisnap emulator --help` lists the emulator's own variables.)
 
@@ -48,6 +49,7 @@ Quick start:
     --show-stages
   bisnap verify --public-key midtrans.pem --path /v1.0/debit/notify \\
     --timestamp T --signature S --body notification.json
+  bisnap doctor --request failed.http   # why "Unauthorized. Signature"?
 
 \b
 Exit status: 0 success, 1 failure (an invalid signature, a refused request),
@@ -70,6 +72,6 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
         raise CliError(exc.message) from None
 
 
-for _module in (cmd_keys, cmd_sign, cmd_requests, cmd_serve):
+for _module in (cmd_keys, cmd_sign, cmd_requests, cmd_serve, cmd_doctor):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -22,7 +22,7 @@ from bisnap._cli.common import (
 )
 from bisnap._cli.config import ENV
 from bisnap.errors import InvalidInputError, InvalidSignatureError
-from bisnap.keys import load_client_secret
+from bisnap.keys import IRIS_MERCHANT_KEY_ENV, load_client_secret, load_iris_merchant_key
 from bisnap.signing import (
     Digest,
     asymmetric_string_to_sign,
@@ -32,6 +32,7 @@ from bisnap.signing import (
     sign_rsa,
     token_string_to_sign,
     transaction_string_to_sign,
+    verify_iris_signature,
     verify_rsa,
 )
 from bisnap.timestamps import TimestampStyle, now_timestamp, parse_timestamp
@@ -256,11 +257,25 @@ class _Invalid(Exception):
 @click.option("--method", default="POST", show_default=True, help="HTTP method of the request.")
 @click.option(
     "--path",
-    required=True,
     help="Relative path the request was sent to, as signed (e.g. /v1.0/debit/notify).",
 )
-@click.option("--timestamp", required=True, help="The X-TIMESTAMP header, exactly as received.")
-@click.option("--signature", required=True, help="The X-SIGNATURE header, exactly as received.")
+@click.option("--timestamp", help="The X-TIMESTAMP header, exactly as received.")
+@click.option(
+    "--signature",
+    required=True,
+    help="The X-SIGNATURE header (with --payouts: the Iris-Signature header), exactly as received.",
+)
+@click.option(
+    "--payouts",
+    is_flag=True,
+    help="Verify a Payouts notification: Iris-Signature = SHA-512 of body + Iris Merchant Key "
+    "(no path, no timestamp).",
+)
+@click.option(
+    "--iris-merchant-key",
+    metavar="KEY",
+    help=f"With --payouts: the Iris Merchant Key [env: {IRIS_MERCHANT_KEY_ENV}].",
+)
 @click.option(
     "--body",
     type=BODY_FILE,
@@ -280,9 +295,11 @@ class _Invalid(Exception):
 def verify(
     public_key: str | None,
     method: str,
-    path: str,
-    timestamp: str,
+    path: str | None,
+    timestamp: str | None,
     signature: str,
+    payouts: bool,
+    iris_merchant_key: str | None,
     body: str,
     max_age: int | None,
     show_stages: bool,
@@ -294,7 +311,23 @@ def verify(
     signature, and with --max-age the timestamp-window. Exit status: 0 valid;
     1 invalid, naming the failing step; 2 usage error (a missing option, an
     unreadable file or key).
+
+    \b
+    With --payouts, verifies a Payouts notification instead: the Iris-Signature
+    (--signature) over the raw body followed by the Iris Merchant Key
+    (--iris-merchant-key or BISNAP_IRIS_MERCHANT_KEY). It has no path and no
+    timestamp; same exit status.
     """
+    if payouts:
+        if public_key is not None:
+            raise CliError("--public-key: Payouts notifications are checked with the Iris key")
+        _verify_payouts(iris_merchant_key, signature, body, path, timestamp, max_age, show_stages)
+        return
+    if iris_merchant_key is not None:
+        raise CliError("--iris-merchant-key needs --payouts")
+    if path is None or timestamp is None:
+        missing = "--path" if path is None else "--timestamp"
+        raise CliError(f"missing option {missing} (or pass --payouts for a Payouts notification)")
     source = settings().require(
         public_key, ENV.GATEWAY_PUBLIC_KEY, "--public-key", "public key of the signer"
     )
@@ -306,6 +339,39 @@ def verify(
         click.echo(f"invalid: {failure.step}: {failure.message}", err=True)
         raise SystemExit(1) from None
     click.echo(f"valid: SHA256withRSA signature verified with key sha256:{key.fingerprint()}")
+
+
+def _verify_payouts(
+    key_flag: str | None,
+    signature: str,
+    body: str,
+    path: str | None,
+    timestamp: str | None,
+    max_age: int | None,
+    show_stages: bool,
+) -> None:
+    unused = [
+        flag
+        for flag, value in (("--path", path), ("--timestamp", timestamp), ("--max-age", max_age))
+        if value is not None
+    ]
+    if unused:
+        raise CliError(
+            f"{', '.join(unused)}: Payouts notifications carry no path or timestamp to check"
+        )
+    source = settings().require(
+        key_flag, IRIS_MERCHANT_KEY_ENV, "--iris-merchant-key", "Iris Merchant Key"
+    )
+    key = load_iris_merchant_key(source.strip())
+    raw = read_body(body)
+    if show_stages:
+        click.echo(f"body-bytes:     {len(raw)}")
+    try:
+        verify_iris_signature(key, raw, signature)
+    except InvalidSignatureError as exc:
+        click.echo(f"invalid: signature: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    click.echo("valid: Iris-Signature (SHA-512 of body + Iris Merchant Key) verified")
 
 
 def _check(

@@ -23,6 +23,7 @@ __all__ = [
     "load_any_public_key",
     "load_merchant_key",
     "read_body",
+    "read_input",
     "settings",
     "translate_errors",
 ]
@@ -66,22 +67,29 @@ BODY_FILE = click.Path(dir_okay=False, allow_dash=True)
 """A ``--body`` argument: a file path, or ``-`` for standard input (read by :func:`read_body`)."""
 
 
-def read_body(path: str | None) -> bytes:
-    """The exact bytes of a ``--body`` file, or of stdin for ``-``; no option is an empty body."""
-    if path is None:
-        return b""
+def read_input(path: str, what: str) -> bytes:
+    """The exact bytes of file ``path``, or of stdin for ``-``; ``what`` names it in errors."""
     if path == "-":
         stdin: BinaryIO | None = getattr(sys.stdin, "buffer", None)
         if stdin is None:
-            raise CliError("--body -: standard input is not available")
+            raise CliError(f"{what} -: standard input is not available")
         return stdin.read()
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise CliError(f"body file not found: {path}") from None
+        raise CliError(f"{what} file not found: {path}") from None
     except OSError as exc:
-        raise CliError(f"body file could not be read: {path} ({exc.strerror})") from None
+        raise CliError(f"{what} file could not be read: {path} ({exc.strerror})") from None
+
+
+def read_body(path: str | None) -> bytes:
+    """The exact bytes of a ``--body`` file, or of stdin for ``-``; no option is an empty body."""
+    if path is None:
+        return b""
+    if path == "-":
+        return read_input(path, "--body")
+    return read_input(path, "body")
 
 
 def settings() -> Settings:

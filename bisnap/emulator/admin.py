@@ -10,9 +10,10 @@ Every route answers JSON (the public key: PEM text); errors are ``{"error": "...
 ``POST /_emulator/merchants``               register: ``clientId``, ``clientSecret``,
                                             ``partnerId``, ``publicKey`` (PEM), optional
                                             ``channelId``, ``notifyUrl``, ``balance``,
-                                            ``merchantId``, ``paymentHandle``
+                                            ``merchantId``, ``paymentHandle``,
+                                            ``irisMerchantKey``, ``payoutsNotifyUrl``
 ``POST /_emulator/va/pay``                  ``{"reference": trxId|VA number, "amount"?: "..."}``
-``POST /_emulator/qris/pay``                ``{"reference": ...}``
+``POST /_emulator/qris/pay``                ``{"reference": ..., "amount"?: "..."}``
 ``POST /_emulator/debit/pay``               ``{"reference": ...}``
 ``GET  /_emulator/pay/{reference}``         the ``webRedirectUrl`` page: approves a debit
 ``POST /_emulator/expire``                  ``{"reference": ...}`` (any payment)
@@ -25,6 +26,14 @@ Every route answers JSON (the public key: PEM text); errors are ``{"error": "...
 ``GET  /_emulator/notifications``           every notification and its attempts
 ``POST /_emulator/notifications/flush``     attempt every queued delivery now
 ``GET  /_emulator/ledger``                  the ledger (``?clientId=``)
+``POST /_emulator/payouts/fail``            ``{"reference": partnerReferenceNo,
+                                            "errorCode"?: "002"}`` (a pending transfer)
+``POST /_emulator/payouts/reverse``         ``{"reference", "errorCode"?}``: completed → failed
+``POST /_emulator/payouts/topup``           ``{"clientId", "amount", "orderId"?}``
+``POST /_emulator/payouts/notification-faults``  ``{"kind": "duplicate"|"out_of_order",
+                                            "times"?: 1}``
+``POST /_emulator/payouts/release-held``    send notifications held by ``out_of_order``
+``GET  /_emulator/payouts/notifications``   the Payouts notifications and their attempts
 ==========================================  ====================================================
 """
 
@@ -36,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from bisnap.emulator.admin_routes import admin_index
+from bisnap.emulator.notifications import Notification
 from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
 from bisnap.emulator.state import Payment
 from bisnap.errors import BisnapError
@@ -85,6 +95,56 @@ def _decimal(value: Any, key: str) -> Decimal:
         raise _AdminError(400, f"{key} must be a decimal amount") from None
 
 
+def _notification_view(n: Notification) -> dict[str, Any]:
+    return {
+        "url": n.url,
+        "path": n.path,
+        "body": json.loads(n.body),
+        "attempts": [{"status": a.status, "error": a.error} for a in n.attempts],
+        "delivered": n.delivered,
+        "gaveUp": n.gave_up,
+        "payouts": n.payouts,
+    }
+
+
+def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -> Any:
+    from bisnap.emulator import payouts_notify
+    from bisnap.emulator.endpoints.payouts import fail_transfer, reverse_transfer
+
+    if (method, name) == ("GET", "notifications"):
+        return [_notification_view(n) for n in payouts_notify.payouts_notifications(emulator)]
+    if method == "POST" and name in ("fail", "reverse"):
+        control = fail_transfer if name == "fail" else reverse_transfer
+        transfer = control(
+            emulator, _text(data, "reference"), error_code=str(data.get("errorCode", "004"))
+        )
+        return {
+            "referenceNo": transfer.reference_no,
+            "partnerReferenceNo": transfer.partner_reference_no,
+            "status": transfer.status,
+        }
+    if (method, name) == ("POST", "topup"):
+        client_id = _text(data, "clientId")
+        notification = payouts_notify.post_topup(
+            emulator,
+            client_id,
+            _decimal(data.get("amount"), "amount"),
+            order_id=data.get("orderId"),
+        )
+        return {
+            "clientId": client_id,
+            "balance": format_amount(emulator.balance(client_id)),
+            "notified": notification is not None,
+        }
+    if (method, name) == ("POST", "notification-faults"):
+        times = data.get("times", 1)
+        payouts_notify.inject_payouts_notification_fault(emulator, _text(data, "kind"), times=times)
+        return {"kind": data["kind"], "times": times}
+    if (method, name) == ("POST", "release-held"):
+        return {"released": payouts_notify.release_held_payouts_notifications(emulator)}
+    raise _AdminError(404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name}")
+
+
 def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> EmulatorResponse:
     """Answer one admin request (``path`` starts with ``/_emulator/`` and may carry a query)."""
     route, _, query_text = path.partition("?")
@@ -126,6 +186,8 @@ def _dispatch(
             balance=_decimal(data.get("balance", "0"), "balance"),
             merchant_id=data.get("merchantId"),
             payment_handle=data.get("paymentHandle"),
+            iris_merchant_key=data.get("irisMerchantKey"),
+            payouts_notify_url=data.get("payoutsNotifyUrl"),
         )
         return {"clientId": merchant.client_id, "partnerId": merchant.partner_id}
     if method == "POST" and name in ("va/pay", "qris/pay", "debit/pay", "expire", "fail"):
@@ -134,7 +196,8 @@ def _dispatch(
             amount = _decimal(data["amount"], "amount") if "amount" in data else None
             payment = emulator.pay_va(reference, amount=amount)
         elif name == "qris/pay":
-            payment = emulator.pay_qris(reference)
+            amount = _decimal(data["amount"], "amount") if "amount" in data else None
+            payment = emulator.pay_qris(reference, amount=amount)
         elif name == "debit/pay":
             payment = emulator.pay_debit(reference)
         elif name == "expire":
@@ -167,17 +230,9 @@ def _dispatch(
         emulator.clear_faults(query.get("path"))
         return {"cleared": True}
     if (method, name) == ("GET", "notifications"):
-        return [
-            {
-                "url": n.url,
-                "path": n.path,
-                "body": json.loads(n.body),
-                "attempts": [{"status": a.status, "error": a.error} for a in n.attempts],
-                "delivered": n.delivered,
-                "gaveUp": n.gave_up,
-            }
-            for n in emulator.notifications
-        ]
+        return [_notification_view(n) for n in emulator.notifications]
+    if name.startswith("payouts/"):
+        return _payouts(emulator, method, name[len("payouts/") :], data)
     if (method, name) == ("POST", "notifications/flush"):
         return {"flushed": emulator.flush_notifications()}
     if (method, name) == ("GET", "ledger"):

@@ -80,8 +80,8 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute(
         "POST",
         "/_emulator/merchants",
-        "Register a merchant. channelId, notifyUrl, balance, merchantId and paymentHandle "
-        "are optional.",
+        "Register a merchant. channelId, notifyUrl, balance, merchantId, paymentHandle, "
+        "irisMerchantKey and payoutsNotifyUrl (Payouts notifications) are optional.",
         request={
             "clientId": "G-CLIENT",
             "clientSecret": "s3cret",
@@ -90,6 +90,8 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
             "channelId": "12345",
             "notifyUrl": "http://127.0.0.1:9000/api/snap",
             "balance": "1000000",
+            "irisMerchantKey": "IRIS-merchant-0123456789abcdef",
+            "payoutsNotifyUrl": "http://127.0.0.1:9000/payouts",
         },
         response={"clientId": "G-CLIENT", "partnerId": "G123"},
     ),
@@ -103,7 +105,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute(
         "POST",
         "/_emulator/qris/pay",
-        "Pay a QRIS code, by partnerReferenceNo or referenceNo.",
+        "Pay a QRIS code, by partnerReferenceNo or referenceNo (amount: for an open QR).",
         request={"reference": "qr-1001"},
         response=_PAYMENT | {"kind": "qris"},
     ),
@@ -181,6 +183,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
                 "attempts": [{"status": 200, "error": None}],
                 "delivered": True,
                 "gaveUp": False,
+                "payouts": False,
             }
         ],
     ),
@@ -205,6 +208,64 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
                 "status": "SETTLEMENT",
                 "amount": "10000.00",
                 "events": ["created", "paid"],
+            }
+        ],
+    ),
+)
+
+
+_TRANSFER = {"referenceNo": "PO0000000001", "partnerReferenceNo": "1001", "status": "06"}
+
+ADMIN_ROUTES += (
+    AdminRoute(
+        "POST",
+        "/_emulator/payouts/fail",
+        "Fail a pending payout transfer, by partnerReferenceNo (errorCode: the Iris error code "
+        "in the notification, default 004); the money returns to the balance.",
+        request={"reference": "1001", "errorCode": "002"},
+        response=_TRANSFER,
+    ),
+    AdminRoute(
+        "POST",
+        "/_emulator/payouts/reverse",
+        "Reverse a completed payout transfer (completed, then failed), by partnerReferenceNo.",
+        request={"reference": "1002"},
+        response=_TRANSFER | {"partnerReferenceNo": "1002", "referenceNo": "PO0000000002"},
+    ),
+    AdminRoute(
+        "POST",
+        "/_emulator/payouts/topup",
+        "Credit a merchant's payouts balance and send the top-up notification (orderId optional).",
+        request={"clientId": "G-CLIENT", "amount": "250000.00"},
+        response={"clientId": "G-CLIENT", "balance": "1250000.00", "notified": True},
+    ),
+    AdminRoute(
+        "POST",
+        "/_emulator/payouts/notification-faults",
+        "Make the next Payouts notifications arrive twice (duplicate) or each after the one "
+        "that follows it (out_of_order).",
+        request={"kind": "duplicate", "times": 1},
+        response={"kind": "duplicate", "times": 1},
+    ),
+    AdminRoute(
+        "POST",
+        "/_emulator/payouts/release-held",
+        "Send the Payouts notifications an out_of_order fault is holding back.",
+        response={"released": 0},
+    ),
+    AdminRoute(
+        "GET",
+        "/_emulator/payouts/notifications",
+        "Every Payouts notification sent, with its delivery attempts.",
+        response=[
+            {
+                "url": "http://127.0.0.1:9000/payouts",
+                "path": "/payouts",
+                "body": {"reference_no": "PO0000000001", "status": "failed"},
+                "attempts": [{"status": 200, "error": None}],
+                "delivered": True,
+                "gaveUp": False,
+                "payouts": True,
             }
         ],
     ),

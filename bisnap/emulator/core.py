@@ -22,9 +22,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bisnap.diagnose import DiagnosisScheme
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
 from bisnap.emulator.notifications import Notification, Notifier
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
+from bisnap.emulator.raw_json import splice
 from bisnap.emulator.responses import Disconnect, EmulatorResponse, SnapFailure, dump_json
 from bisnap.emulator.routes import Auth, Call, CustomerToken, Endpoint, RouteTable
 from bisnap.emulator.state import (
@@ -45,6 +49,7 @@ from bisnap.errors import (
     InvalidTimestampError,
 )
 from bisnap.keys import (
+    IrisMerchantKey,
     PrivateKey,
     PublicKey,
     generate_key_pair,
@@ -119,7 +124,9 @@ class Emulator:
     full request path on the merchant's host (``"request"``) or the SNAP relative path
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
-    ``families`` limits which endpoint families are served (default: all available).
+    ``families`` limits which endpoint families are served (default: all available);
+    ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
+    ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
     """
 
     def __init__(
@@ -134,6 +141,7 @@ class Emulator:
         notification_signed_path: Literal["request", "relative"] = "request",
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
+        diagnose_signatures: bool = True,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
@@ -153,6 +161,7 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
+        self.diagnose_signatures = bool(diagnose_signatures)
         self.state = EmulatorState()
         self.lock = threading.RLock()
         self.faults = FaultBook()
@@ -181,13 +190,19 @@ class Emulator:
         balance: Decimal | str | int = Decimal("0.00"),
         merchant_id: str | None = None,
         payment_handle: str | None = None,
+        iris_merchant_key: IrisMerchantKey | str | None = None,
+        payouts_notify_url: str | None = None,
+        multi_use_va: bool = False,
     ) -> Merchant:
         """Register a merchant (replacing one with the same ``client_id``).
 
         ``merchant_public_key`` verifies its access-token signatures; ``client_secret`` its
         HMACs. ``channel_id``, ``merchant_id`` (the MID in bodies) and ``payment_handle``
         (GoPay linking ``merchantId``) are checked only when given. ``notify_url`` is the
-        notification URL prefix; ``balance`` the payouts balance.
+        notification URL prefix; ``balance`` the payouts balance. ``payouts_notify_url`` (the
+        whole URL) receives Payouts notifications signed with ``iris_merchant_key``.
+        ``multi_use_va`` makes its VAs multi-use (a Midtrans account setting): each takes several
+        payments, stays open and its status pages through ``recurringPaymentDetail``.
         """
         for name, value in (("client_id", client_id), ("partner_id", partner_id)):
             if not isinstance(value, str) or not value:
@@ -196,6 +211,7 @@ class Emulator:
             raise ConfigurationError("channel_id must be 5 digits", field="channel_id")
         if notify_url is not None and urlsplit(notify_url).scheme not in ("http", "https"):
             raise ConfigurationError("notify_url must be an http(s) URL", field="notify_url")
+        iris_key = check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
         merchant = Merchant(
             client_id=client_id,
             client_secret=load_client_secret(client_secret),
@@ -206,6 +222,9 @@ class Emulator:
             balance=Decimal(balance).quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
+            iris_merchant_key=iris_key,
+            payouts_notify_url=payouts_notify_url,
+            multi_use_va=bool(multi_use_va),
         )
         with self.lock:
             self.state.merchants[client_id] = merchant
@@ -350,9 +369,11 @@ class Emulator:
                 call.fields.data = call.body
             result = endpoint.handler(call)
         except SnapFailure as failure:
-            return self._response(
+            refusal = self._response(
                 failure.http_status, dump_json(failure.envelope(endpoint.service))
             )
+            refusal.headers.update(failure.headers)
+            return refusal
         except BisnapError as exc:
             logger.warning("emulator rejected %s %s: %s", method, route_path, exc)
             return self._envelope(400, endpoint.service, "00", "Bad Request")
@@ -445,7 +466,13 @@ class Emulator:
         try:
             verify_hmac(merchant.client_secret, string_to_sign, headers["x-signature"])
         except InvalidSignatureError:
-            raise SnapFailure.unauthorized("Signature") from None
+            raise signature_refusal(
+                call,
+                target,
+                DiagnosisScheme.TRANSACTION_HMAC,
+                client_secret=merchant.client_secret,
+                public_key=merchant.public_key,
+            ) from None
         if headers["x-partner-id"] != merchant.partner_id:
             raise SnapFailure.unauthorized("Unknown X-PARTNER-ID")
         channel = headers["channel-id"]
@@ -487,9 +514,18 @@ class Emulator:
     # --- notifications ---------------------------------------------------------------------
 
     def notify(
-        self, client_id: str, relative_path: str, body: dict[str, Any], *, linking: bool = False
+        self,
+        client_id: str,
+        relative_path: str,
+        body: dict[str, Any],
+        *,
+        linking: bool = False,
+        raw_values: Mapping[str, bytes] | None = None,
     ) -> Notification | None:
         """Queue a notification to the merchant's notify URL prefix + ``relative_path``.
+
+        ``raw_values`` maps placeholder strings in ``body`` to JSON bytes written in their
+        place verbatim (values the merchant sent, echoed byte for byte).
 
         Signed with the gateway key over the asymmetric string-to-sign; sent with
         ``X-TIMESTAMP``, ``X-SIGNATURE``, ``X-PARTNER-ID`` and a numeric ``X-EXTERNAL-ID``.
@@ -503,6 +539,8 @@ class Emulator:
         request_path = parts.path + (f"?{parts.query}" if parts.query else "")
         signed_path = request_path if self.notification_signed_path == "request" else relative_path
         raw = dump_json(body)
+        if raw_values:
+            raw = splice(raw, dict(raw_values))
         timestamp = format_timestamp(self.clock())
         signature = sign_rsa(
             self._gateway_key, asymmetric_string_to_sign("POST", signed_path, raw, timestamp)
@@ -527,6 +565,10 @@ class Emulator:
         )
         self._notifier.submit(notification)
         return notification
+
+    def queue_notification(self, notification: Notification) -> None:
+        """Queue an already signed notification for delivery (e.g. a Payouts notification)."""
+        self._notifier.submit(notification)
 
     @property
     def notifications(self) -> list[Notification]:
@@ -647,20 +689,40 @@ class Emulator:
         """Pay a pending VA (by ``trxId``, VA number or ``referenceNo``); notifies the merchant.
 
         A single-use VA is closed-amount: an ``amount`` other than its total is refused, as a
-        bank would refuse it.
+        bank would refuse it. A multi-use VA takes any amount from 1.00 (default: its total),
+        as often as it is paid, and stays open; each payment is notified.
         """
+        from bisnap.emulator.endpoints.va import is_multi_use, pay_multi_use
+
         with self.lock:
             payment = self._resolve(reference, "va", client_id)
+            if is_multi_use(payment):
+                return pay_multi_use(self, payment, amount, self.clock())
             if amount is not None and Decimal(amount) != payment.amount:
                 raise SimulationError(
                     f"this VA accepts exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
                 )
             return self._settle(payment, None)
 
-    def pay_qris(self, reference: str, *, client_id: str | None = None) -> Payment:
-        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID)."""
+    def pay_qris(
+        self, reference: str, *, amount: Decimal | None = None, client_id: str | None = None
+    ) -> Payment:
+        """Pay a pending QRIS (by ``referenceNo``, ``partnerReferenceNo`` or X-EXTERNAL-ID).
+
+        A QR generated without an amount is open: ``amount`` (what the customer entered) is
+        required; a QR with an amount takes exactly that amount.
+        """
         with self.lock:
-            return self._settle(self._resolve(reference, "qris", client_id), None)
+            payment = self._resolve(reference, "qris", client_id)
+            if payment.data.get("openAmount"):
+                if amount is None:
+                    raise SimulationError("this QR has no amount: pass the amount paid")
+                return self._settle(payment, Decimal(amount))
+            if amount is not None and Decimal(amount) != payment.amount:
+                raise SimulationError(
+                    f"this QR takes exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
+                )
+            return self._settle(payment, None)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
         """Complete a pending direct-debit payment (the customer approved it in the app)."""

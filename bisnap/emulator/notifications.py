@@ -3,6 +3,8 @@
 A delivery is attempted at once, then retried on the documented schedule (spec §7.4) scaled by
 ``retry_scale``: payment notifications retry on anything but HTTP 200 after 2, 10, 30, 90 and
 210 minutes; account-linking notifications retry on anything but 2xx after 20, 40 and 80 ms.
+Payouts notifications (``payouts=True``) count any 2xx as received; Midtrans publishes no
+retry schedule for them, so the payment schedule is used.
 A scale of ``0`` retries immediately, which is what tests usually want.
 """
 
@@ -51,6 +53,7 @@ class Notification:
     headers: dict[str, str] = field(repr=False)
     body: bytes = field(repr=False)
     linking: bool = False
+    payouts: bool = False
     attempts: list[DeliveryAttempt] = field(default_factory=list)
     delivered: bool = False
     gave_up: bool = False
@@ -62,7 +65,7 @@ class Notification:
 
     def accepted(self, status: int) -> bool:
         """Whether the merchant's answer counts as received."""
-        return 200 <= status < 300 if self.linking else status == 200
+        return 200 <= status < 300 if self.linking or self.payouts else status == 200
 
 
 class Notifier:

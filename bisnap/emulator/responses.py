@@ -51,7 +51,8 @@ class SnapFailure(Exception):
     """Raised inside a handler to answer with a SNAP error envelope.
 
     The ``responseCode`` is ``f"{http_status}{service}{case}"``; ``service`` defaults to the
-    endpoint's service code. ``extra`` fields are added to the envelope.
+    endpoint's service code. ``extra`` fields are added to the envelope; ``headers`` to the
+    response.
     """
 
     http_status: int
@@ -59,6 +60,8 @@ class SnapFailure(Exception):
     message: str
     service: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Response headers added to the envelope's (the emulator's diagnosis of a refusal)."""
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.http_status}xx{self.case} {self.message}")

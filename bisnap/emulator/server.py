@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bisnap.emulator.core import Emulator
+from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.state import Merchant
 from bisnap.errors import ConfigurationError
 from bisnap.keys import generate_key_pair, load_private_key, load_public_key
@@ -171,8 +172,11 @@ def emulator_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
+    iris_merchant_key: str | None = None,
+    payouts_notify_url: str | None = None,
 ) -> EmulatorOptions:
     """Build an emulator with one merchant from command-line style options.
 
@@ -180,7 +184,8 @@ def emulator_from_options(
     one is generated and its public half written to ``gateway_public_key_out`` (default
     :data:`DEFAULT_GATEWAY_PUBLIC_KEY_FILE` in the current directory). Any bad option raises
     :class:`~bisnap.errors.ConfigurationError` (``KeyLoadError`` for key files) whose
-    ``field`` names the option; messages never contain the secret.
+    ``field`` names the option; messages never contain the secret. ``payouts_notify_url``
+    receives Payouts notifications signed with ``iris_merchant_key``.
     """
     for name, value in (
         ("client_id", client_id),
@@ -193,6 +198,11 @@ def emulator_from_options(
         urlsplit(notify_url).scheme not in ("http", "https") or not urlsplit(notify_url).netloc
     ):
         raise ConfigurationError("--notify-url must be an http(s) URL", field="notify_url")
+    try:
+        check_payouts_notification_settings(iris_merchant_key, payouts_notify_url)
+    except ConfigurationError as exc:
+        flag = "--" + (exc.field or "payouts_notify_url").replace("_", "-")
+        raise ConfigurationError(f"{flag}: {exc.message}", field=exc.field) from None
     public_key = load_public_key(_key_path(merchant_public_key, "merchant_public_key"))
     written: Path | None = None
     if gateway_private_key is not None:
@@ -208,7 +218,18 @@ def emulator_from_options(
                 f"could not write the gateway public key to {written} ({exc.strerror})",
                 field="gateway_public_key_out",
             ) from None
-    emulator = Emulator(gateway_private_key=gateway_key)
+    if notification_signed_path not in ("request", "relative"):
+        raise ConfigurationError(
+            "--notification-signed-path must be 'request' (the full request path on the "
+            "merchant's host) or 'relative' (the SNAP relative path, /v1.0/...)",
+            field="notification_signed_path",
+        )
+    emulator = Emulator(
+        gateway_private_key=gateway_key,
+        notification_signed_path="relative"
+        if notification_signed_path == "relative"
+        else "request",
+    )
     merchant = emulator.register_merchant(
         client_id=client_id,
         client_secret=client_secret,
@@ -217,6 +238,8 @@ def emulator_from_options(
         channel_id=channel_id,
         notify_url=notify_url,
         balance=Decimal(balance),
+        iris_merchant_key=iris_merchant_key,
+        payouts_notify_url=payouts_notify_url,
     )
     return EmulatorOptions(emulator, merchant, written)
 
@@ -232,14 +255,19 @@ def serve_from_options(
     gateway_private_key: str | Path | None = None,
     gateway_public_key_out: str | Path | None = None,
     notify_url: str | None = None,
+    notification_signed_path: str = "request",
     channel_id: str | None = None,
+    iris_merchant_key: str | None = None,
+    payouts_notify_url: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> None:
     """What ``bisnap emulator`` runs: validate options, print a summary, serve until Ctrl-C.
 
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
-    [--gateway-public-key-out PATH] [--notify-url URL] [--channel-id ID]``). Bad options raise
+    [--gateway-public-key-out PATH] [--notify-url URL] [--notification-signed-path
+    request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]``).
+    Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -255,13 +283,19 @@ def serve_from_options(
         gateway_private_key=gateway_private_key,
         gateway_public_key_out=gateway_public_key_out,
         notify_url=notify_url,
+        notification_signed_path=notification_signed_path,
         channel_id=channel_id,
+        iris_merchant_key=iris_merchant_key,
+        payouts_notify_url=payouts_notify_url,
     )
     emulator = options.emulator
     echo(f"bisnap emulator: http://{host}:{port} (merchant {client_id}, partner {partner_id})")
     if options.gateway_public_key_file is not None:
         echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
     echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
+    echo(f"payouts notifications: {payouts_notify_url or 'off (no --payouts-notify-url)'}")
+    if notify_url:
+        echo(f"notifications signed over the {notification_signed_path} path")
     echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
     try:
         serve(emulator, host=host, port=port)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bisnap.emulator.ledger import Ledger
-from bisnap.keys import ClientSecret, PublicKey
+from bisnap.keys import ClientSecret, IrisMerchantKey, PublicKey
 
 __all__ = [
     "Binding",
@@ -52,6 +52,11 @@ class Merchant:
     balance: Decimal = Decimal("0.00")
     merchant_id: str | None = None
     payment_handle: str | None = None
+    iris_merchant_key: IrisMerchantKey | None = field(default=None, repr=False)
+    """Signs Payouts notifications (``Iris-Signature``)."""
+    payouts_notify_url: str | None = None
+    """Where Payouts notifications go (the full URL, separate from ``notify_url``)."""
+    multi_use_va: bool = False
 
 
 @dataclass

@@ -36,7 +36,9 @@ class AuthCodeParams(SnapRequest):
     """
 
     redirect_url: Annotated[str, limit(256)]
-    state: Annotated[str, limit(32, r"^[A-Za-z0-9\-_~.]+$", what="letters, digits and - _ ~ .")]
+    # The page types state as String(32), a random CSRF string, without a character set;
+    # the URL is built with urlencode, so any character is carried safely.
+    state: Annotated[str, limit(32, r"^.+$", what="at least one character, no line breaks")]
     merchant_id: Annotated[str, limit(64)]
     mobile_number: Annotated[str, limit(20, r"^\d{6,20}$", what="digits, country code first")]
     scopes: Annotated[str, limit(256)] = "DEFAULT"
@@ -48,8 +50,8 @@ class BindRequest(SnapRequest):
     """``POST /v1.0/registration-account-binding``: swap the ``authCode`` for a customer token."""
 
     merchant_id: Annotated[str, limit(64)]
-    auth_code: str = Field(repr=False)
-    grant_type: str = "AUTHORIZATION_CODE"
+    auth_code: Annotated[str, limit(256)] = Field(repr=False)
+    grant_type: Annotated[str, limit(64)] = "AUTHORIZATION_CODE"
 
 
 class AccessTokenInfo(SnapObject):

@@ -62,6 +62,7 @@ __all__ = [
     "SnapResponse",
     "SnapTimestamp",
     "build_request",
+    "drop_unset",
     "is_lenient",
     "limit",
     "parse_response",
@@ -421,3 +422,15 @@ def parse_response(model: type[_R], data: Any, *, http_status: int | None = None
             f"the response does not have the shape of a {model.__name__}: {where}: {first['msg']}",
             http_status=http_status,
         ) from None
+
+
+def drop_unset(model: BaseModel, data: dict[str, Any], *, defaults_too: bool = False) -> None:
+    """Remove from serialized ``data`` the fields of ``model`` that were never set and are None
+    (with ``defaults_too``: never set at all), for models that replace the base serializer."""
+    fields_set = model.model_fields_set
+    for name, field in type(model).model_fields.items():
+        if name in fields_set:
+            continue
+        if defaults_too or getattr(model, name, None) is None:
+            data.pop(field.alias or name, None)
+            data.pop(name, None)

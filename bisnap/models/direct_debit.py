@@ -3,10 +3,12 @@ payment, status, cancel, refund."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 
+from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
     Amount,
     AmountValue,
@@ -15,6 +17,7 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
+    is_lenient,
     limit,
     reference,
     refund_reference,
@@ -28,6 +31,8 @@ from bisnap.models.shared import (
 )
 
 __all__ = [
+    "TRANS_AMOUNT_MAXIMUM",
+    "TRANS_AMOUNT_MINIMUM",
     "DebitAdditionalInfo",
     "DebitCancelRequest",
     "DebitCancelResponse",
@@ -41,7 +46,13 @@ __all__ = [
     "DebitStatusResponse",
     "PayOptionAdditionalInfo",
     "PayOptionDetail",
+    "check_tokenization_payment",
 ]
+
+
+TRANS_AMOUNT_MINIMUM = Decimal("1.00")
+TRANS_AMOUNT_MAXIMUM = Decimal("99999999999.00")
+"""``payOptionDetails[].transAmount.value`` range on the debit and tokenization pages."""
 
 
 class PayOptionAdditionalInfo(SnapObject):
@@ -60,6 +71,17 @@ class PayOptionDetail(SnapObject):
     pay_option: Annotated[str, limit(64)]
     trans_amount: Amount
     additional_info: PayOptionAdditionalInfo | None = None
+
+    check_trans_amount_range: ClassVar[bool] = True
+
+    @field_validator("trans_amount")
+    @classmethod
+    def _trans_amount_range(cls, value: Amount, info: ValidationInfo) -> Amount:
+        if is_lenient(info) or not cls.check_trans_amount_range:
+            return value
+        if not TRANS_AMOUNT_MINIMUM <= value.value <= TRANS_AMOUNT_MAXIMUM:
+            raise ValueError("value must be from 1.00 to 99999999999.00")
+        return value
 
 
 class DebitAdditionalInfo(SnapObject):
@@ -83,7 +105,7 @@ class DebitPaymentRequest(SnapRequest):
     """
 
     partner_reference_no: Annotated[str, reference(64)]
-    charge_token: str = Field(default="", repr=False)
+    charge_token: Annotated[str, limit(40)] = Field(default="", repr=False)
     merchant_id: Annotated[str, limit(64)] | None = None
     valid_up_to: SnapTimestamp | None = None
     url_params: list[UrlParam] | None = Field(
@@ -91,6 +113,27 @@ class DebitPaymentRequest(SnapRequest):
     )
     pay_option_details: list[PayOptionDetail] = Field(min_length=1)
     additional_info: DebitAdditionalInfo | None = None
+
+
+def check_tokenization_payment(request: DebitPaymentRequest) -> None:
+    """GoPay tokenization (a payment sent with a customer token) makes ``urlParams`` and
+    every ``payOptionDetails[].additionalInfo.paymentOptionToken`` mandatory (spec §5.4.5).
+
+    Raises RequestValidationError naming the missing field.
+    """
+    if not request.url_params:
+        raise RequestValidationError(
+            "urlParams: is required for a GoPay tokenization payment", field="urlParams"
+        )
+    for index, detail in enumerate(request.pay_option_details):
+        info = detail.additional_info
+        if info is None or not info.payment_option_token:
+            field = f"payOptionDetails[{index}].additionalInfo.paymentOptionToken"
+            raise RequestValidationError(
+                f"{field}: is required for a GoPay tokenization payment (the binding "
+                "inquiry's paymentOptions[].token)",
+                field=field,
+            )
 
 
 class DebitPaymentInfo(SnapObject):

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
@@ -27,19 +27,21 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
+    is_lenient,
     limit,
-    reference,
 )
 from bisnap.timestamps import JAKARTA, TimestampStyle, format_timestamp
 
 __all__ = [
     "AGGREGATOR_ACCOUNT_NO",
+    "EMONEY_PROVIDERS",
     "FINAL_TRANSFER_STATUSES",
     "INTRABANK_BANK_CODES",
     "INTRABANK_MAXIMUM",
     "INTRABANK_MINIMUM",
     "INTRABANK_MINIMUM_CIMB",
     "TRANSFER_SERVICE_CODES",
+    "VA_INTRABANK_BANK_CODES",
     "AccountInfo",
     "BalanceInquiryRequest",
     "BalanceInquiryResponse",
@@ -143,15 +145,22 @@ def check_transfer_amount(
     """Raise RequestValidationError when ``value`` is outside the documented limits.
 
     Intrabank: 1 to 9.999.999.999, CIMB (``bank_code`` starting ``022``) from 10.000.
-    Interbank: from 1 up to the route's maximum. The gateway picks BI Fast when the bank
-    supports it and Online Transfer otherwise, so without ``route`` the BI Fast maximum
-    applies; name the route (SKN, RTGS) to send more.
+    Interbank: from 1 up to the route's maximum. The gateway picks BI Fast when the
+    beneficiary bank takes it and Online Transfer otherwise (spec §5.7); no list of BI Fast
+    banks is published, so without ``route`` the Online Transfer maximum (50.000.000), which
+    every bank honours, applies. Pass ``route=TransferRoute.BI_FAST`` for a bank that takes
+    BI Fast (up to 250.000.000), or the SKN / RTGS route to send more.
     """
     minimum = INTRABANK_MINIMUM
     if interbank:
-        chosen = route or TransferRoute.BI_FAST
+        chosen = route or TransferRoute.ONLINE
         maximum = chosen.maximum
-        hint = "" if route is not None else " (BI Fast, the automatic route; pass route=...)"
+        hint = (
+            ""
+            if route is not None
+            else " (Online Transfer, the automatic route for a bank without BI Fast; pass "
+            "route=TransferRoute.BI_FAST for a bank that takes BI Fast)"
+        )
         what = f"the {chosen.name} route maximum{hint}"
     else:
         maximum = INTRABANK_MAXIMUM
@@ -174,6 +183,17 @@ def _now_jakarta() -> SnapTimestamp:
 
 
 BankCode = Annotated[str, limit(8, _BANK_CODE, what="3 to 8 digits (BI bank + branch code)")]
+# The Payouts pages give partnerReferenceNo no character set (the Core API pages' letters,
+# digits and - _ ~ . rule is theirs); following the ASPI SNAP definition, String(64) only.
+PartnerReferenceNo = Annotated[str, limit(64)]
+# ASPI SNAP: customerNumber is the customer's phone number, digits only (62...).
+CustomerNumber = Annotated[str, limit(20, _DIGITS, what="digits")]
+
+VA_INTRABANK_BANK_CODES: dict[str, str] = {"013": "Permata", "022": "CIMB", "002": "BRI"}
+"""Banks whose VAs Inquiry / Payment to VA from Intra Bank serve (addendum B)."""
+
+EMONEY_PROVIDERS = ("gopay",)
+"""``beneficiaryProvider`` values of the e-money provider list (addendum B: GoPay only)."""
 AccountNo = Annotated[str, limit(34)]
 SourceAccountNo = Annotated[str, limit(19)]
 Email = Annotated[str, limit(50, _EMAIL, what="a valid email address")]
@@ -256,7 +276,7 @@ class IntrabankAdditionalInfo(SnapObject):
 
 
 class _TransferBase(SnapRequest):
-    partner_reference_no: Annotated[str, reference(64)]
+    partner_reference_no: PartnerReferenceNo
     amount: Amount
     beneficiary_account_no: AccountNo
     beneficiary_email: Email | None = None
@@ -322,7 +342,17 @@ _PLACEHOLDER = "00000000"
 
 
 class BeneficiaryBankInfo(SnapObject):
+    """``additionalInfo.beneficiaryBankCode`` of the VA calls: a Permata (013), CIMB (022) or
+    BRI (002) bank code."""
+
     beneficiary_bank_code: BankCode
+
+    @field_validator("beneficiary_bank_code")
+    @classmethod
+    def _va_bank(cls, value: str, info: ValidationInfo) -> str:
+        if not is_lenient(info) and value[:3] not in VA_INTRABANK_BANK_CODES:
+            raise ValueError("VA payments serve only Permata (013), CIMB (022) and BRI (002) VAs")
+        return value
 
 
 class VaInquiryIntrabankRequest(SnapRequest):
@@ -339,7 +369,7 @@ class VaPaymentIntrabankRequest(SnapRequest):
     """``POST /v1.0/transfer-va/payment-intrabank``; ``inquiryRequestId`` links a preceding
     :meth:`~bisnap.services.payouts.Payouts.va_inquiry`."""
 
-    partner_reference_no: Annotated[str, reference(64)]
+    partner_reference_no: PartnerReferenceNo
     inquiry_request_id: Annotated[str, limit(128)] | None = None
     partner_service_id: Annotated[str, limit(8)] = _PLACEHOLDER
     customer_no: Annotated[str, limit(20)] = _PLACEHOLDER
@@ -448,15 +478,24 @@ class TransferStatusResponse(SnapResponse):
 # --- e-wallet top-up (37, 38) ------------------------------------------------------------------
 
 
+def _emoney_provider(value: str, info: ValidationInfo) -> str:
+    if not is_lenient(info) and value not in EMONEY_PROVIDERS:
+        raise ValueError(f"must be one of the e-money providers: {', '.join(EMONEY_PROVIDERS)}")
+    return value
+
+
+EmoneyProvider = Annotated[str, limit(40), AfterValidator(_emoney_provider)]
+
+
 class EmoneyProviderInfo(SnapObject):
-    beneficiary_provider: Annotated[str, limit(40)]
+    beneficiary_provider: EmoneyProvider
 
 
 class EmoneyAccountInquiryRequest(SnapRequest):
     """``POST /v1.0/emoney/account-inquiry``. ``amount`` must be sent but is not used; it
     defaults to the documented ``1.00``."""
 
-    customer_number: Annotated[str, limit(20, _DIGITS, what="digits")]
+    customer_number: CustomerNumber
     amount: Amount = Field(default_factory=lambda: Amount(value=Decimal("1.00")))
     additional_info: EmoneyProviderInfo
 
@@ -479,18 +518,18 @@ class EmoneyAccountInquiryResponse(SnapResponse):
 
 class TopupAdditionalInfo(SnapObject):
     beneficiary_email: Email | None = None
-    beneficiary_provider: Annotated[str, limit(40)]
+    beneficiary_provider: EmoneyProvider
 
 
 class TopupRequest(SnapRequest):
     """``POST /v1.0/emoney/topup``. ``notes``: letters, digits, spaces and ``_``; one page
-    version allows 100 characters, another 50 (100 is accepted here)."""
+    version allows 100 characters, another 50: at most 50, which both accept."""
 
-    partner_reference_no: Annotated[str, reference(64)]
-    customer_number: Annotated[str, limit(20, _DIGITS, what="digits")]
+    partner_reference_no: PartnerReferenceNo
+    customer_number: CustomerNumber
     customer_name: Annotated[str, limit(100)]
     amount: Amount
-    notes: Annotated[str, limit(100, _NOTES, what="letters, digits, spaces and _")]
+    notes: Annotated[str, limit(50, _NOTES, what="letters, digits, spaces and _")]
     additional_info: TopupAdditionalInfo
 
 

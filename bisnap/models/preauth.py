@@ -7,9 +7,9 @@ specify and what to prefer) and :attr:`original_external_id` reads whichever is 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bisnap.models.common import (
     Amount,
@@ -27,6 +27,7 @@ from bisnap.models.shared import CustomerDetails, Item, PayOptionSummary, Refund
 
 __all__ = [
     "AuthorizeInfo",
+    "AuthorizePayOptionDetail",
     "AuthorizeRequest",
     "AuthorizeResponse",
     "AuthorizeResultInfo",
@@ -66,11 +67,36 @@ class _RefersToAuthorization(SnapRequest):
         return None
 
 
+class AuthorizePayOptionDetail(PayOptionDetail):
+    """``additionalInfo.payOptionDetails[]`` of an authorization: ``payOption``
+    (``GOPAY_WALLET``, ``GOPAY_WALLET_POCKET``) is conditional, so it may be left out; the
+    auth-payment page sets no 1.00-99999999999.00 range on ``transAmount``."""
+
+    pay_option: Annotated[str, limit(64)] | None = None  # type: ignore[assignment]
+
+    check_trans_amount_range: ClassVar[bool] = False
+
+
 class AuthorizeInfo(SnapObject):
     """``additionalInfo`` of an authorization (mandatory: it carries ``payOptionDetails``)."""
 
     merchant_cross_reference_id: Annotated[str, limit(64)] | None = None
-    pay_option_details: list[PayOptionDetail] = Field(min_length=1)
+    pay_option_details: list[AuthorizePayOptionDetail] = Field(min_length=1)
+
+    @field_validator("pay_option_details", mode="before")
+    @classmethod
+    def _accept_debit_details(cls, value: Any) -> Any:
+        # A PayOptionDetail built for a debit payment is accepted as it is on the wire.
+        if isinstance(value, list):
+            return [
+                item.model_dump(by_alias=True, exclude_unset=True)
+                if isinstance(item, PayOptionDetail)
+                and not isinstance(item, AuthorizePayOptionDetail)
+                else item
+                for item in value
+            ]
+        return value
+
     customer_details: CustomerDetails | None = None
     valid_up_to: SnapTimestamp | None = None
 

@@ -41,7 +41,7 @@ class QrisGenerateRequest(SnapRequest):
     """``POST /v1.0/qr/qr-mpm-generate``; ``partnerReferenceNo`` is also ``X-EXTERNAL-ID``."""
 
     partner_reference_no: Annotated[str, reference(36)] | None = None
-    amount: Amount
+    amount: Amount | None = None  # optional on the page (an open-amount QR)
     merchant_id: Annotated[str, limit(64)] | None = None
     validity_period: SnapTimestamp | None = None
     additional_info: QrisGenerateInfo | None = None
@@ -129,7 +129,7 @@ class QrisRefundRequest(SnapRequest):
     external_store_id: Annotated[str, limit(64)] | None = None
     original_partner_reference_no: Annotated[str, limit(64)]
     original_reference_no: Annotated[str, limit(64)] | None = None
-    original_external_id: Annotated[str, limit(36)] | None = None
+    original_external_id: Annotated[str, limit(32)] | None = None  # String(32) on the refund page
     partner_refund_no: Annotated[str, refund_reference(64)] | None = None
     refund_amount: Amount | None = None
     reason: Annotated[str, limit(256)] | None = None

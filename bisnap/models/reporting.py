@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
@@ -20,6 +29,8 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
+    drop_unset,
+    is_lenient,
     limit,
 )
 from bisnap.timestamps import JAKARTA
@@ -80,9 +91,24 @@ def check_history_range(
 
 
 class StatusFilter(SnapObject):
-    """``additionalInfo.{payment,topUp,withdrawal,disbursement}``: Midtrans statuses wanted."""
+    """``additionalInfo.{payment,topUp,withdrawal,disbursement}``: Midtrans statuses wanted
+    (``statuses`` is optional, as on the page)."""
 
-    statuses: list[str]
+    statuses: list[str] | None = None
+
+
+def _page_number_in(value: Any, info: ValidationInfo) -> Any:
+    """``pageSize``/``pageNumber``: the table types them int, the page's sample sends
+    ``"10"``/``"2"``. A caller may give either and a number is sent; a body parsed from the
+    wire keeps what it had."""
+    if is_lenient(info):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+PageNumber = Annotated[int | str, BeforeValidator(_page_number_in)]
 
 
 class HistoryAdditionalInfo(SnapObject):
@@ -98,14 +124,28 @@ class HistoryAdditionalInfo(SnapObject):
 
 class HistoryListRequest(SnapRequest):
     """``POST /v1.0/transaction-history-list``. ``pageSize``/``pageNumber`` are sent as JSON
-    numbers (the table types them int; a page sample sends strings)."""
+    numbers (the table types them int); the page sample's strings ``"10"``/``"2"`` are
+    accepted and sent as numbers."""
 
     partner_reference_no: Annotated[str, limit(64)] | None = None
     from_date_time: SnapTimestamp | None = None
     to_date_time: SnapTimestamp | None = None
-    page_size: int | None = Field(default=None, ge=1, le=HISTORY_MAX_PAGE_SIZE, strict=True)
-    page_number: int | None = Field(default=None, ge=0, strict=True)
+    page_size: PageNumber | None = None
+    page_number: PageNumber | None = None
     additional_info: HistoryAdditionalInfo | None = None
+
+    @field_validator("page_size", "page_number")
+    @classmethod
+    def _paging(cls, value: Any, info: ValidationInfo) -> Any:
+        if is_lenient(info) or value is None:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        low, high = (1, HISTORY_MAX_PAGE_SIZE) if info.field_name == "page_size" else (0, None)
+        if value < low or (high is not None and value > high):
+            upper = f" and at most {high}" if high is not None else ""
+            raise ValueError(f"must be at least {low}{upper}")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> HistoryListRequest:
@@ -149,7 +189,21 @@ class HistoryEntry(SnapObject):
 
 
 class HistoryListResponse(SnapResponse):
+    """One page; ``detail_data`` is empty when the answer had none (a 401 carries none, and
+    re-serializing does not invent one)."""
+
     detail_data: list[HistoryEntry] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_none(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            drop_unset(self, data)
+            if "detail_data" not in self.model_fields_set:
+                data.pop("detailData", None)
+        return data
 
 
 class HistoryDetailReference(SnapObject):

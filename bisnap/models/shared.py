@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, limit
+from pydantic import field_validator
+
+from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, is_lenient, limit
 
 __all__ = [
     "Address",
@@ -17,47 +19,65 @@ __all__ = [
 ]
 
 
-class Address(SnapObject):
-    """``billingAddress`` / ``shippingAddress``."""
+Text255 = Annotated[str, limit(255)]
+"""String(255): names, email, address lines of ``customerDetails`` (VA and debit pages)."""
+Text64 = Annotated[str, limit(64)]
 
-    first_name: str | None = None
-    last_name: str | None = None
-    address: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
+
+class Address(SnapObject):
+    """``billingAddress`` / ``shippingAddress``: String(255) fields, ``phone`` String(15),
+    ``countryCode`` String(15)."""
+
+    first_name: Text255 | None = None
+    last_name: Text255 | None = None
+    address: Text255 | None = None
+    city: Text255 | None = None
+    postal_code: Text255 | None = None
     phone: Annotated[str, limit(15)] | None = None
-    country_code: str | None = None
+    country_code: Annotated[str, limit(15)] | None = None
 
 
 class CustomerDetails(SnapObject):
-    """``additionalInfo.customerDetails``."""
+    """``additionalInfo.customerDetails``: names and email String(255), ``phone`` String(15)."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
+    first_name: Text255 | None = None
+    last_name: Text255 | None = None
+    email: Text255 | None = None
     phone: Annotated[str, limit(15)] | None = None
     billing_address: Address | None = None
     shipping_address: Address | None = None
 
 
+_QUANTITY_TEXT_LENGTH = 16
+
+
 class Item(SnapObject):
-    """One line item. ``quantity`` may be a number (VA samples) or a numeric string (debit)."""
+    """One line item. ``quantity`` may be a number (VA samples) or a numeric string of at most
+    16 characters (debit, tokenization: String(16)); merchantName, brand, category and url are
+    String(64)."""
 
     id: Annotated[str, limit(32)] | None = None
     price: Amount
     quantity: Quantity
-    name: Annotated[str, limit(64)]
-    merchant_name: str | None = None
-    brand: str | None = None
-    category: str | None = None
-    url: str | None = None
+    name: Text64
+    merchant_name: Text64 | None = None
+    brand: Text64 | None = None
+    category: Text64 | None = None
+    url: Text64 | None = None
+
+    @field_validator("quantity")
+    @classmethod
+    def _quantity_text_length(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str) and len(value) > _QUANTITY_TEXT_LENGTH and not is_lenient(info):
+            raise ValueError(f"is {len(value)} characters long; at most 16 allowed")
+        return value
 
 
 class UrlParam(SnapObject):
     """``urlParams[]``: where the customer returns after paying."""
 
     url: Annotated[str, limit(512)]
-    type: str = "PAY_RETURN"
+    type: Annotated[str, limit(32)] = "PAY_RETURN"
     is_deeplink: Annotated[str, limit(1, r"^[YN]$", what="Y or N")] = "N"
 
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from bisnap.models.common import (
     Amount,
@@ -17,6 +28,7 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
+    drop_unset,
     is_lenient,
     limit,
     reference,
@@ -24,6 +36,8 @@ from bisnap.models.common import (
 from bisnap.models.shared import CustomerDetails, Item, StatusReason
 
 __all__ = [
+    "VA_BANKS",
+    "VA_STATUS_MAX_PAGE_SIZE",
     "CreateVaAdditionalInfo",
     "CreateVaRequest",
     "CreateVaResponse",
@@ -44,6 +58,12 @@ __all__ = [
 ]
 
 _PSID_LENGTH = 8
+
+VA_BANKS = ("permata", "bca", "mandiri", "cimb", "bni", "bri", "danamon", "bsi", "seabank", "saqu")
+"""``additionalInfo.bank`` values create-va accepts (spec §5.1.1)."""
+
+VA_STATUS_MAX_PAGE_SIZE = 15
+"""Largest ``additionalInfo.pageSize`` of a multi-use VA status (spec §5.1.3)."""
 
 
 def pad_partner_service_id(value: str | int) -> str:
@@ -115,7 +135,9 @@ class FreeText(SnapObject):
 
 
 class MandiriBillInfo(SnapObject):
-    """``additionalInfo.mandiri``: label/value pairs billInfo1..billInfo8."""
+    """``additionalInfo.mandiri``: label/value pairs billInfo1..billInfo8 (billInfo1/2 are
+    required when ``bank`` is ``mandiri``). The page says longer labels (10) and values (30)
+    are truncated by the gateway, so their length is not refused here."""
 
     bill_info1: str | None = None
     bill_info2: str | None = None
@@ -133,18 +155,44 @@ class VaFlags(SnapObject):
     should_randomize_va_number: bool | None = None
 
 
+CustomFieldValue = Annotated[str, limit(255)]
+"""``customField`` values are String(255), echoed unchanged in the payment notification."""
+
+
 class CreateVaAdditionalInfo(SnapObject):
-    """``additionalInfo`` of create-va: ``bank`` and ``merchantId`` are mandatory."""
+    """``additionalInfo`` of create-va: ``bank`` (one of :data:`VA_BANKS`) and ``merchantId``
+    are mandatory; ``bank`` = ``mandiri`` also needs ``mandiri.billInfo1`` and ``billInfo2``."""
 
     bank: str
     merchant_id: Annotated[str, limit(10)]
     sub_company_code: str | None = None
     free_text: list[Any] | None = None
     mandiri: MandiriBillInfo | None = None
-    custom_field: dict[str, str] | None = None
+    custom_field: dict[str, CustomFieldValue] | None = None
     customer_details: CustomerDetails | None = None
     items: list[Item] | None = None
     flags: VaFlags | None = None
+
+    @field_validator("bank")
+    @classmethod
+    def _documented_bank(cls, value: str, info: ValidationInfo) -> str:
+        if not is_lenient(info) and value not in VA_BANKS:
+            raise ValueError(f"must be one of {', '.join(VA_BANKS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _mandiri_bill_info(self, info: ValidationInfo) -> CreateVaAdditionalInfo:
+        if is_lenient(info) or self.bank != "mandiri":
+            return self
+        mandiri = self.mandiri
+        if mandiri is None:
+            raise ValueError("mandiri: is required when bank is mandiri (billInfo1, billInfo2)")
+        for name in ("bill_info1", "bill_info2"):
+            if not getattr(mandiri, name):
+                raise ValueError(
+                    f"mandiri.{name.replace('_i', 'I')}: is required when bank is mandiri"
+                )
+        return self
 
 
 class CreateVaRequest(_VaIdentity, SnapRequest):
@@ -198,19 +246,79 @@ class CreateVaResponse(SnapResponse):
     additional_info: dict[str, Any] | None = None
 
 
-class VaMerchantInfo(SnapObject):
-    """``additionalInfo`` of status/delete: ``merchantId`` (``merchant_id`` accepted too)."""
+_SNAKE_MERCHANT_ID = "merchant_id"
 
-    merchant_id: Annotated[str, limit(10)] | None = Field(
-        default=None, validation_alias=AliasChoices("merchantId", "merchant_id")
+
+class VaMerchantInfo(SnapObject):
+    """``additionalInfo`` of status/delete: ``merchantId`` is mandatory.
+
+    The Get Status and Cancel pages spell it ``merchant_id``. A body parsed from the wire
+    (``context={"lenient": True}``) is written back with the key it came with; a request built
+    in Python sends ``merchantId``, the VA page's spelling.
+    """
+
+    merchant_id: Annotated[str, limit(10)] = Field(
+        validation_alias=AliasChoices("merchantId", _SNAKE_MERCHANT_ID)
     )
+    _snake_key: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key(
+        cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        model = handler(data)
+        if (
+            is_lenient(info)
+            and isinstance(data, dict)
+            and _SNAKE_MERCHANT_ID in data
+            and "merchantId" not in data
+        ):
+            model._snake_key = True
+        return model
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_none(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        data = handler(self)
+        if not isinstance(data, dict):
+            return data
+        drop_unset(self, data)
+        if self._snake_key and info.by_alias and "merchantId" in data:
+            data = {(_SNAKE_MERCHANT_ID if k == "merchantId" else k): v for k, v in data.items()}
+        return data
+
+
+def _paging_number(value: Any, info: ValidationInfo, *, minimum: int, maximum: int | None) -> Any:
+    if is_lenient(info) or value is None:
+        return value
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str) or not text.isdigit():
+        raise ValueError("must be a whole number written as a string, e.g. '0'")
+    number = int(text)
+    if number < minimum or (maximum is not None and number > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise ValueError(f"must be at least {minimum}{upper}")
+    return value
 
 
 class VaStatusAdditionalInfo(VaMerchantInfo):
-    """Multi-use VA status adds paging: ``page`` (from 0) and ``pageSize`` (1 to 15)."""
+    """Multi-use VA status adds paging (Strings on the wire): ``page`` from 0 (default 0) and
+    ``pageSize`` 1 to 15 (default 10); payments come latest first."""
 
     page: NumberAsText | None = None
     page_size: NumberAsText | None = None
+
+    @field_validator("page")
+    @classmethod
+    def _page(cls, value: Any, info: ValidationInfo) -> Any:
+        return _paging_number(value, info, minimum=0, maximum=None)
+
+    @field_validator("page_size")
+    @classmethod
+    def _page_size(cls, value: Any, info: ValidationInfo) -> Any:
+        return _paging_number(value, info, minimum=1, maximum=VA_STATUS_MAX_PAGE_SIZE)
 
 
 class VaStatusRequest(_VaIdentity, SnapRequest):

@@ -74,11 +74,16 @@ def success_ack(payload: NotificationPayload, *, clock: Clock | None = None) -> 
             {
                 "responseMessage": kind.success_message,
                 "responseCode": kind.success_code,
+                # Echo what the notification carried; a field it lacked is left out, not null.
                 "virtualAccountData": {
-                    "partnerServiceId": payload.partner_service_id,
-                    "customerNo": payload.customer_no,
-                    "virtualAccountNo": payload.virtual_account_no,
-                    "trxId": payload.trx_id,
+                    key: value
+                    for key, value in (
+                        ("partnerServiceId", payload.partner_service_id),
+                        ("customerNo", payload.customer_no),
+                        ("virtualAccountNo", payload.virtual_account_no),
+                        ("trxId", payload.trx_id),
+                    )
+                    if value is not None
                 },
             },
             clock,

@@ -8,6 +8,11 @@
 
 Or mount a single endpoint yourself: ``app.add_route(path, notification_endpoint(receiver),
 methods=["POST"])``. The handler may be ``async def`` or a plain function (run in a thread).
+
+Payouts notifications (``Iris-Signature``) go to the one URL set in the dashboard::
+
+    payouts = PayoutsNotificationReceiver(PayoutsNotificationVerifier(), handle_payout)
+    add_payouts_notification_route(app, payouts, "/payouts/notify")
 """
 
 from __future__ import annotations
@@ -18,13 +23,19 @@ from typing import TYPE_CHECKING, Any
 from bisnap.errors import NotificationError
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
+from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
 from bisnap.notifications.receiver import NotificationReceiver
 
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["add_notification_routes", "notification_endpoint", "to_response"]
+__all__ = [
+    "add_notification_routes",
+    "add_payouts_notification_route",
+    "notification_endpoint",
+    "to_response",
+]
 
 
 def to_response(ack: Acknowledgement) -> Response:
@@ -49,17 +60,20 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
 
 
 def notification_endpoint(
-    receiver: NotificationReceiver, *, kind: NotificationKind | None = None
+    receiver: NotificationReceiver | PayoutsNotificationReceiver,
+    *,
+    kind: NotificationKind | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette endpoint that verifies, hands over and answers one notification.
 
-    ``kind`` fixes the notification type; by default it is read from the request path.
+    ``kind`` fixes the notification type; by default it is read from the request path. A
+    :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
     from starlette.requests import Request
     from starlette.responses import Response
 
-    if not isinstance(receiver, NotificationReceiver):
-        raise TypeError("receiver must be a NotificationReceiver")
+    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
+        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
     limit = receiver.verifier.max_body_bytes
 
     async def endpoint(request: Request) -> Response:
@@ -87,3 +101,16 @@ def add_notification_routes(app: Any, receiver: NotificationReceiver, *, prefix:
             methods=["POST"],
             name=f"bisnap_{kind.name.lower()}",
         )
+
+
+def add_payouts_notification_route(
+    app: Any, receiver: PayoutsNotificationReceiver, path: str
+) -> None:
+    """Add a POST route at ``path`` (the Payouts notification URL's path) to an app or router."""
+    if not isinstance(receiver, PayoutsNotificationReceiver):
+        raise TypeError("receiver must be a PayoutsNotificationReceiver")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise TypeError("path must be a str starting with '/'")
+    app.add_route(
+        path, notification_endpoint(receiver), methods=["POST"], name="bisnap_payouts_notification"
+    )

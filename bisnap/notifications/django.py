@@ -6,6 +6,11 @@
     urlpatterns = [*notification_urlpatterns(receiver, prefix="api/snap/"), ...]
 
 The views are exempt from CSRF (the gateway signs its requests instead) and accept POST only.
+
+Payouts notifications (``Iris-Signature``) go to the one URL set in the dashboard::
+
+    payouts = PayoutsNotificationReceiver(PayoutsNotificationVerifier(), handle_payout)
+    urlpatterns = [payouts_notification_urlpattern(payouts, "payouts/notify"), ...]
 """
 
 from __future__ import annotations
@@ -16,9 +21,15 @@ from typing import Any
 from bisnap.errors import NotificationError
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
+from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
 from bisnap.notifications.receiver import NotificationReceiver
 
-__all__ = ["notification_urlpatterns", "notification_view", "to_response"]
+__all__ = [
+    "notification_urlpatterns",
+    "notification_view",
+    "payouts_notification_urlpattern",
+    "to_response",
+]
 
 
 def to_response(ack: Acknowledgement) -> Any:
@@ -29,18 +40,21 @@ def to_response(ack: Acknowledgement) -> Any:
 
 
 def notification_view(
-    receiver: NotificationReceiver, *, kind: NotificationKind | None = None
+    receiver: NotificationReceiver | PayoutsNotificationReceiver,
+    *,
+    kind: NotificationKind | None = None,
 ) -> Callable[[Any], Any]:
     """A Django view that verifies, hands over and answers one notification.
 
-    ``kind`` fixes the notification type; by default it is read from the request path.
+    ``kind`` fixes the notification type; by default it is read from the request path. A
+    :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
     from django.core.exceptions import RequestDataTooBig  # type: ignore[import-untyped]
     from django.http import HttpResponseNotAllowed
     from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
 
-    if not isinstance(receiver, NotificationReceiver):
-        raise TypeError("receiver must be a NotificationReceiver")
+    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
+        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
     limit = receiver.verifier.max_body_bytes
 
     def view(request: Any) -> Any:
@@ -79,3 +93,12 @@ def notification_urlpatterns(receiver: NotificationReceiver, *, prefix: str = ""
         )
         for kind in NotificationKind
     ]
+
+
+def payouts_notification_urlpattern(receiver: PayoutsNotificationReceiver, route: str) -> Any:
+    """A ``path()`` entry for the Payouts notification URL; ``route`` like ``"payouts/notify"``."""
+    from django.urls import path
+
+    if not isinstance(receiver, PayoutsNotificationReceiver):
+        raise TypeError("receiver must be a PayoutsNotificationReceiver")
+    return path(route.lstrip("/"), notification_view(receiver), name="bisnap_payouts_notification")

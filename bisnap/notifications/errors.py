@@ -14,12 +14,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bisnap.errors import NotificationError
+
+if TYPE_CHECKING:
+    from bisnap.diagnose import Diagnosis
 
 __all__ = [
     "STEPS",
     "NotificationHeaderError",
     "NotificationPayloadError",
+    "NotificationSignatureError",
     "ReplayStoreError",
 ]
 
@@ -33,6 +39,19 @@ class NotificationHeaderError(NotificationError):
         super().__init__(message, step="headers")
         self.field = field
         self.missing = missing
+
+
+class NotificationSignatureError(NotificationError):
+    """X-SIGNATURE is malformed or does not verify with the gateway's key.
+
+    ``diagnosis`` is None unless the verifier was built with ``diagnose_failures=True``; then
+    it is a :class:`~bisnap.diagnose.Diagnosis` naming the likely cause, for the receiver's
+    logs. It explains the refusal; it never turns it into an acceptance.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, step="signature")
+        self.diagnosis: Diagnosis | None = None
 
 
 class NotificationPayloadError(NotificationError):

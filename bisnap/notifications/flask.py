@@ -7,6 +7,11 @@
     register_notification_routes(app, receiver, prefix="/api/snap")   # all four paths, POST
 
 Works on a Flask app or a Blueprint. The handler is a plain function.
+
+Payouts notifications (``Iris-Signature``) go to the one URL set in the dashboard::
+
+    payouts = PayoutsNotificationReceiver(PayoutsNotificationVerifier(), handle_payout)
+    register_payouts_notification_route(app, payouts, "/payouts/notify")
 """
 
 from __future__ import annotations
@@ -17,12 +22,18 @@ from typing import TYPE_CHECKING, Any
 from bisnap.errors import NotificationError
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
+from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
 from bisnap.notifications.receiver import NotificationReceiver
 
 if TYPE_CHECKING:
     from flask import Response
 
-__all__ = ["notification_view", "register_notification_routes", "to_response"]
+__all__ = [
+    "notification_view",
+    "register_notification_routes",
+    "register_payouts_notification_route",
+    "to_response",
+]
 
 
 def to_response(ack: Acknowledgement) -> Response:
@@ -49,14 +60,17 @@ def _read_limited(request: Any, limit: int) -> bytes | None:
 
 
 def notification_view(
-    receiver: NotificationReceiver, *, kind: NotificationKind | None = None
+    receiver: NotificationReceiver | PayoutsNotificationReceiver,
+    *,
+    kind: NotificationKind | None = None,
 ) -> Callable[[], Response]:
     """A Flask view that verifies, hands over and answers one notification.
 
-    ``kind`` fixes the notification type; by default it is read from the request path.
+    ``kind`` fixes the notification type; by default it is read from the request path. A
+    :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
-    if not isinstance(receiver, NotificationReceiver):
-        raise TypeError("receiver must be a NotificationReceiver")
+    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
+        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
     limit = receiver.verifier.max_body_bytes
 
     def view() -> Response:
@@ -86,3 +100,19 @@ def register_notification_routes(
             view_func=notification_view(receiver, kind=kind),
             methods=["POST"],
         )
+
+
+def register_payouts_notification_route(
+    app: Any, receiver: PayoutsNotificationReceiver, path: str
+) -> None:
+    """Add a POST rule at ``path`` (the Payouts notification URL's path) to an app or Blueprint."""
+    if not isinstance(receiver, PayoutsNotificationReceiver):
+        raise TypeError("receiver must be a PayoutsNotificationReceiver")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise TypeError("path must be a str starting with '/'")
+    app.add_url_rule(
+        path,
+        endpoint="bisnap_payouts_notification",
+        view_func=notification_view(receiver),
+        methods=["POST"],
+    )

@@ -4,16 +4,31 @@ Field names are snake_case in Python and camelCase on the wire. Unknown fields a
 adds fields over time, mostly under ``additionalInfo``) and are reachable through
 ``model_extra``. Amounts are :class:`~decimal.Decimal`. Timestamps inside the body stay the
 strings Midtrans sent: formats vary, and a notification must not be refused for that.
-Only the fields needed to identify a transaction are required, so a notification that omits
-an optional-in-practice field is still delivered to the merchant.
+
+A notification whose route, headers, timestamp and signature verified is never refused for
+its payload shape: strictness belongs to the signature. Every field is optional;
+:attr:`NotificationPayload.missing_fields` lists the documented mandatory fields the body
+lacks, and :attr:`NotificationPayload.invalid_fields` the values that could not be typed
+(they are left out of the typed fields; :meth:`NotificationPayload.to_wire` and the verified
+``body`` still carry them).
 """
 
 from __future__ import annotations
 
+import copy
+import json
 from decimal import Decimal
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+)
 from pydantic.alias_generators import to_camel
 
 from bisnap.notifications.errors import NotificationPayloadError
@@ -44,16 +59,39 @@ class _Model(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         alias_generator=to_camel,
+        populate_by_name=True,
         frozen=True,
         str_strip_whitespace=False,  # "  088899" keeps its padding
     )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The body as Midtrans sent it (camelCase keys, only the fields it had)."""
+        dumped = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        assert isinstance(dumped, dict)
+        return dumped
+
+
+def _reveal(value: SecretStr) -> str:
+    return value.get_secret_value()
+
+
+CustomerToken = Annotated[SecretStr, PlainSerializer(_reveal, return_type=str, when_used="json")]
+"""A customer token: hidden from ``repr``/``str`` (and so from logs), written in full by
+:meth:`_Model.to_wire` so a notification round-trips."""
+
+
+def _amount_text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+AmountValue = Annotated[Decimal, PlainSerializer(_amount_text, return_type=str, when_used="json")]
 
 
 class Amount(_Model):
     """``{"value": "10000.00", "currency": "IDR"}`` with the value as a Decimal."""
 
-    value: Decimal = Field(allow_inf_nan=False)
-    currency: str
+    value: AmountValue = Field(allow_inf_nan=False)
+    currency: str | None = None
 
 
 class RefundHistoryItem(_Model):
@@ -77,14 +115,47 @@ class PaymentDetail(_Model):
 
 
 class NotificationPayload(_Model):
-    """Base class of the four typed notification bodies."""
+    """Base class of the four typed notification bodies.
+
+    ``mandatory`` lists the wire paths the notification page marks mandatory;
+    :attr:`missing_fields` says which of them this body lacks.
+    """
 
     kind: ClassVar[NotificationKind]
+    mandatory: ClassVar[tuple[str, ...]] = ()
+
+    _invalid: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def missing_fields(self) -> tuple[str, ...]:
+        """Documented mandatory fields (wire paths) absent from the body, e.g.
+        ``("partnerServiceId", "customerNo")``."""
+        return tuple(path for path in self.mandatory if not _has_path(self._raw, path))
+
+    @property
+    def invalid_fields(self) -> dict[str, Any]:
+        """Values that could not be read into their typed field, by wire path (as sent)."""
+        return dict(self._invalid)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The body as received, values that could not be typed included."""
+        if self._raw:
+            return copy.deepcopy(self._raw)
+        return super().to_wire()
+
+
+def _has_path(data: Any, path: str) -> bool:
+    for part in path.split("."):
+        if not isinstance(data, dict) or data.get(part) is None:
+            return False
+        data = data[part]
+    return True
 
 
 class _TransactionNotification(NotificationPayload):
-    original_reference_no: str
-    latest_transaction_status: str
+    original_reference_no: str | None = None
+    latest_transaction_status: str | None = None
     original_partner_reference_no: str | None = None
     transaction_status_desc: str | None = None
     amount: Amount | None = None
@@ -110,6 +181,7 @@ class DirectDebitNotification(_TransactionNotification):
     """Direct debit / GoPay tokenization payment (``/v1.0/debit/notify``, service 56)."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.DIRECT_DEBIT
+    mandatory = ("latestTransactionStatus", "originalReferenceNo", "additionalInfo")
 
     created_time: str | None = None
     finished_time: str | None = None
@@ -137,6 +209,7 @@ class QrisNotification(_TransactionNotification):
     """QRIS (MPM) payment (``/v1.0/qr/qr-mpm-notify``, service 52)."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.QRIS_PAYMENT
+    mandatory = ("originalReferenceNo", "latestTransactionStatus", "additionalInfo")
 
     external_store_id: str | None = Field(default=None, alias="externalStoreID")
     additional_info: QrisAdditionalInfo = Field(default_factory=QrisAdditionalInfo)
@@ -149,7 +222,7 @@ class VaPaymentAdditionalInfo(_Model):
     merchant_id: str | None = None
     payment_flag_status: str | None = None
     paid_time: str | None = None
-    custom_field: dict[str, str | None] | None = None
+    custom_field: dict[str, Any] | None = None
 
 
 class VaPaymentNotification(NotificationPayload):
@@ -159,11 +232,22 @@ class VaPaymentNotification(NotificationPayload):
     """
 
     kind: ClassVar[NotificationKind] = NotificationKind.VA_PAYMENT
+    mandatory = (
+        "partnerServiceId",
+        "customerNo",
+        "virtualAccountNo",
+        "trxId",
+        "additionalInfo.bank",
+        "additionalInfo.merchantId",
+        "additionalInfo.paymentFlagStatus",
+        "additionalInfo.paidTime",
+        "additionalInfo.customField",
+    )
 
-    partner_service_id: str
-    customer_no: str
-    virtual_account_no: str
-    trx_id: str
+    partner_service_id: str | None = None
+    customer_no: str | None = None
+    virtual_account_no: str | None = None
+    trx_id: str | None = None
     virtual_account_name: str | None = None
     virtual_account_email: str | None = None
     virtual_account_phone: str | None = None
@@ -186,8 +270,8 @@ class AccountLinkingInfo(_Model):
     (read it with ``access_token.get_secret_value()``).
     """
 
-    access_token: SecretStr
-    account_status: str
+    access_token: CustomerToken | None = None
+    account_status: str | None = None
     merchant_id: str | None = None
     sub_merchant_id: str | None = None
     payment_type: str | None = None
@@ -198,8 +282,16 @@ class AccountLinkingNotification(NotificationPayload):
     """Account linked / unlinked (``/v1.0/registration-account/notify``, service 88)."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.ACCOUNT_LINKING
+    mandatory = (
+        "additionalInfo.accessToken",
+        "additionalInfo.merchantId",
+        "additionalInfo.subMerchantId",
+        "additionalInfo.paymentType",
+        "additionalInfo.accountStatus",
+        "additionalInfo.statusMessage",
+    )
 
-    additional_info: AccountLinkingInfo
+    additional_info: AccountLinkingInfo = Field(default_factory=AccountLinkingInfo)
 
     @property
     def is_linked(self) -> bool:
@@ -220,31 +312,102 @@ def payload_model(kind: NotificationKind) -> type[NotificationPayload]:
     return _MODELS[kind]
 
 
-def _location(loc: tuple[int | str, ...]) -> str | None:
-    return ".".join(str(part) for part in loc) or None
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+_MAX_PASSES = 64
+
+
+def _pop_path(data: Any, loc: tuple[int | str, ...]) -> tuple[bool, Any]:
+    """Remove the value at ``loc`` from nested dicts/lists; (found, value)."""
+    for part in loc[:-1]:
+        if not _holds(data, part):
+            return False, None
+        data = data[part]
+    if not loc or not _holds(data, loc[-1]):
+        return False, None
+    return True, data.pop(loc[-1])
+
+
+def _holds(data: Any, part: int | str) -> bool:
+    """``data[part]`` exists (a dict key or a list index)."""
+    if isinstance(data, dict):
+        return isinstance(part, str) and part in data
+    if isinstance(data, list):
+        return isinstance(part, int) and 0 <= part < len(data)
+    return False
 
 
 def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
-    """Parse ``body`` (the verified bytes) into the payload model of ``kind``.
+    """Parse ``body`` (the verified bytes) into the payload model of ``kind``, leniently.
 
-    Raises :class:`NotificationPayloadError` naming the first bad field, never its value.
+    Every field is optional and unknown fields are kept; a value that cannot be typed (an
+    amount that is not a number, an object where a string belongs) is left out of the typed
+    fields and listed in :attr:`NotificationPayload.invalid_fields`. Only a body that is not a
+    JSON object raises :class:`NotificationPayloadError`: there is nothing to type.
     """
+    model = _MODELS[kind]
     try:
-        return _MODELS[kind].model_validate_json(body)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        kind_of_error = first["type"]
-        field = _location(tuple(first["loc"]))
-        if kind_of_error == "json_invalid":
-            raise NotificationPayloadError(
-                "body is not valid JSON", field=None, missing=False
-            ) from None
-        if field is None:
-            raise NotificationPayloadError(
-                "body is not a JSON object", field=None, missing=False
-            ) from None
-        missing = kind_of_error == "missing"
-        problem = "is missing" if missing else f"has an invalid format ({kind_of_error})"
+        raw = json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
         raise NotificationPayloadError(
-            f"{kind.name} notification field {field} {problem}", field=field, missing=missing
+            "body is not valid JSON", field=None, missing=False
         ) from None
+    if not isinstance(raw, dict):
+        raise NotificationPayloadError("body is not a JSON object", field=None, missing=False)
+    data = copy.deepcopy(raw)
+    invalid: dict[str, Any] = {}
+    for _ in range(_MAX_PASSES):
+        try:
+            payload = model.model_validate(data)
+        except ValidationError as exc:
+            removed = False
+            for error in exc.errors(include_url=False, include_input=False):
+                loc = tuple(error["loc"])
+                # A union reports each alternative: the wire path ends before the type names.
+                while loc and loc[-1] not in _path_keys(data, loc):
+                    loc = loc[:-1]
+                found, value = _pop_path(data, loc)
+                if found:
+                    invalid[_location(loc)] = value
+                    removed = True
+            if not removed:
+                break
+            continue
+        original = json.loads(body)
+        payload._invalid = _outermost(invalid, original)
+        payload._raw = original
+        return payload
+    payload = model.model_construct()
+    payload._invalid = {"": raw}
+    payload._raw = json.loads(body)
+    return payload
+
+
+def _outermost(invalid: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
+    """Keep the outermost removed paths, each with the value as it was sent."""
+    kept: dict[str, Any] = {}
+    for path in sorted(invalid, key=lambda p: p.count(".")):
+        if any(path.startswith(parent + ".") for parent in kept):
+            continue
+        found, value = _pop_path(copy.deepcopy(original), _wire_loc(path))
+        kept[path] = value if found else invalid[path]
+    return kept
+
+
+def _wire_loc(path: str) -> tuple[int | str, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in path.split("."))
+
+
+def _path_keys(data: Any, loc: tuple[int | str, ...]) -> set[int | str]:
+    """The keys available at the parent of ``loc`` (to trim type names from a union loc)."""
+    for part in loc[:-1]:
+        if not _holds(data, part):
+            return set()
+        data = data[part]
+    if isinstance(data, dict):
+        return set(data)
+    if isinstance(data, list):
+        return set(range(len(data)))
+    return set()

@@ -4,7 +4,14 @@ Checks run in a fixed order, and the first failure raises a
 :class:`~bisnap.errors.NotificationError` whose ``step`` names it (see
 :mod:`bisnap.notifications.errors`): route → headers → timestamp → body → signature →
 window → replay → payload. The payload is parsed from the very bytes whose signature was
-checked; nothing is re-serialized and no transformed body is ever tried.
+checked; nothing is re-serialized and no transformed body is ever tried. A verified body is
+never refused for its shape (see :mod:`bisnap.notifications.payloads`).
+
+The kind of notification is read from the end of the request path, where Midtrans appends the
+SNAP relative path (``…/v1.0/transfer-va/payment``). A receiver mounted on a path of its own
+(``/webhooks/va``) must say which kind it receives,
+``verify(..., kind=NotificationKind.VA_PAYMENT)``; otherwise the route step fails with
+"… is not a notification path: pass kind=…".
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bisnap.diagnose import Diagnosis, DiagnosisScheme, diagnose
 from bisnap.errors import (
+    BisnapError,
     ConfigurationError,
     InvalidInputError,
     InvalidJSONError,
@@ -26,7 +35,11 @@ from bisnap.errors import (
     NotificationError,
 )
 from bisnap.keys import KeySource, PublicKey, load_public_key
-from bisnap.notifications.errors import NotificationHeaderError, NotificationPayloadError
+from bisnap.notifications.errors import (
+    NotificationHeaderError,
+    NotificationPayloadError,
+    NotificationSignatureError,
+)
 from bisnap.notifications.kinds import NotificationKind, kind_for_path
 from bisnap.notifications.payloads import NotificationPayload, parse_payload
 from bisnap.notifications.replay import DEFAULT_REPLAY_TTL, ReplayStore
@@ -140,6 +153,9 @@ class NotificationVerifier:
     refuses an ``X-EXTERNAL-ID`` seen within ``replay_ttl`` (default 24 h). ``path_prefix``
     is the path of the notification URL prefix registered with the gateway (``/api/snap`` or
     the whole URL); when set, a signature over the SNAP relative path is accepted too.
+    ``diagnose_failures`` (off by default) attaches a :class:`~bisnap.diagnose.Diagnosis` to
+    each :class:`~bisnap.notifications.errors.NotificationSignatureError` and logs its cause
+    codes; the notification is refused all the same.
     """
 
     def __init__(
@@ -152,6 +168,7 @@ class NotificationVerifier:
         clock: Clock | None = None,
         path_prefix: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        diagnose_failures: bool = False,
     ) -> None:
         if public_key is None:
             raise ConfigurationError(
@@ -182,6 +199,7 @@ class NotificationVerifier:
         if max_body_bytes < 1:
             raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
         self.max_body_bytes = max_body_bytes
+        self.diagnose_failures = bool(diagnose_failures)
 
     @property
     def public_key(self) -> PublicKey:
@@ -219,7 +237,13 @@ class NotificationVerifier:
         found = kind_for_path(self.relative_path(path) or path)
         if found is None:
             shown = path if len(path) <= 80 else path[:80] + "…"
-            raise _fail("route", f"{shown!r} is not a notification path")
+            kinds = ", ".join(f"NotificationKind.{k.name}" for k in NotificationKind)
+            raise _fail(
+                "route",
+                f"{shown!r} is not a notification path: pass kind=... ({kinds}) when the "
+                "receiver is mounted on a path of its own, or path_prefix= when the SNAP "
+                "relative path follows a prefix",
+            )
         return found
 
     def _headers(self, headers: object) -> tuple[str, str, str, dict[str, list[str]]]:
@@ -282,7 +306,7 @@ class NotificationVerifier:
         try:
             raw_signature = decode_signature(signature, expected_length=self._signature_bytes)
         except InvalidSignatureError as exc:
-            raise _fail("signature", f"X-SIGNATURE is malformed: {exc.message}") from None
+            raise NotificationSignatureError(f"X-SIGNATURE is malformed: {exc.message}") from None
         digest = Digest(hashlib.sha256(minified).hexdigest())
         for candidate, form in self._candidates(path):
             try:
@@ -292,10 +316,37 @@ class NotificationVerifier:
             if self._key.verify(raw_signature, text.encode("utf-8")):
                 return candidate, form
         tried = " or ".join(form.replace("_", " ") for _, form in self._candidates(path))
-        raise _fail(
-            "signature",
-            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}",
+        raise NotificationSignatureError(
+            f"X-SIGNATURE does not verify with the gateway's public key over the {tried}"
         )
+
+    def _diagnose(
+        self, method: str, path: str, body: bytes, values: Mapping[str, list[str]]
+    ) -> Diagnosis | None:
+        headers = [(name, found[0]) for name, found in values.items() if found]
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        try:
+            diagnosis = diagnose(
+                method,
+                path,
+                headers,
+                body,
+                gateway_public_key=self._key,
+                scheme=DiagnosisScheme.NOTIFICATION,
+                received_at=self._clock(),
+                tolerance=self.tolerance,
+                path_prefixes=[self.path_prefix] if self.path_prefix else [],
+            )
+        except BisnapError as exc:  # the refusal stands; only its explanation is missing
+            _log.warning("notification signature refused on %s; no diagnosis: %s", shown, exc)
+            return None
+        _log.warning(
+            "notification signature refused on %s: %s (%s)",
+            shown,
+            ",".join(diagnosis.codes) or diagnosis.verdict.value,
+            diagnosis.first_difference,
+        )
+        return diagnosis
 
     def _window(self, sent_at: datetime) -> None:
         now = self._clock()
@@ -341,13 +392,21 @@ class NotificationVerifier:
         """Run every check on one request and return the verified, typed notification.
 
         ``path`` is the request path without query string; ``body`` the raw bytes as received;
-        ``headers`` in any case. Raises NotificationError (``step`` says which check failed).
+        ``headers`` in any case; ``kind`` is needed when ``path`` does not end with a SNAP
+        notification path. Raises NotificationError (``step`` says which check failed).
         """
         notification_kind = self.route(method, path, kind)
         timestamp, signature, external_id, values = self._headers(headers)
         sent_at = self._timestamp(timestamp)
         minified = self._body(body)
-        signed_path, form = self._signature(method.upper(), path, minified, timestamp, signature)
+        try:
+            signed_path, form = self._signature(
+                method.upper(), path, minified, timestamp, signature
+            )
+        except NotificationSignatureError as exc:
+            if self.diagnose_failures:
+                exc.diagnosis = self._diagnose(method, path, bytes(body), values)
+            raise
         self._window(sent_at)
         self._claim(external_id)
         raw = bytes(body)

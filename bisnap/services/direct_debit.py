@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bisnap.models.common import build_request
 from bisnap.models.direct_debit import (
     DebitCancelRequest,
     DebitCancelResponse,
@@ -13,6 +14,7 @@ from bisnap.models.direct_debit import (
     DebitRefundResponse,
     DebitStatusRequest,
     DebitStatusResponse,
+    check_tokenization_payment,
 )
 from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
 from bisnap.services.operation import Operation
@@ -56,6 +58,15 @@ REFUND = Operation(
 )
 
 
+def _payment_request(
+    request: DebitPaymentRequest | None, fields: dict[str, Any], customer_token: str | None
+) -> DebitPaymentRequest:
+    built = build_request(DebitPaymentRequest, request, **fields)
+    if customer_token is not None:
+        check_tokenization_payment(built)
+    return built
+
+
 class DirectDebit(SyncService):
     """``client.direct_debit``: GoPay, ShopeePay and DANA payments; status, cancel, refund."""
 
@@ -73,8 +84,9 @@ class DirectDebit(SyncService):
     ) -> DebitPaymentResponse:
         """Start a payment; send the customer to ``webRedirectUrl``. Moves money: never resent
         automatically. For GoPay tokenization pass ``customer_token=`` and ``device_id=``."""
+        built = _payment_request(request, fields, customer_token)
         return self._call(
-            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, request, fields,
+            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, built, {},
             external_id=external_id, headers=headers, timeout=timeout,
             customer_token=customer_token, device_id=device_id,
         )  # fmt: skip
@@ -146,8 +158,9 @@ class AsyncDirectDebit(AsyncService):
         **fields: Any,
     ) -> DebitPaymentResponse:
         """See :meth:`DirectDebit.payment`."""
+        built = _payment_request(request, fields, customer_token)
         return await self._call(
-            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, request, fields,
+            PAYMENT, DebitPaymentRequest, DebitPaymentResponse, built, {},
             external_id=external_id, headers=headers, timeout=timeout,
             customer_token=customer_token, device_id=device_id,
         )  # fmt: skip

@@ -7,7 +7,9 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from bisnap.errors import ProtocolError, RequestValidationError
@@ -20,6 +22,7 @@ from bisnap.models.reporting import (
     HistoryListRequest,
     HistoryListResponse,
     check_history_range,
+    earliest_history_start,
 )
 from bisnap.services.base import (
     AsyncCaller,
@@ -30,7 +33,7 @@ from bisnap.services.base import (
     Timeout,
 )
 from bisnap.services.operation import Operation
-from bisnap.timestamps import Clock, system_clock
+from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
 
 __all__ = ["HISTORY_DETAIL", "HISTORY_LIST", "AsyncReporting", "Reporting"]
 
@@ -52,13 +55,38 @@ HISTORY_DETAIL = Operation(
 )
 
 
+def _months_before(moment: datetime, months: int) -> datetime:
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
 def _checked(
     request: HistoryListRequest | None, fields: dict[str, Any], clock: Clock
 ) -> HistoryListRequest:
+    """The validated request with both dates filled in (the Payouts copy of the page makes
+    them mandatory; the Reporting page's defaults are used: three months ago and now)."""
     built = build_request(HistoryListRequest, request, **fields)
+    now = clock()
     start = built.from_date_time.to_datetime() if built.from_date_time else None
     end = built.to_date_time.to_datetime() if built.to_date_time else None
-    check_history_range(start, end, clock())
+    check_history_range(start, end, now)
+    if start is None or end is None:
+        local = now.astimezone(JAKARTA)
+        data = built.model_dump(by_alias=True, exclude_unset=True)
+        if end is None:
+            # Whole seconds on the wire: round up so this second's transactions are listed.
+            ceiling = local.replace(microsecond=0) + timedelta(
+                seconds=1 if local.microsecond else 0
+            )
+            data["toDateTime"] = format_timestamp(ceiling, TimestampStyle.JAKARTA)
+        if start is None:
+            default = _months_before(local, 3)
+            if end is not None and default > end:
+                default = max(earliest_history_start(now), _months_before(end, 3))
+            data["fromDateTime"] = format_timestamp(default, TimestampStyle.JAKARTA)
+        built = build_request(HistoryListRequest, **data)
     return built
 
 
@@ -74,8 +102,8 @@ class _Pager:
         if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
             raise RequestValidationError("max_pages must be an int >= 1", field="max_pages")
         self.base = request.model_dump(by_alias=True, exclude_unset=True)
-        self.size = request.page_size or HISTORY_MAX_PAGE_SIZE
-        self.number = request.page_number or 0
+        self.size = int(request.page_size or HISTORY_MAX_PAGE_SIZE)
+        self.number = int(request.page_number or 0)
         self.left = max_pages
         self._previous: list[dict[str, Any]] | None = None
 

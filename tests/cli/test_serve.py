@@ -198,3 +198,49 @@ def test_demo_runs_end_to_end_through_the_command_line() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "all steps verified" in done.stdout
     assert "FAIL" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        ([], {}, "request"),
+        (["--notification-signed-path", "relative"], {}, "relative"),
+        ([], {"BISNAP_NOTIFICATION_SIGNED_PATH": "relative"}, "relative"),
+        (
+            ["--notification-signed-path", "request"],
+            {"BISNAP_NOTIFICATION_SIGNED_PATH": "relative"},
+            "request",
+        ),
+    ],
+)
+def test_emulator_signs_notifications_over_the_chosen_path(
+    runner: CliRunner,
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    environ: dict[str, str],
+    expected: str,
+) -> None:
+    served: dict[str, Any] = {}
+
+    def fake_serve(emulator: Any, *, host: str, port: int) -> None:
+        served["emulator"] = emulator
+
+    monkeypatch.setattr("bisnap.emulator.server.serve", fake_serve)
+    monkeypatch.chdir(tmp_path)
+    env = {**env, **environ, "BISNAP_NOTIFY_URL": "http://127.0.0.1:9/hooks/snap"}
+    result = runner.invoke(cli, ["emulator", *args], env=env)
+    assert result.exit_code == 0, result.output
+    assert served["emulator"].notification_signed_path == expected
+    assert f"notifications signed over the {expected} path" in result.stdout
+
+
+def test_emulator_refuses_an_unknown_signed_path_from_the_environment(
+    runner: CliRunner, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {**env, "BISNAP_NOTIFICATION_SIGNED_PATH": "full"}
+    result = runner.invoke(cli, ["emulator"], env=env)
+    assert result.exit_code == 2, result.output
+    assert "--notification-signed-path" in result.stderr

@@ -43,7 +43,7 @@ def ok_generate(request: httpx.Request) -> httpx.Response:
         ({"amount": {"value": "1.00"}, "partner_reference_no": "bad ref"}, "partnerReferenceNo"),
         ({"amount": {"value": "1.00"}, "merchant_id": "x" * 65}, "merchantId"),
         ({"amount": {"value": "1.00"}, "surprise": 1}, "surprise"),
-        ({}, "amount"),
+        ({"amount": {"currency": "IDR"}}, "amount.value"),  # amount is optional, value is not
     ],
 )
 def test_a_rule_violation_sends_nothing(

@@ -19,7 +19,7 @@ CASES: list[tuple[int, str, type[SnapAPIError]]] = [
     (400, "00", E.BadRequestError),
     (400, "01", E.InvalidFieldFormatError),
     (400, "02", E.MissingMandatoryFieldError),
-    (401, "00", E.UnauthorizedSignatureError),
+    (401, "00", E.UnauthorizedError),  # "the message": no documented reason to refine by
     (401, "01", E.InvalidTokenError),
     (401, "02", E.InvalidCustomerTokenError),
     (401, "03", E.TokenNotFoundError),

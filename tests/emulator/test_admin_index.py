@@ -60,6 +60,19 @@ def world(merchant_keys: GeneratedKeyPair) -> tuple[Emulator, httpx.Client]:
             pay_option_details=[{"payMethod": "GOPAY", "payOption": "GOPAY",
                                  "transAmount": {"value": "25000.00"}}],
         )  # fmt: skip
+    from bisnap.emulator.endpoints.payouts import set_settle_after
+    from bisnap.models.payouts import AGGREGATOR_ACCOUNT_NO
+
+    for reference, settle in (("1002", 0), ("1001", 3600)):  # 1002 completes, 1001 stays pending
+        set_settle_after(emulator, settle)
+        client.payouts.intrabank_transfer(
+            partner_reference_no=reference,
+            amount={"value": "10000.00"},
+            beneficiary_account_no="1234567890",
+            remark="admin index",
+            source_account_no=AGGREGATOR_ACCOUNT_NO,
+        )
+        client.payouts.balance(account_no=AGGREGATOR_ACCOUNT_NO)  # settles what is due
     return emulator, admin
 
 
@@ -108,6 +121,12 @@ _ORDER = [
     "/_emulator/notifications/flush",
     "/_emulator/notifications",
     "/_emulator/ledger",
+    "/_emulator/payouts/fail",
+    "/_emulator/payouts/reverse",
+    "/_emulator/payouts/topup",
+    "/_emulator/payouts/notification-faults",
+    "/_emulator/payouts/release-held",
+    "/_emulator/payouts/notifications",
 ]
 _REFERENCES = {
     "/_emulator/expire": "inv-1002",

@@ -13,10 +13,11 @@ def test_demo_verifies_every_step() -> None:
     lines: list[str] = []
     assert run_demo(echo=lines.append) == 0
     steps = [line for line in lines if line[:4].strip().rstrip(".").isdigit()]
-    assert len(steps) == 12
+    assert len(steps) == 13
     assert all(" ok " in line for line in steps), "\n".join(lines)
-    assert lines[-1].startswith("all steps verified: 12 verified")
+    assert lines[-1].startswith("all steps verified: 13 verified")
     assert any("RSA signature verified" in line for line in steps)
+    assert any("Iris-Signature verified" in line and "completed" in line for line in steps)
 
 
 @pytest.mark.slow
@@ -28,7 +29,7 @@ def test_demo_fails_when_a_step_does_not_verify(monkeypatch: pytest.MonkeyPatch)
     lines: list[str] = []
     assert run_demo(echo=lines.append) == 1
     assert any("FAIL" in line and "paymentFlagStatus 03" in line for line in lines)
-    assert lines[-1].startswith("DEMO FAILED: 11 verified, 1 failed")
+    assert lines[-1].startswith("DEMO FAILED: 12 verified, 1 failed")
 
 
 def test_demo_reports_a_set_up_failure_on_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -67,14 +68,39 @@ def test_partner_reference_must_equal_external_id(snap: Snap) -> None:
     assert "partnerReferenceNo" in response.json()["responseMessage"]
 
 
-def test_amount_is_mandatory_and_formatted(snap: Snap) -> None:
+def test_amount_is_formatted(snap: Snap) -> None:
     ref = uuid.uuid4().hex
     body = qris_body(ref)
     body["amount"]["value"] = "25000"
     response = snap.post(GENERATE, body, external_id=ref)
     assert response.json()["responseMessage"] == "Invalid Field Format amount.value"
-    del body["amount"]
+    del body["amount"]["value"]
     assert code(snap.post(GENERATE, body, external_id=ref)) == "4004702"
+
+
+def test_a_qr_without_amount_is_open_and_paid_with_the_amount_entered(
+    snap: Snap, emulator: Emulator
+) -> None:
+    # amount is optional on the generate page (spec §5.2).
+    ref = uuid.uuid4().hex
+    body = qris_body(ref)
+    del body["amount"]
+    response = snap.post(GENERATE, body, external_id=ref)
+    assert code(response) == "2004700"
+    assert "5406" not in response.json()["qrContent"]  # no amount tag in an open QR
+    with pytest.raises(SimulationError):
+        emulator.pay_qris(ref)
+    paid = emulator.pay_qris(ref, amount=Decimal("12500.00"))
+    assert paid.paid_amount == Decimal("12500.00")
+    assert paid.status == "00"
+
+
+def test_a_qr_with_amount_takes_exactly_that_amount(snap: Snap, emulator: Emulator) -> None:
+    ref = uuid.uuid4().hex
+    snap.post(GENERATE, qris_body(ref), external_id=ref)
+    with pytest.raises(SimulationError):
+        emulator.pay_qris(ref, amount=Decimal("1.00"))
+    assert emulator.pay_qris(ref, amount=Decimal("25000.00")).status == "00"
 
 
 @pytest.mark.parametrize("seconds", [10, 181 * 86400])

@@ -236,6 +236,7 @@ def test_emulator_notifications_verify_and_parse(
     linking = by_kind[NotificationKind.ACCOUNT_LINKING][-1].payload
     assert isinstance(linking, AccountLinkingNotification)
     assert linking.is_linked
+    assert linking.additional_info.access_token is not None
     assert linking.additional_info.access_token.get_secret_value()
 
 

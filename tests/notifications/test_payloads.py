@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bisnap.notifications import (
     AccountLinkingNotification,
@@ -109,6 +112,7 @@ def test_account_linking_sample_hides_the_customer_token() -> None:
     assert isinstance(payload, AccountLinkingNotification)
     assert payload.is_linked
     info = payload.additional_info
+    assert info.access_token is not None
     assert info.access_token.get_secret_value().startswith("MjAyMjEwMTM2NjE1OGRi")
     assert info.status_message == "Account linked"
     assert "MjAyMjEw" not in repr(payload) + str(payload) + repr(info)
@@ -140,39 +144,126 @@ def test_amounts_are_exact_decimals() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "field", "missing"),
+    ("body", "missing", "invalid"),
     [
-        (b'{"latestTransactionStatus":"00"}', "originalReferenceNo", True),
+        (b'{"latestTransactionStatus":"00"}', ("originalReferenceNo", "additionalInfo"), {}),
         (
             b'{"originalReferenceNo":"1","latestTransactionStatus":"00",'
             b'"amount":{"value":"ten","currency":"IDR"}}',
-            "amount.value",
-            False,
+            ("additionalInfo",),
+            {"amount": {"value": "ten", "currency": "IDR"}},
         ),
         (
             b'{"originalReferenceNo":"1","latestTransactionStatus":"00",'
             b'"amount":{"value":"NaN","currency":"IDR"}}',
-            "amount.value",
-            False,
+            ("additionalInfo",),
+            {"amount": {"value": "NaN", "currency": "IDR"}},
         ),
-        (b'{"originalReferenceNo":1,"latestTransactionStatus":"00"}', "originalReferenceNo", False),
-        (b"[1, 2]", None, False),
-        (b'"text"', None, False),
+        (
+            b'{"originalReferenceNo":1,"latestTransactionStatus":"00","additionalInfo":{}}',
+            (),
+            {"originalReferenceNo": 1},
+        ),
     ],
 )
-def test_bad_fields_are_named_without_their_values(
-    body: bytes, field: str | None, missing: bool
+def test_a_verified_body_is_never_refused_for_its_shape(
+    body: bytes, missing: tuple[str, ...], invalid: dict[str, object]
 ) -> None:
+    payload = parse_payload(NotificationKind.QRIS_PAYMENT, body)
+    assert payload.missing_fields == missing
+    assert payload.invalid_fields == invalid
+    assert payload.to_wire() == json.loads(body)
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"'])
+def test_a_body_that_is_not_an_object_is_still_refused(body: bytes) -> None:
     with pytest.raises(NotificationPayloadError) as caught:
         parse_payload(NotificationKind.QRIS_PAYMENT, body)
     assert caught.value.step == "payload"
-    assert caught.value.field == field
-    assert caught.value.missing is missing
-    assert "ten" not in str(caught.value)
+    assert caught.value.field is None
 
 
-def test_missing_customer_token() -> None:
+def test_missing_customer_token_is_reported_not_refused() -> None:
     body = b'{"additionalInfo":{"accountStatus":"DISABLED"}}'
-    with pytest.raises(NotificationPayloadError) as caught:
-        parse_payload(NotificationKind.ACCOUNT_LINKING, body)
-    assert caught.value.field == "additionalInfo.accessToken"
+    payload = parse_payload(NotificationKind.ACCOUNT_LINKING, body)
+    assert isinstance(payload, AccountLinkingNotification)
+    assert "additionalInfo.accessToken" in payload.missing_fields
+    assert payload.additional_info.access_token is None
+    assert not payload.is_linked
+
+
+def test_va_notification_without_identity_fields_is_delivered() -> None:
+    # Shape seen in SDK fixtures (addendum D): no partnerServiceId/customerNo, plus fields
+    # of other notifications.
+    body = (
+        b'{"originalReferenceNo":"A1","trxDateTime":"2024-09-23T15:15:30+07:00",'
+        b'"responseCode":"2002500","latestTransactionStatus":"00","virtualAccountNo":"  0888991",'
+        b'"trxId":"t-1","additionalInfo":{"paymentFlagStatus":"00"}}'
+    )
+    payload = parse_payload(NotificationKind.VA_PAYMENT, body)
+    assert isinstance(payload, VaPaymentNotification)
+    assert payload.is_success
+    assert payload.trx_id == "t-1"
+    assert payload.virtual_account_no == "  0888991"
+    assert payload.partner_service_id is None
+    assert payload.missing_fields[:2] == ("partnerServiceId", "customerNo")
+    assert payload.model_extra is not None
+    assert payload.model_extra["latestTransactionStatus"] == "00"
+    assert payload.to_wire() == json.loads(body)
+
+
+def test_linking_access_token_round_trips_but_stays_out_of_repr() -> None:
+    token = "MjAyMjEwMTM2NjE1OGRiMS00NmM1"
+    body = (
+        b'{"additionalInfo":{"accessToken":"' + token.encode() + b'","merchantId":"G123123",'
+        b'"subMerchantId":"pop-id","paymentType":"gopay","accountStatus":"ENABLED",'
+        b'"statusMessage":"Account linked"}}'
+    )
+    payload = parse_payload(NotificationKind.ACCOUNT_LINKING, body)
+    assert isinstance(payload, AccountLinkingNotification)
+    assert payload.to_wire() == json.loads(body)
+    assert payload.model_dump(mode="json", by_alias=True)["additionalInfo"]["accessToken"] == token
+    assert token not in repr(payload)
+    assert token not in str(payload)
+    assert payload.additional_info.access_token is not None
+    assert payload.additional_info.access_token.get_secret_value() == token
+    assert payload.missing_fields == ()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "originalReferenceNo",
+        "latestTransactionStatus",
+        "amount",
+        "additionalInfo",
+        "trxId",
+        "partnerServiceId",
+        "paidAmount",
+        "customField",
+        "accessToken",
+        "value",
+        "qris",
+        "x",
+    ]
+)
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    kind=st.sampled_from(list(NotificationKind)),
+    body=st.dictionaries(_KEYS, _JSON | st.dictionaries(_KEYS, _JSON, max_size=4), max_size=6),
+)
+def test_any_json_object_parses_and_round_trips(
+    kind: NotificationKind, body: dict[str, object]
+) -> None:
+    raw = json.dumps(body).encode()
+    payload = parse_payload(kind, raw)
+    assert payload.to_wire() == body
+    assert set(payload.missing_fields) <= set(payload.mandatory)

@@ -257,13 +257,21 @@ def test_without_a_replay_store_a_repeat_passes(
 def test_payload_error_after_verification_releases_the_id(
     verifier: NotificationVerifier, gateway_keys: GeneratedKeyPair
 ) -> None:
-    body = b'{"latestTransactionStatus": "00"}'
+    body = b'["not", "an", "object"]'
     headers = sign_headers(gateway_keys.private_key(), body, path=DEBIT)
     for _ in range(2):  # the second attempt is not refused as a replay
         with pytest.raises(NotificationPayloadError) as caught:
             verifier.verify("POST", DEBIT, body, headers)
-        assert caught.value.field == "originalReferenceNo"
-        assert caught.value.missing
+        assert caught.value.field is None
+
+
+def test_a_verified_notification_missing_mandatory_fields_is_accepted(
+    verifier: NotificationVerifier, gateway_keys: GeneratedKeyPair
+) -> None:
+    body = b'{"latestTransactionStatus": "00"}'
+    headers = sign_headers(gateway_keys.private_key(), body, path=DEBIT)
+    verified = verifier.verify("POST", DEBIT, body, headers)
+    assert verified.payload.missing_fields == ("originalReferenceNo", "additionalInfo")
 
 
 def test_unknown_path(verifier: NotificationVerifier, headers: dict[str, str]) -> None:
@@ -409,3 +417,13 @@ def test_verified_notification_repr_hides_the_body_and_token(
     verified = verifier.verify("POST", path, body, headers)
     assert "MjAyMjEwMTM2NjE1OGRiMS00" not in repr(verified) + str(verified.payload)
     assert headers["X-SIGNATURE"] not in repr(verified)
+
+
+def test_a_custom_path_is_told_to_pass_the_kind(
+    verifier: NotificationVerifier, headers: dict[str, str]
+) -> None:
+    with pytest.raises(NotificationError) as caught:
+        verifier.verify("POST", "/webhook/snap-bi/va", BODY, headers)
+    assert caught.value.step == "route"
+    assert "is not a notification path: pass kind=" in str(caught.value)
+    assert "NotificationKind.VA_PAYMENT" in str(caught.value)

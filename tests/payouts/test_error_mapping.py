@@ -16,7 +16,6 @@ from bisnap.errors import (
     SnapAPIError,
     TransactionNotFoundError,
     UnauthorizedError,
-    UnauthorizedSignatureError,
     error_for_response,
 )
 
@@ -32,8 +31,8 @@ TABLE: list[tuple[str, str, type[SnapAPIError]]] = [
     ("Notes only allows space and alphanumeric characters", "400XX01", InvalidFieldFormatError),
     ("Bank_name is not included in the list", "400XX01", InvalidFieldFormatError),
     ("Amount must be greater than or equal to X", "400XX02", MissingMandatoryFieldError),
-    # 401xx00 is "general unauthorized"; the shared tree names it UnauthorizedSignatureError.
-    ("You are not authorized to perform this action", "401XX00", UnauthorizedSignatureError),
+    # 401xx00 is "general unauthorized": not a signature refusal, so the generic class.
+    ("You are not authorized to perform this action", "401XX00", UnauthorizedError),
     ("Account is dormant", "403XX09", AccountInactiveError),
     ("Partner does not have sufficient balance", "403XX14", InsufficientFundsError),
     ("Insufficient balance for the account validation", "403XX14", InsufficientFundsError),

@@ -105,7 +105,7 @@ def test_dormant_and_closed_accounts(client: SnapClient, account: str, code: str
 def test_unknown_ewallet_and_va(client: SnapClient) -> None:
     with pytest.raises(AccountNotFoundError):
         client.payouts.emoney_account_inquiry(
-            customer_number="089999999999", additional_info={"beneficiary_provider": "ovo"}
+            customer_number="089999999999", additional_info={"beneficiary_provider": "gopay"}
         )
     with pytest.raises(NotFoundError) as caught:
         client.payouts.va_inquiry(
@@ -171,7 +171,7 @@ def test_intrabank_limits(client: SnapClient, recorder: Recorder) -> None:
     ("route", "allowed", "refused"),
     [
         (TransferRoute.ONLINE, "50000000.00", "50000000.01"),
-        (None, "250000000.00", "250000000.01"),
+        (None, "50000000.00", "50000000.01"),
         (TransferRoute.BI_FAST, "250000000.00", "250000000.01"),
         (TransferRoute.SKN, "1000000000.00", "1000000000.01"),
         (TransferRoute.RTGS, "9999999999.00", "9999999999.01"),
@@ -237,7 +237,7 @@ def test_the_emulator_refuses_a_non_numeric_external_id(
     [
         ({"beneficiary_email": "not-an-email"}, "beneficiaryEmail"),
         ({"remark": "x" * 51}, "remark"),
-        ({"partner_reference_no": "has space"}, "partnerReferenceNo"),
+        ({"partner_reference_no": "r" * 65}, "partnerReferenceNo"),
         ({"source_account_no": "1" * 20}, "sourceAccountNo"),
         ({"amount": {"value": "10.005"}}, "amount.value"),
         ({"amount": {"value": "10.00", "currency": "USD"}}, "amount.currency"),
@@ -263,3 +263,27 @@ def test_topup_notes_characters(client: SnapClient) -> None:
     with pytest.raises(RequestValidationError) as caught:
         client.payouts.topup(**fields)
     assert caught.value.field == "notes"
+
+
+def test_interbank_to_a_bank_without_bi_fast_goes_online_and_caps_at_50_million(
+    client: SnapClient, recorder: Recorder, emulator: Emulator
+) -> None:
+    emulator.set_balance(CLIENT, "99999999999")
+    payouts_book(emulator).bi_fast_banks.discard("451")  # the BSI beneficiary of interbank()
+    assert client.payouts.interbank_transfer(**interbank("po-o1", "50000000.00")).is_success
+    # The caller claims BI Fast; the gateway routes this bank online and refuses the amount.
+    with pytest.raises(LimitExceededError) as caught:
+        client.payouts.interbank_transfer(
+            **interbank("po-o2", "50000000.01"), route=TransferRoute.BI_FAST
+        )
+    assert _code(caught.value) == "4031802"
+
+
+def test_interbank_to_a_bi_fast_bank_takes_up_to_250_million(
+    client: SnapClient, emulator: Emulator
+) -> None:
+    emulator.set_balance(CLIENT, "99999999999")
+    answer = client.payouts.interbank_transfer(
+        **interbank("po-b1", "250000000.00"), route=TransferRoute.BI_FAST
+    )
+    assert answer.is_success

@@ -7,15 +7,18 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import parse_response
 from bisnap.models.payouts import (
     EmoneyAccountInquiryRequest,
     InterbankTransferRequest,
+    TopupRequest,
     TransferRoute,
     TransferStatusRequest,
     TransferStatusResponse,
+    VaInquiryIntrabankRequest,
     check_transfer_amount,
 )
 
@@ -76,7 +79,7 @@ def test_interbank_request_wire_form() -> None:
 def test_emoney_inquiry_defaults_to_the_nominal_amount() -> None:
     request = EmoneyAccountInquiryRequest(
         customer_number="0812",
-        additional_info={"beneficiaryProvider": "dana"},  # type: ignore[arg-type]
+        additional_info={"beneficiaryProvider": "gopay"},  # type: ignore[arg-type]
     )
     assert request.to_wire()["amount"] == {"value": "1.00", "currency": "IDR"}
 
@@ -106,3 +109,40 @@ def test_status_answer(status: str, final: bool, success: bool) -> None:
     assert answer.is_final is final
     assert answer.succeeded is success
     assert answer.extra_fields() == {"somethingNew": {"kept": True}}
+
+
+def test_emoney_provider_list_is_gopay_only() -> None:
+    for model in (EmoneyAccountInquiryRequest,):
+        with pytest.raises(ValidationError):
+            model(customer_number="0812", additional_info={"beneficiaryProvider": "ovo"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [("0130000", True), ("022", True), ("0020123", True), ("014", False), ("008", False)],
+)
+def test_va_intrabank_serves_permata_cimb_and_bri_only(code: str, ok: bool) -> None:
+    fields = {
+        "virtual_account_no": "8528123456789012",
+        "additional_info": {"beneficiaryBankCode": code},
+    }
+    if ok:
+        VaInquiryIntrabankRequest.model_validate(fields)
+    else:
+        with pytest.raises(ValidationError):
+            VaInquiryIntrabankRequest.model_validate(fields)
+
+
+def test_topup_notes_are_at_most_50() -> None:
+    base = {
+        "partner_reference_no": "ref/with spaces 1",  # no Core API character set on Payouts
+        "customer_number": "08123450000",
+        "customer_name": "Gopay Simulator A",
+        "amount": {"value": "10000.00"},
+        "additional_info": {"beneficiaryProvider": "gopay"},
+    }
+    TopupRequest.model_validate({**base, "notes": "n" * 50})
+    with pytest.raises(ValidationError):
+        TopupRequest.model_validate({**base, "notes": "n" * 51})
+    with pytest.raises(ValidationError):
+        TopupRequest.model_validate({**base, "notes": "ok", "customer_number": "+62 812"})

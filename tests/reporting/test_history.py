@@ -307,3 +307,45 @@ def test_a_repeated_page_stops_the_iteration(
         assert len(next(pages).detail_data) == 2
         with pytest.raises(ProtocolError, match="ignored pageNumber"):
             next(pages)
+
+
+def test_both_dates_are_always_sent(
+    client: SnapClient, recorder: Recorder, clock: FakeClock
+) -> None:
+    client.reporting.history_page(page_size=5)
+    [call] = recorder.calls(LIST)
+    body = body_of(call)
+    now = clock().astimezone(JAKARTA)
+    sent_from = datetime.fromisoformat(body["fromDateTime"])
+    sent_to = datetime.fromisoformat(body["toDateTime"])
+    assert sent_to - timedelta(seconds=1) < now <= sent_to
+    assert sent_from.month == (now.month - 4) % 12 + 1
+    assert sent_from.day == now.day
+    assert sent_from >= earliest_history_start(now)
+
+
+def test_a_given_date_is_kept_and_the_other_filled(
+    client: SnapClient, recorder: Recorder, clock: FakeClock
+) -> None:
+    start = (clock() - timedelta(days=10)).astimezone(JAKARTA).replace(microsecond=0)
+    client.reporting.history_page(from_date_time=start)
+    body = body_of(recorder.calls(LIST)[0])
+    assert datetime.fromisoformat(body["fromDateTime"]) == start
+    assert "toDateTime" in body
+
+
+def test_history_page_accepts_the_pages_string_paging(
+    client: SnapClient, recorder: Recorder
+) -> None:
+    client.reporting.history_page(page_size="10", page_number="2")
+    body = body_of(recorder.calls(LIST)[0])
+    assert (body["pageSize"], body["pageNumber"]) == (10, 2)
+
+
+def test_regression_default_to_date_lists_this_seconds_transactions(
+    client: SnapClient, clock: FakeClock
+) -> None:
+    clock.advance(0.5)  # mid-second: a truncated "now" would leave this payout out
+    client.payouts.intrabank_transfer(**intrabank("po-now", "1000.00"))
+    page = client.reporting.history_page()
+    assert [e.partner_reference_no for e in page.detail_data] == ["po-now"]

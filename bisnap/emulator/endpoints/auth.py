@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bisnap.diagnose import DiagnosisScheme
+from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.responses import SnapFailure
 from bisnap.emulator.routes import Auth, Call, Endpoint, RouteTable
 from bisnap.errors import InvalidSignatureError, InvalidTimestampError
@@ -30,7 +32,9 @@ def access_token(call: Call) -> dict[str, Any]:
     try:
         verify_rsa(merchant.public_key, token_string_to_sign(client_key, timestamp), signature)
     except InvalidSignatureError:
-        raise SnapFailure.unauthorized("Signature") from None
+        raise signature_refusal(
+            call, call.path, DiagnosisScheme.TOKEN, public_key=merchant.public_key
+        ) from None
     body = call.body
     grant_key = "grant_type" if "grant_type" in body and "grantType" not in body else "grantType"
     grant = call.fields.text(grant_key)

@@ -28,8 +28,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import iso
+from bisnap.emulator.payouts_notify import payout_notification_body, send_payouts_notification
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AGGREGATOR_ACCOUNT",
     "BANK_NAMES",
+    "BI_FAST_BANKS",
     "EWALLET_PROVIDERS",
     "INTRABANK_BANKS",
     "SEED_BANK_ACCOUNTS",
@@ -57,6 +59,7 @@ __all__ = [
     "payouts_book",
     "refresh_transfers",
     "register",
+    "reverse_transfer",
     "set_settle_after",
 ]
 
@@ -76,9 +79,14 @@ BANK_NAMES: dict[str, str] = {
 }
 """Banks the emulator knows, by 3-digit BI bank code."""
 INTRABANK_BANKS = frozenset({"014", "002", "009", "008", "022", "011", "013", "542"})
+BI_FAST_BANKS = frozenset({"200", "426", "451"})
+"""The emulator's interbank banks that take BI Fast (up to 250.000.000 a transfer); any other
+interbank bank goes the Online Transfer route (up to 50.000.000). Change a book's
+``bi_fast_banks`` to simulate a bank without BI Fast."""
 VA_BANKS = frozenset({"013", "022", "002"})
 """Permata, CIMB, BRI: the banks "Payment to VA from Intra Bank" serves."""
-EWALLET_PROVIDERS = ("gopay", "ovo", "dana", "shopeepay", "linkaja")
+EWALLET_PROVIDERS = ("gopay",)
+"""The e-money provider list is GoPay alone (addendum B)."""
 """The e-money provider list was not captured (spec §10 item 23); these stand in for it."""
 
 SEED_BANK_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -96,10 +104,7 @@ SEED_VIRTUAL_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("002", "1234500001112222", "PLN PREPAID", None),
 )
 """``(bank code, VA number, name, fixed amount or None)``."""
-SEED_EWALLETS: tuple[tuple[str, str, str], ...] = (
-    ("gopay", "081234567890", "JOKO WIDODO"),
-    ("ovo", "081298765432", "MEGA PUTRI"),
-)
+SEED_EWALLETS: tuple[tuple[str, str, str], ...] = (("gopay", "081234567890", "JOKO WIDODO"),)
 """``(provider, customer number, name)``."""
 
 _NUMERIC = re.compile(r"[0-9]{1,36}")
@@ -111,6 +116,7 @@ _MIN = Decimal("1.00")
 _MIN_CIMB = Decimal("10000.00")
 _MAX_INTRABANK = Decimal("9999999999.00")
 _MAX_BI_FAST = Decimal("250000000.00")
+_MAX_ONLINE = Decimal("50000000.00")
 _STATUS_TEXT = {"00": "Success", "03": "Pending", "06": "Failed"}
 _LEDGER_STATUS = {"00": "COMPLETED", "03": "PROCESSING", "06": "FAILED"}
 
@@ -172,6 +178,7 @@ class PayoutsBook:
     transfers: list[Transfer] = field(default_factory=list)
     inquiries: dict[str, str] = field(default_factory=dict)
     settle_after: timedelta = timedelta(0)
+    bi_fast_banks: set[str] = field(default_factory=lambda: set(BI_FAST_BANKS))
     by_reference: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
     """Transfers by ``partnerReferenceNo``, in creation order."""
     pending: dict[str, list[Transfer]] = field(default_factory=dict, repr=False)
@@ -278,6 +285,25 @@ def _finish(
         details["completedTime" if status == "00" else "failedTime"] = iso(now)
 
 
+def _notify(
+    emulator: Emulator,
+    transfer: Transfer,
+    status: str,
+    now: datetime,
+    error_code: str | None = None,
+) -> None:
+    """Send the Payouts notification for a transfer's move (when the merchant has a URL)."""
+    body = payout_notification_body(
+        reference_no=transfer.reference_no,
+        partner_reference_no=transfer.partner_reference_no,
+        amount=transfer.amount,
+        status=status,
+        now=now,
+        error_code=error_code,
+    )
+    send_payouts_notification(emulator, transfer.client_id, body)
+
+
 def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None:
     """Complete the pending transfers whose settle time has passed (emulator lock held)."""
     book = _book(emulator.state.family("payouts"))
@@ -288,26 +314,81 @@ def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None
     ]
     for transfer in due:
         _finish(book, emulator.state.ledger, transfer, "00", now)
+        _notify(emulator, transfer, "completed", now)
+
+
+def _find_transfer(book: PayoutsBook, partner_reference_no: str, client_id: str | None) -> Transfer:
+    from bisnap.emulator.core import SimulationError
+
+    for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
+        if transfer.partner_reference_no == partner_reference_no and (
+            client_id is None or transfer.client_id == client_id
+        ):
+            return transfer
+    raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
 
 
 def fail_transfer(
-    emulator: Emulator, partner_reference_no: str, *, client_id: str | None = None
+    emulator: Emulator,
+    partner_reference_no: str,
+    *,
+    client_id: str | None = None,
+    error_code: str = "004",
 ) -> Transfer:
-    """Fail a pending transfer now and return its amount to the merchant's balance."""
+    """Fail a pending transfer now and return its amount to the merchant's balance.
+
+    The Payouts notification carries ``error_code`` (default ``004``, general error).
+    """
     from bisnap.emulator.core import SimulationError
 
     with emulator.lock:
         book = payouts_book(emulator)
-        for transfer in reversed(book.by_reference.get(partner_reference_no, [])):
-            if transfer.partner_reference_no == partner_reference_no and (
-                client_id is None or transfer.client_id == client_id
-            ):
-                if transfer.status != "03":
-                    raise SimulationError(f"transfer {partner_reference_no} is not pending")
-                _finish(book, emulator.state.ledger, transfer, "06", emulator.clock())
-                emulator.merchant(transfer.client_id).balance += transfer.amount
-                return transfer
-    raise SimulationError(f"no transfer with partnerReferenceNo {partner_reference_no!r}")
+        transfer = _find_transfer(book, partner_reference_no, client_id)
+        if transfer.status != "03":
+            raise SimulationError(f"transfer {partner_reference_no} is not pending")
+        now = emulator.clock()
+        _finish(book, emulator.state.ledger, transfer, "06", now)
+        emulator.merchant(transfer.client_id).balance += transfer.amount
+        _notify(emulator, transfer, "failed", now, error_code)
+        return transfer
+
+
+def reverse_transfer(
+    emulator: Emulator,
+    partner_reference_no: str,
+    *,
+    client_id: str | None = None,
+    error_code: str = "004",
+) -> Transfer:
+    """Turn a completed transfer into a failed one (the bank returned the money).
+
+    The amount goes back to the merchant's balance and a ``failed`` Payouts notification with
+    ``error_code`` is sent: ``completed`` is not final.
+    """
+    from bisnap.emulator.core import SimulationError
+
+    with emulator.lock:
+        book = payouts_book(emulator)
+        transfer = _find_transfer(book, partner_reference_no, client_id)
+        refresh_transfers(emulator, transfer.client_id, emulator.clock())
+        if transfer.status != "00":
+            raise SimulationError(f"transfer {partner_reference_no} is not completed")
+        now = emulator.clock()
+        transfer.status = "06"
+        transfer.finished = now
+        emulator.state.ledger.event(
+            transfer.client_id,
+            transfer.reference_no,
+            kind="reversed",
+            time=now,
+            status=_LEDGER_STATUS["06"],
+        )
+        record = emulator.state.ledger.get(transfer.client_id, transfer.reference_no)
+        if record is not None:
+            record.details.setdefault("disbursement", {})["failedTime"] = iso(now)
+        emulator.merchant(transfer.client_id).balance += transfer.amount
+        _notify(emulator, transfer, "failed", now, error_code)
+        return transfer
 
 
 # --- request helpers ---------------------------------------------------------------------------
@@ -425,6 +506,7 @@ def _debit(
         beneficiary_bank_code=beneficiary_bank_code,
     )
     book.add(transfer)
+    _notify(call.emulator, transfer, "processed", call.now)
     call.state.ledger.open(
         client_id=call.client_id,
         reference_no=transfer.reference_no,
@@ -459,7 +541,7 @@ def _debit(
 
 def _transfer_fields(call: Call) -> tuple[Fields, str, Decimal, str, str | None]:
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     amount = f.need_amount("amount")
     account_no = f.need_text("beneficiaryAccountNo", max_len=34)
     email = _email(f, "beneficiaryEmail")
@@ -529,7 +611,8 @@ def intrabank_transfer(call: Call) -> dict[str, Any]:
 
 
 def interbank_transfer(call: Call) -> dict[str, Any]:
-    """Transfer to any other bank (BI Fast route: at most 250.000.000)."""
+    """Transfer to any other bank: the BI Fast route (at most 250.000.000) when the bank takes
+    BI Fast, else the Online Transfer route (at most 50.000.000), spec §5.7."""
     book = _prepare(call)
     f, reference, amount, account_no, email = _transfer_fields(call)
     name = f.need_text("beneficiaryAccountName", max_len=100)
@@ -539,7 +622,7 @@ def interbank_transfer(call: Call) -> dict[str, Any]:
     info = f.obj("additionalInfo", required=False)
     remark = info.text("remark", required=False, max_len=50) if info is not None else None
     account = _account(book, bank, account_no)
-    _check_amount(amount, _MIN, _MAX_BI_FAST)
+    _check_amount(amount, _MIN, _MAX_BI_FAST if bank in book.bi_fast_banks else _MAX_ONLINE)
     transfer = _debit(
         call, book, service_code="18", partner_reference_no=reference, amount=amount,
         source=source, beneficiary_account_no=account_no, beneficiary_bank_code=bank,
@@ -596,7 +679,7 @@ def va_payment(call: Call) -> dict[str, Any]:
     """Pay a VA from the payouts balance."""
     book = _prepare(call)
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     inquiry_id = f.text("inquiryRequestId", required=False, max_len=128)
     source = _source(book, f)
     amount = f.need_amount("paidAmount")
@@ -685,7 +768,7 @@ def topup(call: Call) -> dict[str, Any]:
     """Top up a customer's e-wallet from the payouts balance."""
     book = _prepare(call)
     f = call.fields
-    reference = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
+    reference = f.need_text("partnerReferenceNo", max_len=64)
     number = f.need_text("customerNumber", max_len=20, pattern=_DIGITS)
     f.need_text("customerName", max_len=100)
     amount = f.need_amount("amount")

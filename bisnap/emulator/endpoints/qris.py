@@ -52,20 +52,20 @@ def _png_placeholder(text: str) -> str:
     return base64.b64encode(png).decode("ascii")
 
 
-def _qr_content(reference: str, amount: Decimal) -> str:
-    """An EMVCo-shaped MPM payload (not scannable by real apps)."""
+def _qr_content(reference: str, amount: Decimal | None) -> str:
+    """An EMVCo-shaped MPM payload (not scannable by real apps); no amount tag when open."""
 
     def tlv(tag: str, value: str) -> str:
         return f"{tag}{len(value):02d}{value}"
 
-    value = f"{amount:.2f}"
+    value = f"{amount:.2f}" if amount is not None else ""
     payload = (
         tlv("00", "01")
         + tlv("01", "12")
         + tlv("26", tlv("00", "ID.CO.BISNAP.EMULATOR") + tlv("01", reference))
         + tlv("52", "5999")
         + tlv("53", "360")
-        + tlv("54", value)
+        + (tlv("54", value) if value else "")
         + tlv("58", "ID")
         + tlv("59", "BISNAP EMULATOR")
         + tlv("60", "JAKARTA")
@@ -85,7 +85,8 @@ def generate(call: Call) -> dict[str, Any]:
             400, "01", "Invalid Field Format partnerReferenceNo (must equal X-EXTERNAL-ID)"
         )
     partner_ref = partner_ref or call.external_id
-    amount = f.need_amount("amount", minimum=Decimal("1.00"))
+    # amount is optional on the page: without it the QR is open, the customer enters it.
+    amount = f.amount("amount", required=False, minimum=Decimal("1.00"))
     merchant_id = f.text("merchantId", required=False, max_len=64)
     check_merchant_id(call, merchant_id)
     expires = expiry(f, "validityPeriod", call.now, default=timedelta(minutes=15))
@@ -106,11 +107,16 @@ def generate(call: Call) -> dict[str, Any]:
         reference_no=reference,
         partner_reference_no=partner_ref,
         external_id=call.external_id,
-        amount=amount,
+        amount=amount if amount is not None else Decimal("0.00"),
         status="03",
         created=call.now,
         expires=expires,
-        data={"merchantId": merchant_id, "acquirer": acquirer, "qrContent": content},
+        data={
+            "merchantId": merchant_id,
+            "acquirer": acquirer,
+            "qrContent": content,
+            "openAmount": amount is None,
+        },
     )
     open_payment(call, payment, channel="qris")
     return {
@@ -212,7 +218,7 @@ def refund(call: Call) -> dict[str, Any]:
     check_merchant_id(call, f.need_text("merchantId", max_len=64))
     partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
     reference = f.text("originalReferenceNo", required=False, max_len=64)
-    external_id = f.text("originalExternalId", required=False, max_len=36)
+    external_id = f.text("originalExternalId", required=False, max_len=32)
     refund_no = partner_refund_no(f)
     if refund_no != call.external_id:
         raise SnapFailure(
