@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import gc
+import logging
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +35,24 @@ def _write_file(block_title: str, text: str, directory: Path) -> None:
     target.write_text(text, "utf-8")
 
 
+_LOGGERS = ("bisnap", "bisnap.emulator", "bisnap.notifications")
+
+
+@pytest.fixture
+def _restore_logging() -> Iterator[None]:
+    """Pages may configure logging as an application would; later tests see it as before."""
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in _LOGGERS)]
+    saved = [(logger, logger.level, list(logger.handlers)) for logger in loggers]
+    yield
+    for logger, level, handlers in saved:
+        logger.setLevel(level)
+        for handler in list(logger.handlers):
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+
+
+@pytest.mark.usefixtures("_restore_logging")
 @pytest.mark.parametrize("page", _PYTHON_PAGES, ids=[page.name for page in _PYTHON_PAGES])
 def test_python_examples_run(page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page's python blocks, in order, in one namespace, in an empty working directory."""
@@ -45,6 +66,9 @@ def test_python_examples_run(page: Page, tmp_path: Path, monkeypatch: pytest.Mon
             _write_file(block.title, block.text, tmp_path)
             continue
         run_python(block, namespace, f"{page.name}:{block.line}")
+    # Anything the page left open (a connection, a file) is reported against this page.
+    namespace.clear()
+    gc.collect()
 
 
 def _free_port() -> int:
