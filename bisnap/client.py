@@ -102,7 +102,9 @@ class SnapClient(_ClientBase):
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);
     ``timeout`` defaults to 10 s connect / 30 s otherwise and can never be unlimited;
-    ``ca_bundle`` adds a CA (TLS verification cannot be turned off);
+    ``ca_bundle`` adds a CA (TLS verification cannot be turned off: a ``transport`` that does
+    not verify is refused unless ``allow_unverified_tls=True``, for tests);
+    plain ``http://`` is refused except to loopback unless ``allow_insecure_http=True``;
     ``device_id`` is the default ``X-DEVICE-ID``; ``retry`` governs automatic retries of
     read-only calls; ``sleep`` is what waits between them (injectable for tests). ``auth``
     replaces the default :class:`bisnap.auth.SnapAuth`.
@@ -123,6 +125,8 @@ class SnapClient(_ClientBase):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         external_id_factory: Callable[[], str] | None = None,
+        allow_insecure_http: bool = False,
+        allow_unverified_tls: bool = False,
     ) -> None:
         super().__init__(
             profile,
@@ -136,7 +140,13 @@ class SnapClient(_ClientBase):
         )
         self._sleep = sleep
         self._http = create_client(
-            profile, auth=self._auth, ca_bundle=ca_bundle, timeout=timeout, transport=transport
+            profile,
+            auth=self._auth,
+            ca_bundle=ca_bundle,
+            timeout=timeout,
+            transport=transport,
+            allow_insecure_http=allow_insecure_http,
+            allow_unverified_tls=allow_unverified_tls,
         )
         self.virtual_accounts = VirtualAccounts(self)
         self.qris = Qris(self)
@@ -223,6 +233,8 @@ class AsyncSnapClient(_ClientBase):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
         external_id_factory: Callable[[], str] | None = None,
+        allow_insecure_http: bool = False,
+        allow_unverified_tls: bool = False,
     ) -> None:
         super().__init__(
             profile,
@@ -236,7 +248,13 @@ class AsyncSnapClient(_ClientBase):
         )
         self._sleep = sleep
         self._http = create_async_client(
-            profile, auth=self._auth, ca_bundle=ca_bundle, timeout=timeout, transport=transport
+            profile,
+            auth=self._auth,
+            ca_bundle=ca_bundle,
+            timeout=timeout,
+            transport=transport,
+            allow_insecure_http=allow_insecure_http,
+            allow_unverified_tls=allow_unverified_tls,
         )
         self.virtual_accounts = AsyncVirtualAccounts(self)
         self.qris = AsyncQris(self)

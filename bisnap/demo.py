@@ -416,7 +416,10 @@ def _run_on_loopback(echo: Callable[[str], None], host: str, timeout: float) -> 
                     gateway_keys.public_key(),
                 )
                 with (
-                    SnapClient(profile, credentials, timeout=timeout) as client,
+                    # The demo's own emulator: plain http, loopback unless --host says otherwise.
+                    SnapClient(
+                        profile, credentials, timeout=timeout, allow_insecure_http=True
+                    ) as client,
                     httpx.Client(
                         base_url=server.base_url, timeout=timeout, trust_env=False
                     ) as admin,

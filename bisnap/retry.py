@@ -8,6 +8,7 @@ A call that may move money is never resent automatically (see
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,8 +39,9 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        if self.base_delay < 0 or self.max_delay < 0:
-            raise ValueError("delays must not be negative")
+        delays = (self.base_delay, self.max_delay)
+        if not all(math.isfinite(d) and d >= 0 for d in delays):
+            raise ValueError("delays must be finite and not negative")
 
     def can_retry(self, attempt: int) -> bool:
         """Whether another try may follow try number ``attempt`` (1-based)."""

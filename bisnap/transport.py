@@ -1,7 +1,8 @@
 """httpx client defaults for talking to a gateway, and the redacting ``bisnap`` logger.
 
-TLS verification is always on (a custom CA bundle may be given, there is no switch to turn it
-off), connect, read, write and pool timeouts are always set, and connections are pooled. The
+TLS verification is always on (a custom CA bundle may be given; a supplied transport that does
+not verify is refused), plain http goes only to loopback unless explicitly allowed, connect,
+read, write and pool timeouts are always set and finite, and connections are pooled. The
 ``bisnap`` logger never shows ``Authorization``, ``Authorization-Customer``, ``X-SIGNATURE`` or
 another secret-bearing header, nor any body.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from bisnap.connection_security import check_connection_security
+from bisnap.durations import positive_seconds
 from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
 
@@ -120,23 +123,31 @@ def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None
 
 
 def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
-    """An :class:`httpx.Timeout` with every phase set (``None`` means the defaults)."""
+    """An :class:`httpx.Timeout` with every phase finite and positive (``None``: the defaults).
+
+    The one check for every place a timeout is accepted: client constructors, per-call
+    ``timeout=``, numbers and :class:`httpx.Timeout` objects. ``math.inf``, ``math.nan``, zero,
+    negative numbers and unset phases raise :class:`ConfigurationError` (field ``timeout``).
+    """
     if timeout is None:
         return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        phases: dict[str, float] = {}
+        for phase in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, phase)
+            if value is None:
+                raise ConfigurationError(
+                    f"the {phase} timeout must be set to a finite, positive number of seconds",
+                    field="timeout",
+                )
+            phases[phase] = positive_seconds(value, field="timeout", what=f"the {phase} timeout")
+        return httpx.Timeout(**phases)
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
-        if timeout <= 0:
-            raise ConfigurationError("timeout must be positive", field="timeout")
-        return httpx.Timeout(float(timeout))
-    if not isinstance(timeout, httpx.Timeout):
-        raise ConfigurationError("timeout must be a number or an httpx.Timeout", field="timeout")
-    for phase in ("connect", "read", "write", "pool"):
-        value = getattr(timeout, phase)
-        if value is None or value <= 0:
-            raise ConfigurationError(
-                f"the {phase} timeout must be set to a positive number of seconds",
-                field="timeout",
-            )
-    return timeout
+        return httpx.Timeout(positive_seconds(timeout, field="timeout"))
+    raise ConfigurationError(
+        f"timeout must be a number or an httpx.Timeout, not {type(timeout).__name__}",
+        field="timeout",
+    )
 
 
 def _log_request(request: httpx.Request) -> None:
@@ -202,12 +213,23 @@ def create_client(
     limits: httpx.Limits | None = None,
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
+    allow_insecure_http: bool = False,
+    allow_unverified_tls: bool = False,
 ) -> httpx.Client:
     """An :class:`httpx.Client` for ``profile``'s host with bisnap's defaults.
 
     Redirects are not followed (a SNAP API never redirects, and a redirect would resend a
     signed body elsewhere). ``transport`` replaces the network (an emulator, a mock).
+    Plain http only to loopback and TLS verification on a supplied transport are enforced
+    (:mod:`bisnap.connection_security`); ``allow_insecure_http`` and ``allow_unverified_tls``
+    lift them, loudly.
     """
+    check_connection_security(
+        profile.base_url,
+        transport,
+        allow_insecure_http=allow_insecure_http,
+        allow_unverified_tls=allow_unverified_tls,
+    )
     options = _options(profile, ca_bundle, timeout, limits, headers)
     return httpx.Client(
         auth=auth,
@@ -226,8 +248,16 @@ def create_async_client(
     limits: httpx.Limits | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
+    allow_insecure_http: bool = False,
+    allow_unverified_tls: bool = False,
 ) -> httpx.AsyncClient:
     """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`."""
+    check_connection_security(
+        profile.base_url,
+        transport,
+        allow_insecure_http=allow_insecure_http,
+        allow_unverified_tls=allow_unverified_tls,
+    )
     options = _options(profile, ca_bundle, timeout, limits, headers)
     return httpx.AsyncClient(
         auth=auth,

@@ -6,8 +6,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from bisnap.keys import GeneratedKeyPair, generate_key_pair
+
+# No per-example deadline anywhere: a deadline is a timed assertion (speed targets live in
+# bench/), and on a loaded machine it fails tests whose examples build keys or clients.
+settings.register_profile("bisnap", deadline=None)
+settings.load_profile("bisnap")
 
 
 @pytest.fixture

@@ -93,6 +93,15 @@ def _ca_bundle_option(func: F) -> F:
     )(func)
 
 
+def _insecure_http_option(func: F) -> F:
+    return click.option(
+        "--allow-insecure-http",
+        is_flag=True,
+        help="Allow plain http to a host other than 127.0.0.1, ::1 or localhost (the token "
+        "and signatures travel unencrypted; a warning is printed).",
+    )(func)
+
+
 def resolve_profile(
     profile: str | None, base_url: str | None, timestamp_style: str | None
 ) -> GatewayProfile:
@@ -240,6 +249,7 @@ def _parse_extra_headers(values: Sequence[str]) -> dict[str, str]:
 )
 @_gateway_options
 @_ca_bundle_option
+@_insecure_http_option
 @click.option(
     "--scheme",
     type=click.Choice(sorted(_SCHEMES)),
@@ -286,6 +296,7 @@ def headers_transaction(
     base_url: str | None,
     timestamp_style: str | None,
     ca_bundle: str | None,
+    allow_insecure_http: bool,
     scheme: str | None,
     external_id: str | None,
     timestamp: str | None,
@@ -343,7 +354,7 @@ def headers_transaction(
     extra = _parse_extra_headers(extra_headers)
     external_id = _tied_external_id(method, path, raw, external_id)
     if access_token is None:
-        access_token = _fetch_token(creds, gateway, ca_bundle).value
+        access_token = _fetch_token(creds, gateway, ca_bundle, allow_insecure_http).value
     signed = transaction_request(
         creds,
         method,
@@ -386,12 +397,24 @@ def _tied_external_id(method: str, path: str, raw: bytes, given: str | None) -> 
 
 
 def _fetch_token(
-    creds: Credentials, gateway: GatewayProfile, ca_bundle: str | None = None
+    creds: Credentials,
+    gateway: GatewayProfile,
+    ca_bundle: str | None = None,
+    allow_insecure_http: bool = False,
 ) -> AccessToken:
     """Exchange the credentials for a B2B access token at ``gateway`` (no cache)."""
     bundle = settings().get(ca_bundle, ENV.CA_BUNDLE)
     try:
-        with create_client(gateway, ca_bundle=bundle) as client:
+        client = create_client(gateway, ca_bundle=bundle, allow_insecure_http=allow_insecure_http)
+    except ConfigurationError as exc:
+        if exc.field != "base_url":
+            raise
+        raise CliError(
+            f"plain http to {gateway.base_url} would send the token and signatures "
+            "unencrypted; use https, or pass --allow-insecure-http if this network is trusted"
+        ) from None
+    try:
+        with client:
             return fetch_token(client, creds, gateway)
     except httpx.HTTPError as exc:
         raise CliFailure(
@@ -403,6 +426,7 @@ def _fetch_token(
 @credential_options("client_id", "private_key", "private_key_password")
 @_gateway_options
 @_ca_bundle_option
+@_insecure_http_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for scripts.")
 @translate_errors
 def token(
@@ -413,6 +437,7 @@ def token(
     base_url: str | None,
     timestamp_style: str | None,
     ca_bundle: str | None,
+    allow_insecure_http: bool,
     as_json: bool,
 ) -> None:
     """Fetch a B2B access token and print it with its type and expiry.
@@ -426,7 +451,9 @@ def token(
     client = conf.require(client_id, ENV.CLIENT_ID, "--client-id", "client ID")
     key = load_merchant_key(private_key, private_key_password)
     gateway = resolve_profile(profile, base_url, timestamp_style)
-    fetched = _fetch_token(_credentials(client_id=client, private_key=key), gateway, ca_bundle)
+    fetched = _fetch_token(
+        _credentials(client_id=client, private_key=key), gateway, ca_bundle, allow_insecure_http
+    )
     expires_at = fetched.expires_at.isoformat()
     expires_in = round(fetched.lifetime)
     if as_json:

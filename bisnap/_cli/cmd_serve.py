@@ -77,6 +77,13 @@ def _load(module: str, name: str, what: str) -> Any:
     help=f"The merchant's notification URL prefix [env: {_NOTIFY_URL}; default: none].",
 )
 @click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    help="The largest request body read; a larger one is answered 413 before the rest is read.",
+)
+@click.option(
     "--iris-merchant-key",
     metavar="KEY",
     help=f"The Iris Merchant Key that signs Payouts notifications [env: {_IRIS_MERCHANT_KEY}].",
@@ -107,6 +114,7 @@ def emulator(
     gateway_private_key: str | None,
     gateway_public_key_out: str | None,
     notify_url: str | None,
+    max_body_bytes: int,
     iris_merchant_key: str | None,
     payouts_notify_url: str | None,
     notification_signed_path: str | None,
@@ -150,6 +158,7 @@ def emulator(
             conf.get(notification_signed_path, _NOTIFICATION_SIGNED_PATH) or "request"
         ),
         "channel_id": conf.get(channel_id, ENV.CHANNEL_ID),
+        "max_body_bytes": max_body_bytes,
         "iris_merchant_key": conf.get(iris_merchant_key, _IRIS_MERCHANT_KEY),
         "payouts_notify_url": conf.get(payouts_notify_url, _PAYOUTS_NOTIFY_URL),
     }

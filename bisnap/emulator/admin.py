@@ -1,7 +1,10 @@
 """The admin API under ``/_emulator/``: simulation controls over HTTP.
 
 Every route answers JSON (the public key: PEM text); errors are ``{"error": "..."}`` with 400
-(bad input or a state that does not allow the action) or 404 (unknown route).
+(bad input, named in the message, or a state that does not allow the action) or 404 (unknown
+route). Every input is checked before it is used: amounts are finite decimals below 10^15,
+``seconds`` 0 to 3600, ``status`` 100 to 599, ``times`` 1 to 1,000,000 or null, ``process`` a
+boolean, texts strings; a body that is not a JSON object, or nests too deeply, is refused.
 
 ==========================================  ====================================================
 ``GET  /_emulator/``                        every route with an example request and answer
@@ -40,15 +43,16 @@ Every route answers JSON (the public key: PEM text); errors are ``{"error": "...
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from bisnap.emulator.admin_routes import admin_index
+from bisnap.emulator.admission import decimal_amount, load_json
 from bisnap.emulator.notifications import Notification
 from bisnap.emulator.responses import EmulatorResponse, dump_json, format_amount
 from bisnap.emulator.state import Payment
-from bisnap.errors import BisnapError
+from bisnap.errors import BisnapError, InvalidInputError
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["ADMIN_PREFIX", "handle_admin"]
 
 ADMIN_PREFIX = "/_emulator/"
+_MAX_FAULT_SECONDS = 3600.0
 
 
 class _AdminError(Exception):
@@ -88,11 +93,43 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value
 
 
+def _optional_text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _AdminError(400, f"{key} must be a string")
+    return value
+
+
 def _decimal(value: Any, key: str) -> Decimal:
     try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise _AdminError(400, f"{key} must be a decimal amount") from None
+        return decimal_amount(value, key)
+    except InvalidInputError as exc:
+        raise _AdminError(400, exc.message) from None
+
+
+def _number(body: dict[str, Any], key: str, default: float, *, high: float) -> float:
+    value = body.get(key, default)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value <= high  # also refuses NaN
+    ):
+        raise _AdminError(400, f"{key} must be a number of seconds from 0 to {high:g}")
+    return float(value)
+
+
+def _integer(body: dict[str, Any], key: str, default: int, *, low: int, high: int) -> int:
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _AdminError(400, f"{key} must be a whole number from {low} to {high}")
+    return value
+
+
+def _flag(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise _AdminError(400, f"{key} must be true or false")
+    return value
 
 
 def _notification_view(n: Notification) -> dict[str, Any]:
@@ -116,7 +153,9 @@ def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -
     if method == "POST" and name in ("fail", "reverse"):
         control = fail_transfer if name == "fail" else reverse_transfer
         transfer = control(
-            emulator, _text(data, "reference"), error_code=str(data.get("errorCode", "004"))
+            emulator,
+            _text(data, "reference"),
+            error_code=_optional_text(data, "errorCode") or "004",
         )
         return {
             "referenceNo": transfer.reference_no,
@@ -129,7 +168,7 @@ def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -
             emulator,
             client_id,
             _decimal(data.get("amount"), "amount"),
-            order_id=data.get("orderId"),
+            order_id=_optional_text(data, "orderId"),
         )
         return {
             "clientId": client_id,
@@ -137,12 +176,15 @@ def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -
             "notified": notification is not None,
         }
     if (method, name) == ("POST", "notification-faults"):
-        times = data.get("times", 1)
-        payouts_notify.inject_payouts_notification_fault(emulator, _text(data, "kind"), times=times)
-        return {"kind": data["kind"], "times": times}
+        kind = _text(data, "kind")
+        times = _integer(data, "times", 1, low=1, high=1_000_000)
+        payouts_notify.inject_payouts_notification_fault(emulator, kind, times=times)
+        return {"kind": kind, "times": times}
     if (method, name) == ("POST", "release-held"):
         return {"released": payouts_notify.release_held_payouts_notifications(emulator)}
-    raise _AdminError(404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name}")
+    raise _AdminError(
+        404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name} (GET {ADMIN_PREFIX} lists them)"
+    )
 
 
 def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> EmulatorResponse:
@@ -152,7 +194,7 @@ def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> Emu
     try:
         data: dict[str, Any] = {}
         if body:
-            parsed = json.loads(body)
+            parsed = load_json(body)
             if not isinstance(parsed, dict):
                 raise _AdminError(400, "the body must be a JSON object")
             data = parsed
@@ -181,13 +223,13 @@ def _dispatch(
             client_secret=_text(data, "clientSecret"),
             partner_id=_text(data, "partnerId"),
             merchant_public_key=_text(data, "publicKey"),
-            channel_id=data.get("channelId"),
-            notify_url=data.get("notifyUrl"),
+            channel_id=_optional_text(data, "channelId"),
+            notify_url=_optional_text(data, "notifyUrl"),
             balance=_decimal(data.get("balance", "0"), "balance"),
-            merchant_id=data.get("merchantId"),
-            payment_handle=data.get("paymentHandle"),
-            iris_merchant_key=data.get("irisMerchantKey"),
-            payouts_notify_url=data.get("payoutsNotifyUrl"),
+            merchant_id=_optional_text(data, "merchantId"),
+            payment_handle=_optional_text(data, "paymentHandle"),
+            iris_merchant_key=_optional_text(data, "irisMerchantKey"),
+            payouts_notify_url=_optional_text(data, "payoutsNotifyUrl"),
         )
         return {"clientId": merchant.client_id, "partnerId": merchant.partner_id}
     if method == "POST" and name in ("va/pay", "qris/pay", "debit/pay", "expire", "fail"):
@@ -220,10 +262,12 @@ def _dispatch(
         fault = emulator.inject_fault(
             _text(data, "path"),
             _text(data, "kind"),
-            seconds=float(data.get("seconds", 0.0)),
-            status=int(data.get("status", 500)),
-            times=data.get("times", 1),
-            process=bool(data.get("process", False)),
+            seconds=_number(data, "seconds", 0.0, high=_MAX_FAULT_SECONDS),
+            status=_integer(data, "status", 500, low=100, high=599),
+            times=None  # null: until cleared
+            if "times" in data and data["times"] is None
+            else _integer(data, "times", 1, low=1, high=1_000_000),
+            process=_flag(data, "process"),
         )
         return {"path": fault.path, "kind": fault.kind, "times": fault.times}
     if name == "faults" and method == "DELETE":

@@ -6,18 +6,20 @@ injected delay, then :meth:`Emulator.finish`); ``/_emulator/...`` is the admin A
 their delivery. Injected faults over real HTTP: ``delay`` waits without blocking the loop;
 ``timeout`` holds the request open ``seconds`` and then answers 504; ``drop`` sends the status
 line and headers and then aborts the connection before the body is complete (the closest an
-ASGI app can get to dropping a connection).
+ASGI app can get to dropping a connection). A body over the emulator's ``max_body_bytes`` is
+answered 413 before the rest of it is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
 
 from bisnap.emulator.admin import ADMIN_PREFIX, handle_admin
+from bisnap.emulator.admission import aread_limited, declared_length, too_large
 from bisnap.emulator.responses import Disconnect, EmulatorResponse
 
 if TYPE_CHECKING:
@@ -36,16 +38,23 @@ class DroppedConnection(Exception):
     """Raised inside the server to abort a response mid-body (an injected ``drop`` fault)."""
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
+async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
+            return
+        yield message.get("body", b"")
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return
+
+
+async def _read_body(receive: Receive, headers: list[tuple[str, str]], limit: int) -> bytes | None:
+    """The request body, or None when it is over ``limit`` bytes: by its declared length
+    before any of it is read, else as soon as the bytes read pass the limit."""
+    declared = declared_length(headers)
+    if declared is not None and declared > limit:
+        return None
+    return await aread_limited(_chunks(receive), limit)
 
 
 async def _send(send: Send, answer: EmulatorResponse) -> None:
@@ -88,12 +97,15 @@ def build_app(emulator: Emulator) -> ASGIApp:
                     return
         if scope["type"] != "http":
             return
-        body = await _read_body(receive)
         path = scope.get("raw_path") or scope["path"].encode("utf-8")
         target = path.decode("latin-1").partition("?")[0]
         if scope.get("query_string"):
             target += "?" + scope["query_string"].decode("latin-1")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        body = await _read_body(receive, headers, emulator.max_body_bytes)
+        if body is None:
+            await _send(send, too_large(target, emulator.max_body_bytes))
+            return
         if target.startswith(ADMIN_PREFIX):
             answer = await anyio.to_thread.run_sync(
                 handle_admin, emulator, scope["method"], target, body

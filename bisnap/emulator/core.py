@@ -7,7 +7,6 @@ injected delay without blocking a thread.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
@@ -23,6 +22,15 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from bisnap.diagnose import DiagnosisScheme
+from bisnap.durations import positive_seconds
+from bisnap.emulator.admission import (
+    DEFAULT_MAX_BODY_BYTES,
+    decimal_amount,
+    header_map,
+    is_json_media_type,
+    load_json,
+    too_large,
+)
 from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.faults import Fault, FaultBook
 from bisnap.emulator.ledger import STATUS_BY_CODE
@@ -107,11 +115,6 @@ class Admitted:
         return self.fault.seconds if self.fault is not None and self.fault.kind == "delay" else 0.0
 
 
-def _lower_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k).lower(): str(v) for k, v in items}
-
-
 class Emulator:
     """A strict local Midtrans BI-SNAP gateway for registered merchants.
 
@@ -125,6 +128,7 @@ class Emulator:
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
     ``families`` limits which endpoint families are served (default: all available);
+    ``max_body_bytes`` is the largest request body read (default 1 MiB; larger: HTTP 413);
     ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
     ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
     """
@@ -141,12 +145,21 @@ class Emulator:
         notification_signed_path: Literal["request", "relative"] = "request",
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         diagnose_signatures: bool = True,
     ) -> None:
         from bisnap.emulator.endpoints import register_families
 
-        if timestamp_tolerance <= 0:
-            raise ConfigurationError("timestamp_tolerance must be > 0", field="timestamp_tolerance")
+        tolerance = positive_seconds(timestamp_tolerance, field="timestamp_tolerance")
+        if (
+            isinstance(max_body_bytes, bool)
+            or not isinstance(max_body_bytes, int)
+            or max_body_bytes < 1
+        ):
+            raise ConfigurationError(
+                "max_body_bytes must be a positive number of bytes", field="max_body_bytes"
+            )
+        self.max_body_bytes = max_body_bytes
         if notification_signed_path not in ("request", "relative"):
             raise ConfigurationError(
                 "notification_signed_path is 'request' or 'relative'",
@@ -157,7 +170,7 @@ class Emulator:
             self._gateway_key = generate_key_pair().private_key()
         else:
             self._gateway_key = load_private_key(gateway_private_key)
-        self.timestamp_tolerance = timedelta(seconds=timestamp_tolerance)
+        self.timestamp_tolerance = timedelta(seconds=tolerance)
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
@@ -219,7 +232,7 @@ class Emulator:
             public_key=load_public_key(merchant_public_key),
             channel_id=channel_id,
             notify_url=notify_url,
-            balance=Decimal(balance).quantize(Decimal("0.01")),
+            balance=decimal_amount(balance, "balance").quantize(Decimal("0.01")),
             merchant_id=merchant_id,
             payment_handle=payment_handle,
             iris_merchant_key=iris_key,
@@ -294,6 +307,8 @@ class Emulator:
         body: bytes = b"",
     ) -> EmulatorResponse:
         """Process a request :meth:`begin` admitted (its delay already waited out)."""
+        if len(body) > self.max_body_bytes:
+            return too_large(admitted.route_path, self.max_body_bytes)
         fault = admitted.fault
         with self.lock:
             response = self._process(
@@ -339,21 +354,20 @@ class Emulator:
         raw_body: bytes,
     ) -> EmulatorResponse:
         now = self.clock()
-        headers = _lower_headers(raw_headers)
-        call = Call(
-            emulator=self,
-            endpoint=endpoint,
-            method=method,
-            path=route_path,
-            query=dict(parse_qsl(query, keep_blank_values=True)),
-            headers=headers,
-            raw_body=raw_body,
-            body={},
-            now=now,
-        )
         id_key: tuple[str, Any, str] | None = None
         digest = ""
         try:
+            call = Call(
+                emulator=self,
+                endpoint=endpoint,
+                method=method,
+                path=route_path,
+                query=dict(parse_qsl(query, keep_blank_values=True)),
+                headers=header_map(raw_headers),
+                raw_body=raw_body,
+                body={},
+                now=now,
+            )
             if endpoint.auth is Auth.B2B:
                 digest = self._authenticate(call, target)
                 today = now.astimezone(JAKARTA).date()
@@ -409,8 +423,8 @@ class Emulator:
     @staticmethod
     def _parse_body(raw: bytes) -> dict[str, Any]:
         try:
-            parsed = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            parsed = load_json(raw)
+        except InvalidJSONError:
             raise SnapFailure.bad_request("Bad Request. Body is not valid JSON") from None
         if not isinstance(parsed, dict):
             raise SnapFailure.bad_request("Bad Request. Body must be a JSON object")
@@ -440,7 +454,7 @@ class Emulator:
         customer_header = headers.get("authorization-customer")
         if endpoint.customer_token is CustomerToken.REQUIRED and not customer_header:
             raise SnapFailure.missing("Authorization-Customer")
-        if not headers["content-type"].lower().startswith("application/json"):
+        if not is_json_media_type(headers["content-type"]):
             raise SnapFailure.bad_format("Content-Type")
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
@@ -696,11 +710,12 @@ class Emulator:
 
         with self.lock:
             payment = self._resolve(reference, "va", client_id)
+            paid = None if amount is None else decimal_amount(amount, "amount")
             if is_multi_use(payment):
-                return pay_multi_use(self, payment, amount, self.clock())
-            if amount is not None and Decimal(amount) != payment.amount:
+                return pay_multi_use(self, payment, paid, self.clock())
+            if paid is not None and paid != payment.amount:
                 raise SimulationError(
-                    f"this VA accepts exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
+                    f"this VA accepts exactly {payment.amount:.2f}, not {paid:.2f}"
                 )
             return self._settle(payment, None)
 
@@ -714,14 +729,13 @@ class Emulator:
         """
         with self.lock:
             payment = self._resolve(reference, "qris", client_id)
+            paid = None if amount is None else decimal_amount(amount, "amount")
             if payment.data.get("openAmount"):
-                if amount is None:
+                if paid is None:
                     raise SimulationError("this QR has no amount: pass the amount paid")
-                return self._settle(payment, Decimal(amount))
-            if amount is not None and Decimal(amount) != payment.amount:
-                raise SimulationError(
-                    f"this QR takes exactly {payment.amount:.2f}, not {Decimal(amount):.2f}"
-                )
+                return self._settle(payment, paid)
+            if paid is not None and paid != payment.amount:
+                raise SimulationError(f"this QR takes exactly {payment.amount:.2f}, not {paid:.2f}")
             return self._settle(payment, None)
 
     def pay_debit(self, reference: str, *, client_id: str | None = None) -> Payment:
@@ -754,7 +768,7 @@ class Emulator:
 
     def set_balance(self, client_id: str, value: Decimal | str | int) -> None:
         """Set a merchant's payouts balance."""
-        amount = Decimal(value).quantize(Decimal("0.01"))
+        amount = decimal_amount(value, "value").quantize(Decimal("0.01"))
         if amount < 0:
             raise SimulationError("a balance cannot be negative")
         with self.lock:

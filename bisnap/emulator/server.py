@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from bisnap.emulator.admission import DEFAULT_MAX_BODY_BYTES
 from bisnap.emulator.core import Emulator
 from bisnap.emulator.payouts_notify import check_payouts_notification_settings
 from bisnap.emulator.state import Merchant
@@ -175,6 +176,7 @@ def emulator_from_options(
     notification_signed_path: str = "request",
     channel_id: str | None = None,
     balance: Decimal | str = Decimal("100000000.00"),
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     iris_merchant_key: str | None = None,
     payouts_notify_url: str | None = None,
 ) -> EmulatorOptions:
@@ -229,6 +231,7 @@ def emulator_from_options(
         notification_signed_path="relative"
         if notification_signed_path == "relative"
         else "request",
+        max_body_bytes=max_body_bytes,
     )
     merchant = emulator.register_merchant(
         client_id=client_id,
@@ -257,6 +260,7 @@ def serve_from_options(
     notify_url: str | None = None,
     notification_signed_path: str = "request",
     channel_id: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     iris_merchant_key: str | None = None,
     payouts_notify_url: str | None = None,
     echo: Callable[[str], None] = print,
@@ -266,8 +270,8 @@ def serve_from_options(
     Keyword arguments mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
     [--gateway-public-key-out PATH] [--notify-url URL] [--notification-signed-path
-    request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]``).
-    Bad options raise
+    request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]
+    [--max-body-bytes N]``). Bad options raise
     :class:`~bisnap.errors.ConfigurationError` before anything is served (the CLI prints its
     message on one line and exits 2). ``echo`` receives the summary lines.
     """
@@ -285,6 +289,7 @@ def serve_from_options(
         notify_url=notify_url,
         notification_signed_path=notification_signed_path,
         channel_id=channel_id,
+        max_body_bytes=max_body_bytes,
         iris_merchant_key=iris_merchant_key,
         payouts_notify_url=payouts_notify_url,
     )

@@ -31,8 +31,9 @@ class NotificationReceiver:
     """Verifies each request with ``verifier`` and hands the typed notification to ``handler``.
 
     A verified notification whose handler raises, or returns a non-success acknowledgement, is
-    answered ``500xx00`` (or that acknowledgement) and its ``X-EXTERNAL-ID`` is released from the
-    replay store, so the gateway's retry is processed rather than refused as a replay.
+    answered ``500xx00`` (or that acknowledgement) and its replay records (signed content and
+    ``X-EXTERNAL-ID``) are released, so the gateway's retry is processed rather than refused as
+    a replay.
     """
 
     def __init__(self, verifier: NotificationVerifier, handler: Handler | AsyncHandler) -> None:

@@ -1,6 +1,8 @@
-"""Replay stores: remember each ``X-EXTERNAL-ID`` for a while and refuse to see it twice.
+"""Replay stores: remember what was received for a while and refuse to see it twice.
 
-A store answers one question atomically: "was this id unseen, and is it now recorded?"
+The verifier records two keys per notification: what the gateway signed (X-TIMESTAMP, body
+digest and path, under ``"signed " + sha256``) and the ``X-EXTERNAL-ID``. A store answers
+one question atomically: "was this key unseen, and is it now recorded?"
 (:meth:`ReplayStore.claim`). :class:`MemoryReplayStore` serves one process;
 :class:`RedisReplayStore` (``pip install bisnap[redis]``) is shared by every process that
 points at the same Redis.
@@ -30,7 +32,7 @@ DEFAULT_REPLAY_TTL = 24 * 60 * 60.0
 
 @runtime_checkable
 class ReplayStore(Protocol):
-    """Where seen ``X-EXTERNAL-ID`` values are recorded."""
+    """Where received notifications (their signed content and ``X-EXTERNAL-ID``) are recorded."""
 
     def claim(self, key: str, ttl: float) -> bool:
         """Record ``key`` for ``ttl`` seconds; False when it is already recorded."""
@@ -46,7 +48,7 @@ class MemoryReplayStore:
 
     Dropping the oldest entry cannot let a replay through as long as the entry is older than
     the verifier's timestamp window, which with the defaults (1 million entries, ±5 min)
-    would take more than 3,000 notifications a second.
+    would take more than 1,600 notifications a second (each records two keys).
     """
 
     def __init__(

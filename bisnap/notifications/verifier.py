@@ -25,6 +25,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bisnap.diagnose import Diagnosis, DiagnosisScheme, diagnose
+from bisnap.durations import positive_seconds
 from bisnap.errors import (
     BisnapError,
     ConfigurationError,
@@ -87,6 +88,17 @@ class VerifiedNotification:
     channel_id: str | None = None
     body: bytes = field(default=b"", repr=False)
     """The raw body as received."""
+    signed_key: str = field(default="", repr=False)
+    """The replay-store key of what the gateway signed (see :func:`_signed_key`)."""
+
+
+def _signed_key(string_to_sign: str) -> str:
+    """The replay-store key for a signed request: ``"signed "`` + SHA-256 of what was signed.
+
+    The space keeps it apart from every ``X-EXTERNAL-ID`` (visible ASCII only), which are
+    stored under their own value.
+    """
+    return "signed " + hashlib.sha256(string_to_sign.encode("utf-8")).hexdigest()
 
 
 def _fail(step: str, message: str) -> NotificationError:
@@ -136,13 +148,6 @@ def _normalise_prefix(prefix: str | None) -> str | None:
     return path
 
 
-def _seconds(value: float | timedelta, name: str) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds", field=name)
-    return float(seconds)
-
-
 class NotificationVerifier:
     """Verifies notifications signed with the gateway's private key.
 
@@ -150,7 +155,9 @@ class NotificationVerifier:
     :func:`~bisnap.keys.load_public_key` reads); it is required, there is no default key.
     ``tolerance`` (seconds or a timedelta, default 300) bounds how far X-TIMESTAMP may be from
     ``clock`` in either direction; it cannot be switched off. ``replay_store`` (optional)
-    refuses an ``X-EXTERNAL-ID`` seen within ``replay_ttl`` (default 24 h). ``path_prefix``
+    refuses, within ``replay_ttl`` (default 24 h), a second delivery of the same signed request
+    (same X-TIMESTAMP, body and path, whatever its ``X-EXTERNAL-ID``: the id is not signed)
+    and a reused ``X-EXTERNAL-ID``. ``path_prefix``
     is the path of the notification URL prefix registered with the gateway (``/api/snap`` or
     the whole URL); when set, a signature over the SNAP relative path is accepted too.
     ``diagnose_failures`` (off by default) attaches a :class:`~bisnap.diagnose.Diagnosis` to
@@ -177,8 +184,8 @@ class NotificationVerifier:
             )
         self._key = load_public_key(public_key)
         self._signature_bytes = (self._key.key_size + 7) // 8
-        self.tolerance = _seconds(tolerance, "tolerance")
-        self.replay_ttl = _seconds(replay_ttl, "replay_ttl")
+        self.tolerance = positive_seconds(tolerance, field="tolerance")
+        self.replay_ttl = positive_seconds(replay_ttl, field="replay_ttl")
         if replay_store is not None:
             if not isinstance(replay_store, ReplayStore):
                 raise ConfigurationError(
@@ -302,7 +309,7 @@ class NotificationVerifier:
 
     def _signature(
         self, method: str, path: str, minified: bytes, timestamp: str, signature: str
-    ) -> tuple[str, PathForm]:
+    ) -> tuple[str, PathForm, str]:
         try:
             raw_signature = decode_signature(signature, expected_length=self._signature_bytes)
         except InvalidSignatureError as exc:
@@ -314,7 +321,7 @@ class NotificationVerifier:
             except InvalidInputError as exc:  # pragma: no cover - route() checked both
                 raise _fail("signature", exc.message) from None
             if self._key.verify(raw_signature, text.encode("utf-8")):
-                return candidate, form
+                return candidate, form, text
         tried = " or ".join(form.replace("_", " ") for _, form in self._candidates(path))
         raise NotificationSignatureError(
             f"X-SIGNATURE does not verify with the gateway's public key over the {tried}"
@@ -365,18 +372,39 @@ class NotificationVerifier:
                 "is accepted",
             )
 
-    def _claim(self, external_id: str) -> None:
+    def _claim(self, external_id: str, signed_key: str) -> None:
+        # What the gateway signed is claimed first: X-EXTERNAL-ID is not signed, so a captured
+        # notification resent under a fresh id must still be refused. SET-NX-style claims are
+        # atomic, so of N concurrent copies exactly one passes.
         store = self.replay_store
-        if store is not None and not store.claim(external_id, self.replay_ttl):
+        if store is None:
+            return
+        if not store.claim(signed_key, self.replay_ttl):
+            raise _fail(
+                "replay",
+                "this signed notification (same X-TIMESTAMP, body and X-SIGNATURE) was "
+                "already received",
+            )
+        try:
+            fresh = store.claim(external_id, self.replay_ttl)
+        except BaseException:
+            # Unrecorded: the gateway's retry of this very request must not be refused.
+            store.release(signed_key)
+            raise
+        if not fresh:
             raise _fail("replay", f"X-EXTERNAL-ID {external_id} was already received")
 
+    def _release(self, external_id: str, signed_key: str) -> None:
+        if self.replay_store is not None:
+            self.replay_store.release(signed_key)
+            self.replay_store.release(external_id)
+
     def release(self, notification: VerifiedNotification) -> None:
-        """Forget a notification's ``X-EXTERNAL-ID`` so the gateway's retry is accepted.
+        """Forget a notification's replay records so the gateway's retry is accepted.
 
         Call it when the notification was verified but not processed (the receivers do).
         """
-        if self.replay_store is not None:
-            self.replay_store.release(notification.external_id)
+        self._release(notification.external_id, notification.signed_key)
 
     # --- the whole check -----------------------------------------------------------------------
 
@@ -400,7 +428,7 @@ class NotificationVerifier:
         sent_at = self._timestamp(timestamp)
         minified = self._body(body)
         try:
-            signed_path, form = self._signature(
+            signed_path, form, signed_text = self._signature(
                 method.upper(), path, minified, timestamp, signature
             )
         except NotificationSignatureError as exc:
@@ -408,13 +436,13 @@ class NotificationVerifier:
                 exc.diagnosis = self._diagnose(method, path, bytes(body), values)
             raise
         self._window(sent_at)
-        self._claim(external_id)
+        signed_key = _signed_key(signed_text)
+        self._claim(external_id, signed_key)
         raw = bytes(body)
         try:
             payload = parse_payload(notification_kind, raw)
         except NotificationPayloadError:
-            if self.replay_store is not None:
-                self.replay_store.release(external_id)
+            self._release(external_id, signed_key)
             raise
         partner = values.get("x-partner-id")
         channel = values.get("channel-id")
@@ -435,4 +463,5 @@ class NotificationVerifier:
             partner_id=partner[0] if partner else None,
             channel_id=channel[0] if channel else None,
             body=raw,
+            signed_key=signed_key,
         )

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import anyio
 import httpx
@@ -253,12 +254,30 @@ def test_bad_configuration() -> None:
         RedisTokenStore("notaurl://x")
 
 
-def test_unreachable_redis_is_a_transport_error() -> None:
-    dead = RedisTokenStore("redis://127.0.0.1:1/0")
-    with pytest.raises(TransportError) as info:
-        dead.get(KEY)
-    assert "Redis" in str(info.value)
+def test_unreachable_redis_is_an_outage_not_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    # Unreachable from the start: no token to serve, so the manager exchanges (once per
+    # process); the lock is the process's own; the outage is logged once.
+    dead = RedisTokenStore("redis://127.0.0.1:1/0", retry_interval=60)
+    assert dead.get(KEY) is None
+    assert not dead.reachable
+    with dead.lock(KEY, blocking=True) as held:
+        assert held
+    dead.set(KEY, _token("kept-in-memory"))
+    assert dead.get(KEY) == _token("kept-in-memory")
+    assert caplog.text.count("Redis token store is unreachable") == 1
     dead.close()
+
+
+def test_other_redis_errors_still_raise(redis_url: str) -> None:
+    class Refusing(redis.Redis):
+        def execute_command(self, *args: Any, **options: Any) -> Any:
+            raise redis.ResponseError("NOAUTH Authentication required.")
+
+    store = RedisTokenStore(Refusing.from_url(redis_url))
+    with pytest.raises(TransportError) as info:
+        store.get(KEY)
+    assert "Redis" in str(info.value)
+    store.close()
 
 
 def test_without_the_redis_package(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -138,8 +138,14 @@ async def test_ahandle_with_sync_and_async_handlers(
         receiver = NotificationReceiver(verifier, handler)
         kind = NotificationKind.QRIS_PAYMENT
         path, body = SAMPLE_PATHS[kind], SAMPLES[kind]
+        # A new notification each time: another id AND another signed timestamp (the same
+        # signed request under a new id is a replay).
         headers = sign_headers(
-            gateway_keys.private_key(), body, path=path, external_id=f"9{number}"
+            gateway_keys.private_key(),
+            body,
+            path=path,
+            external_id=f"9{number}",
+            timestamp=f"2026-01-15T10:00:0{number}+07:00",
         )
         ack = await receiver.ahandle("POST", path, body, headers)
         assert ack.response_code == "2005200"

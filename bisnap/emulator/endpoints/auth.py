@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bisnap.diagnose import DiagnosisScheme
+from bisnap.emulator.admission import is_json_media_type
 from bisnap.emulator.diagnosis import signature_refusal
 from bisnap.emulator.responses import SnapFailure
 from bisnap.emulator.routes import Auth, Call, Endpoint, RouteTable
@@ -19,6 +20,8 @@ def access_token(call: Call) -> dict[str, Any]:
     for name in ("Content-Type", "X-CLIENT-KEY", "X-TIMESTAMP", "X-SIGNATURE"):
         if not call.header(name):
             raise SnapFailure.missing(name)
+    if not is_json_media_type(call.header("Content-Type") or ""):
+        raise SnapFailure.bad_format("Content-Type")
     client_key = call.header("X-CLIENT-KEY") or ""
     timestamp = call.header("X-TIMESTAMP") or ""
     signature = call.header("X-SIGNATURE") or ""
