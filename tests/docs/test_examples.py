@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.docs.blocks import Page, documentation_pages, run_python
+from tests.docs.shell_pages import run_shell_page
 
 PAGES = documentation_pages()
 _PYTHON_PAGES = [page for page in PAGES if not page.shell_mode and page.python_blocks()]
@@ -71,77 +66,16 @@ def test_python_examples_run(page: Page, tmp_path: Path, monkeypatch: pytest.Mon
     gc.collect()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def shell_script(page: Page, directory: Path) -> str:
-    """The page as one bash script: shell blocks in order, titled python blocks as files."""
-    parts = ["set -euo pipefail"]
-    for block in page.blocks:
-        if block.no_run:
-            continue
-        if block.is_python:
-            if block.title is None:
-                raise AssertionError(
-                    f"{page.name}:{block.line}: a shell-mode page gives each python block a "
-                    'title="file.py" and runs it from a shell block'
-                )
-            _write_file(block.title, block.text, directory)
-        elif block.is_shell:
-            parts.append(re.sub(r"^\$ ", "", block.text, flags=re.MULTILINE))
-    return "\n".join(parts) + "\n"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("page", _SHELL_PAGES, ids=[page.name for page in _SHELL_PAGES])
 def test_shell_page_runs_verbatim(page: Page, tmp_path: Path) -> None:
     """A shell-mode page (the tutorial) runs as written, with bisnap on PATH.
 
     Only the fixed ports 8080 and 9000 are moved to free ones, so parallel runs on one
-    machine cannot collide.
+    machine cannot collide. (``.ci/run`` also runs it on a fresh clone, install step included.)
     """
-    ports = {"8080": str(_free_port()), "9000": str(_free_port())}
-    script = _moved(shell_script(page, tmp_path), ports)
-    for titled in tmp_path.rglob("*.py"):
-        titled.write_text(_moved(titled.read_text("utf-8"), ports), "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BISNAP_")}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONWARNINGS"] = "error"
-    process = subprocess.Popen(
-        ["bash", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    result = run_shell_page(page, tmp_path)
+    assert result.returncode == 0, f"{page.name} failed:\n{result.output}"
+    assert not result.missing(page), (
+        f"{page.name}: missing {result.missing(page)}:\n{result.output}"
     )
-    try:
-        output, _ = process.communicate(timeout=300)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
-    assert process.returncode == 0, f"{page.name} failed:\n{output}"
-    for expected in _EXPECTED.get(page.name, ()):
-        assert expected in output, f"{page.name}: {expected!r} not in the output:\n{output}"
-
-
-def _moved(text: str, ports: dict[str, str]) -> str:
-    for fixed, free in ports.items():
-        text = re.sub(rf"\b{fixed}\b", free, text)
-    return text
-
-
-_EXPECTED: dict[str, tuple[str, ...]] = {
-    "docs/getting-started.md": (
-        "created 700126280123456 2002700",
-        "verified VA_PAYMENT trxId=inv-",
-        "paid=10000.00",
-        "notification verified for inv-",
-        '"status":"SETTLEMENT"',
-    ),
-}
