@@ -96,9 +96,9 @@ def run_shell_page(
         if ".venv" not in titled.parts:
             titled.write_text(_moved(titled.read_text("utf-8"), ports), "utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BISNAP_", "VIRTUAL_ENV"))}
-    if not with_install:
+    if not with_install:  # the suite's run: bisnap is installed here; warnings are errors
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONWARNINGS"] = "error"
+        env["PYTHONWARNINGS"] = "error"
     process = subprocess.Popen(
         ["bash", "-c", script],
         cwd=directory,
