@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     config = uvicorn.Config(
         app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False,
         lifespan="off", backlog=1024,
+        # Idle connections kept 75 s, as gateways' load balancers do (uvicorn's own default of
+        # 5 s makes a pooled connection race its close under load).
+        timeout_keep_alive=75,
     )  # fmt: skip
     server = _Server(config)
 

@@ -216,7 +216,12 @@ def notes(results: Sequence[tuple[str, float]]) -> list[str]:
     times = dict(results)
     floor = times["httpx + MockTransport, static headers (floor)"]
     auth = times["httpx + SnapAuth (warm token)"]
+    typed = times["SnapClient.virtual_accounts.create"]
+    ratio = typed / floor
+    verdict = "met" if ratio <= 1.6 else "MISSED"
     return [
+        f"target SnapClient call <= 1.6x the raw httpx floor: {verdict} ({ratio:.2f}x: "
+        f"{typed:.0f} vs {floor:.0f} µs)",
         "'vs by hand': headers-only rows divide by the hand-built headers; request rows divide "
         "what each adds over the floor by what hand-built headers add",
         f"SnapAuth adds {auth - floor:.0f} µs per request over plain httpx "

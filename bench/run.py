@@ -4,8 +4,10 @@
 
 Sections, in order: ``primitives`` (signing against raw cryptography/hashlib/hmac), ``headers``
 (SnapAuth and header building per request), ``scaling`` (cost against body size), ``imports``
-(import time against httpx), ``loopback`` (create-VA calls over loopback HTTP with the sync and
-async clients and the official Midtrans Node SDK). Each prints its table and appends it to
+(import time against httpx), ``memory`` (emulator memory per payment, unbounded and with
+``history_limit``), ``loopback`` (create-VA calls over loopback HTTP with the sync client, the
+async client on both transports and the official Midtrans Node SDK, alternated round by round,
+then with gateway latency). Each prints its table and appends it to
 bench/RESULTS.md under a heading for this run, which goes first in that file (the run before
 it moves under "Earlier runs"). ``--quick`` makes every section short.
 """
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report
 
-SECTIONS = ("primitives", "headers", "scaling", "imports", "loopback")
+SECTIONS = ("primitives", "headers", "scaling", "imports", "memory", "loopback")
 
 
 def _missing(*modules: str) -> str | None:
@@ -52,7 +54,11 @@ def _section(name: str, flags: list[str], no_node: bool) -> tuple[Callable[[], o
         import imports
 
         return lambda: imports.main(flags), ""
-    reason = _missing("uvicorn")
+    if name == "memory":
+        import memory
+
+        return lambda: memory.main(flags), ""
+    reason = _missing("uvicorn", "aiohttp")
     if reason is not None:
         return None, reason
     import loopback

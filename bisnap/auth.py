@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, Generator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -25,12 +26,40 @@ from bisnap.token_stores import TokenStore
 from bisnap.tokens import DEFAULT_LEEWAY, AccessToken, TokenManager
 from bisnap.transport import logger
 
-__all__ = ["RETRYABLE_TOKEN_CASES", "SnapAuth"]
+__all__ = ["RETRYABLE_TOKEN_CASES", "SERIALIZED_BODY", "SerializedBody", "SnapAuth"]
+
+SERIALIZED_BODY = "bisnap.serialized_body"
+"""The request extension under which a caller hands :class:`SnapAuth` a body it serialized
+and digested itself (the typed clients do), so the body is not parsed again to sign it."""
+
+
+@dataclass(frozen=True)
+class SerializedBody:
+    """Body bytes serialized by bisnap and their SNAP digest (see :data:`SERIALIZED_BODY`).
+
+    Used only when ``body`` equals the request's content byte for byte.
+    """
+
+    body: bytes = field(repr=False)
+    digest: Digest
 
 
 RETRYABLE_TOKEN_CASES = frozenset({"01", "03"})
 """401 case codes after which a fresh token is fetched and the request sent once more:
 ``401XX01`` (token invalid or expired) and ``401XX03`` (token not found)."""
+
+
+# What sign() sets (Content-Type only when the request has none).
+_SIGNED_HEADERS = frozenset(
+    {
+        b"authorization",
+        b"x-timestamp",
+        b"x-signature",
+        b"x-partner-id",
+        b"x-external-id",
+        b"channel-id",
+    }
+)
 
 
 def _is_token_rejection(response: httpx.Response) -> bool:
@@ -98,7 +127,11 @@ class SnapAuth(httpx.Auth):
         the call, and a retry signs the same digest again.
         """
         body = request.content
-        digest = Digest(body_digest(body))
+        serialized = request.extensions.get(SERIALIZED_BODY)
+        if isinstance(serialized, SerializedBody) and serialized.body == body:
+            digest = serialized.digest
+        else:
+            digest = Digest(body_digest(body))
         given = request.headers.get("X-EXTERNAL-ID")
         if given is not None:
             return body, digest, check_external_id(given)
@@ -141,13 +174,19 @@ class SnapAuth(httpx.Auth):
             external_id=external_id,
             timestamp=format_timestamp(self.clock(), self.profile.timestamp_style),
         )
-        if "Content-Type" in request.headers:
-            del headers["Content-Type"]  # the caller's own (e.g. with a charset) is kept
-        # Replaced rather than added to, so a repeated caller header leaves exactly one value.
-        for name in headers:
-            if name in request.headers:
-                del request.headers[name]
-        request.headers.update(headers)
+        # Replaced rather than added to, so a repeated caller header leaves exactly one value;
+        # the caller's own Content-Type (e.g. with a charset) is kept. One pass over the
+        # request's headers instead of a lookup per signed header.
+        kept: list[tuple[bytes, bytes]] = []
+        for name, value in request.headers.raw:
+            lower = name.lower()
+            if lower == b"content-type":
+                headers.pop("Content-Type", None)
+            elif lower in _SIGNED_HEADERS:
+                continue
+            kept.append((name, value))
+        kept += [(name.encode("ascii"), value.encode("ascii")) for name, value in headers.items()]
+        request.headers = httpx.Headers(kept)
 
     def sync_auth_flow(
         self, request: httpx.Request

@@ -40,7 +40,7 @@ from bisnap.services.reporting import AsyncReporting, Reporting
 from bisnap.services.virtual_accounts import AsyncVirtualAccounts, VirtualAccounts
 from bisnap.timestamps import Clock
 from bisnap.token_stores import TokenStore
-from bisnap.transport import create_async_client, create_client
+from bisnap.transport import Backend, create_async_client, create_client
 
 __all__ = ["AsyncSnapClient", "SnapClient"]
 
@@ -102,6 +102,8 @@ class SnapClient(_ClientBase):
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);
     ``timeout`` defaults to 10 s connect / 30 s otherwise and can never be unlimited;
+    ``limits`` caps the connection pool (a connection count or an :class:`httpx.Limits`;
+    default 20 connections, all kept alive);
     ``ca_bundle`` adds a CA (TLS verification cannot be turned off: a ``transport`` that does
     not verify is refused unless ``allow_unverified_tls=True``, for tests);
     plain ``http://`` is refused except to loopback unless ``allow_insecure_http=True``;
@@ -117,6 +119,7 @@ class SnapClient(_ClientBase):
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout | float | None = None,
+        limits: httpx.Limits | int | None = None,
         ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
         auth: httpx.Auth | None = None,
         token_store: TokenStore | None = None,
@@ -144,6 +147,7 @@ class SnapClient(_ClientBase):
             auth=self._auth,
             ca_bundle=ca_bundle,
             timeout=timeout,
+            limits=limits,
             transport=transport,
             allow_insecure_http=allow_insecure_http,
             allow_unverified_tls=allow_unverified_tls,
@@ -216,7 +220,13 @@ async def _anyio_sleep(delay: float) -> None:
 
 
 class AsyncSnapClient(_ClientBase):
-    """Asynchronous typed SNAP client; the same namespaces as :class:`SnapClient`, awaited."""
+    """Asynchronous typed SNAP client; the same namespaces as :class:`SnapClient`, awaited.
+
+    Options as for :class:`SnapClient`, plus ``backend``: ``"httpx"`` (default) or
+    ``"aiohttp"`` (``pip install "bisnap[aiohttp]"``), which keeps the same TLS, timeout, pool
+    and retry-safety guarantees and carries many more calls in flight per CPU. ``limits``
+    defaults to 20 connections on httpx and 100 on aiohttp.
+    """
 
     def __init__(
         self,
@@ -224,7 +234,9 @@ class AsyncSnapClient(_ClientBase):
         credentials: Credentials,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        backend: Backend = "httpx",
         timeout: httpx.Timeout | float | None = None,
+        limits: httpx.Limits | int | None = None,
         ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
         auth: httpx.Auth | None = None,
         token_store: TokenStore | None = None,
@@ -252,7 +264,9 @@ class AsyncSnapClient(_ClientBase):
             auth=self._auth,
             ca_bundle=ca_bundle,
             timeout=timeout,
+            limits=limits,
             transport=transport,
+            backend=backend,
             allow_insecure_http=allow_insecure_http,
             allow_unverified_tls=allow_unverified_tls,
         )

@@ -2,7 +2,9 @@
 
 TLS verification is always on (a custom CA bundle may be given; a supplied transport that does
 not verify is refused), plain http goes only to loopback unless explicitly allowed, connect,
-read, write and pool timeouts are always set and finite, and connections are pooled. The
+read, write and pool timeouts are always set and finite, and connections are pooled.
+Cookies a gateway sets are ignored (a SNAP call is authenticated by its headers alone, and
+reading every answer's cookies costs more than signing it). The
 ``bisnap`` logger never shows ``Authorization``, ``Authorization-Customer``, ``X-SIGNATURE`` or
 another secret-bearing header, nor any body.
 """
@@ -15,7 +17,7 @@ import os
 import re
 import ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -25,6 +27,8 @@ from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
 
 __all__ = [
+    "BACKENDS",
+    "DEFAULT_AIOHTTP_LIMITS",
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "REDACTED",
@@ -33,6 +37,7 @@ __all__ = [
     "create_async_client",
     "create_client",
     "logger",
+    "pool_limits",
     "redact_headers",
     "redact_text",
     "ssl_context",
@@ -42,9 +47,20 @@ __all__ = [
 logger = logging.getLogger("bisnap")
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-# Every pooled connection is kept alive: closing and reopening connections under concurrency
-# costs far more CPU than idle sockets do.
+# Pool sizes come from the latency benchmark (bench/RESULTS.md, docs/guides/performance.md).
+# httpx's own pool costs CPU per queued request times open connections, so past ~20
+# connections it gets slower, not faster. aiohttp's pool does not: 100 connections carry 100
+# calls in flight at 200 ms of gateway latency near the latency bound, and stay far below the
+# connection counts at which a gateway's rate limiting starts refusing. Every pooled connection
+# is kept alive: reopening connections under concurrency costs far more CPU than idle sockets.
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=30)
+DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=100, keepalive_expiry=30
+)
+
+Backend = Literal["httpx", "aiohttp"]
+BACKENDS: tuple[Backend, ...] = ("httpx", "aiohttp")
+"""What sends the async client's requests: httpx's own pool, or aiohttp (``bisnap[aiohttp]``)."""
 
 REDACTED = "[redacted]"
 SENSITIVE_HEADERS = frozenset(
@@ -150,6 +166,44 @@ def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
     )
 
 
+def _check_transport_limits(transport: object, limits: object) -> None:
+    if transport is not None and limits is not None:
+        raise ConfigurationError(
+            "limits= sizes bisnap's own connection pool; a transport= brings its own pool, "
+            "so set the limits on that transport",
+            field="limits",
+        )
+
+
+def pool_limits(limits: httpx.Limits | int | None, backend: Backend = "httpx") -> httpx.Limits:
+    """The pool limits to use: an :class:`httpx.Limits`, a connection count, or the defaults
+    for ``backend`` (:data:`DEFAULT_LIMITS`, :data:`DEFAULT_AIOHTTP_LIMITS`).
+
+    A count keeps every connection alive (``max_keepalive_connections`` equal to it).
+    """
+    if limits is None:
+        return DEFAULT_AIOHTTP_LIMITS if backend == "aiohttp" else DEFAULT_LIMITS
+    if isinstance(limits, int) and not isinstance(limits, bool):
+        if limits < 1:
+            raise ConfigurationError("limits must allow at least 1 connection", field="limits")
+        return httpx.Limits(
+            max_connections=limits,
+            max_keepalive_connections=limits,
+            keepalive_expiry=DEFAULT_LIMITS.keepalive_expiry,
+        )
+    if not isinstance(limits, httpx.Limits):
+        raise ConfigurationError(
+            "limits must be a connection count or an httpx.Limits", field="limits"
+        )
+    if limits.max_connections is None or limits.max_connections < 1:
+        raise ConfigurationError(
+            "limits.max_connections must be a positive number (an unbounded pool can flood "
+            "the gateway)",
+            field="limits",
+        )
+    return limits
+
+
 def _log_request(request: httpx.Request) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
@@ -189,8 +243,9 @@ def _options(
     profile: GatewayProfile,
     ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None,
     timeout: httpx.Timeout | float | None,
-    limits: httpx.Limits | None,
+    limits: httpx.Limits | int | None,
     headers: Mapping[str, str] | None,
+    backend: Backend = "httpx",
 ) -> dict[str, Any]:
     all_headers = {"User-Agent": _user_agent(), "Accept": "application/json"}
     all_headers.update(headers or {})
@@ -198,10 +253,39 @@ def _options(
         "base_url": profile.base_url,
         "verify": ssl_context(ca_bundle),
         "timeout": validate_timeout(timeout),
-        "limits": limits or DEFAULT_LIMITS,
+        "limits": pool_limits(limits, backend),
         "headers": all_headers,
         "follow_redirects": False,
     }
+
+
+class _IgnoredCookies(httpx.Cookies):
+    """Cookies that answers never add to: ``Set-Cookie`` is not read."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _IgnoresCookies:
+    """Mixed into the httpx clients: the cookie store never takes cookies from answers."""
+
+    _ignored_cookies: httpx.Cookies
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._ignored_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._ignored_cookies = _IgnoredCookies(cookies)
+
+
+class _Client(_IgnoresCookies, httpx.Client):
+    """httpx.Client that neither reads nor keeps cookies from answers."""
+
+
+class _AsyncClient(_IgnoresCookies, httpx.AsyncClient):
+    """httpx.AsyncClient that neither reads nor keeps cookies from answers."""
 
 
 def create_client(
@@ -210,7 +294,7 @@ def create_client(
     auth: httpx.Auth | None = None,
     ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
     timeout: httpx.Timeout | float | None = None,
-    limits: httpx.Limits | None = None,
+    limits: httpx.Limits | int | None = None,
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     allow_insecure_http: bool = False,
@@ -220,9 +304,10 @@ def create_client(
 
     Redirects are not followed (a SNAP API never redirects, and a redirect would resend a
     signed body elsewhere). ``transport`` replaces the network (an emulator, a mock).
-    Plain http only to loopback and TLS verification on a supplied transport are enforced
-    (:mod:`bisnap.connection_security`); ``allow_insecure_http`` and ``allow_unverified_tls``
-    lift them, loudly.
+    ``limits`` caps the connection pool (an :class:`httpx.Limits` or a connection count;
+    default :data:`DEFAULT_LIMITS`). Plain http only to loopback and TLS verification on a
+    supplied transport are enforced (:mod:`bisnap.connection_security`);
+    ``allow_insecure_http`` and ``allow_unverified_tls`` lift them, loudly.
     """
     check_connection_security(
         profile.base_url,
@@ -230,13 +315,16 @@ def create_client(
         allow_insecure_http=allow_insecure_http,
         allow_unverified_tls=allow_unverified_tls,
     )
+    _check_transport_limits(transport, limits)
     options = _options(profile, ca_bundle, timeout, limits, headers)
-    return httpx.Client(
+    client = _Client(
         auth=auth,
         transport=transport,
         event_hooks={"request": [_log_request], "response": [_log_response]},
         **options,
     )
+    client.cookies = None
+    return client
 
 
 def create_async_client(
@@ -245,23 +333,43 @@ def create_async_client(
     auth: httpx.Auth | None = None,
     ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
     timeout: httpx.Timeout | float | None = None,
-    limits: httpx.Limits | None = None,
+    limits: httpx.Limits | int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
+    backend: Backend = "httpx",
     allow_insecure_http: bool = False,
     allow_unverified_tls: bool = False,
 ) -> httpx.AsyncClient:
-    """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`."""
+    """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`.
+
+    ``backend="aiohttp"`` sends through aiohttp (``bisnap[aiohttp]``) with the same TLS,
+    timeout and pool settings; it scales much better with many calls in flight.
+    """
+    if backend not in BACKENDS:
+        raise ConfigurationError(
+            f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}", field="backend"
+        )
     check_connection_security(
         profile.base_url,
         transport,
         allow_insecure_http=allow_insecure_http,
         allow_unverified_tls=allow_unverified_tls,
     )
-    options = _options(profile, ca_bundle, timeout, limits, headers)
-    return httpx.AsyncClient(
+    _check_transport_limits(transport, limits)
+    options = _options(profile, ca_bundle, timeout, limits, headers, backend)
+    if backend == "aiohttp":
+        if transport is not None:
+            raise ConfigurationError(
+                'give either transport= or backend="aiohttp", not both', field="backend"
+            )
+        from bisnap.aiohttp_transport import AiohttpTransport
+
+        transport = AiohttpTransport(ssl_context=options["verify"], limits=options["limits"])
+    async_client = _AsyncClient(
         auth=auth,
         transport=transport,
         event_hooks={"request": [_alog_request], "response": [_alog_response]},
         **options,
     )
+    async_client.cookies = None
+    return async_client

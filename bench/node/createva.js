@@ -3,7 +3,7 @@
 //   node bench/node/createva.js CONFIG_JSON
 //
 // CONFIG_JSON: {baseUrl, count, concurrency, maxSeconds, clientId, clientSecret, partnerId,
-// channelId, merchantId, privateKeyFile, runId}. Prints one JSON line: {requested, ok, failed,
+// channelId, merchantId, privateKeyFile, runId, warmup}. Prints one JSON line: {requested, ok, failed,
 // seconds, cpuSeconds, latenciesMs, firstError}. Used by bench/loopback.py; loopback only.
 'use strict';
 
@@ -27,9 +27,6 @@ async function main() {
   let failed = 0;
   let firstError = null;
   let next = 0;
-  const cpuStarted = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(cfg.maxSeconds * 1e9));
 
   function body(index, externalId) {
     const customerNo = String(6280000000 + index);
@@ -63,6 +60,21 @@ async function main() {
     }
   }
 
+  if (cfg.warmup) {
+    // One uncounted call per worker first (sockets opened), as bench/loopback.py does.
+    await Promise.all(
+      Array.from({ length: cfg.concurrency }, (_, i) => {
+        const externalId = cfg.runId + 'W' + String(i).padStart(7, '0');
+        return SnapBi.va()
+          .withBody(body(cfg.count + i, externalId))
+          .withTimeout(30000)
+          .createPayment(externalId);
+      }),
+    );
+  }
+  const cpuStarted = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(Math.round(cfg.maxSeconds * 1e9));
   await Promise.all(Array.from({ length: cfg.concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStarted);

@@ -128,6 +128,8 @@ class Emulator:
     (``"relative"``); they differ only when the notify URL prefix has a path of its own;
     ``public_base_url`` is used in redirect URLs the emulator hands out;
     ``families`` limits which endpoint families are served (default: all available);
+    ``history_limit`` keeps only the last N settled payments and transfers (pending ones are
+    never dropped) so long load runs stay in bounded memory (default: keep everything).
     ``max_body_bytes`` is the largest request body read (default 1 MiB; larger: HTTP 413);
     ``diagnose_signatures`` adds an ``X-Bisnap-Diagnosis`` header naming the cause to each
     ``Unauthorized. Signature`` refusal (see :mod:`bisnap.emulator.diagnosis`).
@@ -145,6 +147,7 @@ class Emulator:
         notification_signed_path: Literal["request", "relative"] = "request",
         public_base_url: str = "http://127.0.0.1",
         families: Iterable[str] | None = None,
+        history_limit: int | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         diagnose_signatures: bool = True,
     ) -> None:
@@ -174,8 +177,17 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.notification_signed_path = notification_signed_path
         self.public_base_url = public_base_url.rstrip("/")
+        if history_limit is not None and (
+            isinstance(history_limit, bool)
+            or not isinstance(history_limit, int)
+            or history_limit < 0
+        ):
+            raise ConfigurationError(
+                "history_limit is a number of settled payments >= 0, or None (keep all)",
+                field="history_limit",
+            )
+        self.state = EmulatorState(history_limit=history_limit)
         self.diagnose_signatures = bool(diagnose_signatures)
-        self.state = EmulatorState()
         self.lock = threading.RLock()
         self.faults = FaultBook()
         self.routes = RouteTable()

@@ -92,8 +92,7 @@ class Ledger:
     """Append-only history of every transaction, per merchant (``client_id``)."""
 
     def __init__(self) -> None:
-        self._records: dict[tuple[str, str], LedgerRecord] = {}
-        self._order: list[LedgerRecord] = []
+        self._records: dict[tuple[str, str], LedgerRecord] = {}  # in the order opened
         self._seq = itertools.count(1)
 
     def open(
@@ -129,7 +128,6 @@ class Ledger:
         )
         record.events.append(LedgerEvent(next(self._seq), time, "created", status, amount))
         self._records[key] = record
-        self._order.append(record)
         return record
 
     def event(
@@ -157,9 +155,13 @@ class Ledger:
         """The record with this ``referenceNo``, or None."""
         return self._records.get((client_id, reference_no))
 
+    def forget(self, client_id: str, reference_no: str) -> None:
+        """Drop a record (the emulator's bounded history); unknown ones are ignored."""
+        self._records.pop((client_id, reference_no), None)
+
     def records(self, client_id: str | None = None) -> list[LedgerRecord]:
         """Records in the order they were opened (one merchant's, or everyone's)."""
-        return [r for r in self._order if client_id is None or r.client_id == client_id]
+        return [r for r in self._records.values() if client_id is None or r.client_id == client_id]
 
     def events(self, client_id: str | None = None) -> list[LedgerEvent]:
         """Every event, in the order it happened."""

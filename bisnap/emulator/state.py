@@ -9,26 +9,63 @@ from __future__ import annotations
 import hashlib
 import itertools
 import secrets
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from bisnap.emulator.ledger import Ledger
 from bisnap.keys import ClientSecret, IrisMerchantKey, PublicKey
+from bisnap.timestamps import JAKARTA
 
 __all__ = [
+    "SETTLED_STATUSES",
     "Binding",
     "EmulatorState",
     "ExternalIdRecord",
     "Merchant",
     "Payment",
     "Refund",
+    "SettledHistory",
     "TokenRecord",
     "secret_key",
 ]
+
+
+SETTLED_STATUSES = frozenset({"00", "04", "05", "06", "08", "09"})
+"""Transaction statuses after which nothing is waiting on the gateway (``03`` pending and
+``01`` authorised are not settled)."""
+
+
+class SettledHistory:
+    """The last ``limit`` settled items by key, oldest first (``limit`` None: all of them)."""
+
+    def __init__(self, limit: int | None) -> None:
+        if limit is not None and limit < 0:
+            raise ValueError("history_limit must be >= 0 (or None for unbounded)")
+        self.limit = limit
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def settled(self, key: Hashable, item: Any) -> list[Any]:
+        """Note ``item`` as settled now; the oldest items beyond the limit, to forget."""
+        if self.limit is None:
+            return []
+        self._items[key] = item
+        self._items.move_to_end(key)
+        evicted = []
+        while len(self._items) > self.limit:
+            evicted.append(self._items.popitem(last=False)[1])
+        return evicted
+
+    def unsettled(self, key: Hashable) -> None:
+        """``key`` is pending again (or gone): never evict it."""
+        self._items.pop(key, None)
 
 
 def secret_key(value: str) -> str:
@@ -145,9 +182,18 @@ class EmulatorState:
     ``partnerReferenceNo``, X-EXTERNAL-ID, VA number) and, for VAs, by pending VA number, so
     that lookups do not walk every stored payment. Store payments with :meth:`add_payment` and
     change their status with :meth:`set_status` to keep those indexes right.
+
+    ``history_limit`` keeps only the last N settled payments (and, in the payouts family, the
+    last N settled transfers) with their ledger records and X-EXTERNAL-ID answers, so a long
+    load run stays in bounded memory; pending and authorised ones are never dropped. A dropped
+    payment is unknown afterwards (status, refund and replay no longer find it). Default None:
+    keep everything.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, history_limit: int | None = None) -> None:
+        self.history_limit = history_limit
+        self.settled_payments = SettledHistory(history_limit)
+        self.settled_transfers = SettledHistory(history_limit)
         self.merchants: dict[str, Merchant] = {}
         self.tokens: dict[str, TokenRecord] = {}
         """Issued B2B tokens by :func:`secret_key` of the token."""
@@ -196,6 +242,7 @@ class EmulatorState:
             self._by_identifier.setdefault(value, []).append(payment)
         if payment.status == "03":
             self._mark_pending(payment)
+        self._track_settled(payment)
         return payment
 
     def set_status(self, payment: Payment, status: str) -> None:
@@ -207,6 +254,35 @@ class EmulatorState:
         payment.status = status
         if status == "03":
             self._mark_pending(payment)
+        self._track_settled(payment)
+
+    def _track_settled(self, payment: Payment) -> None:
+        key = (payment.client_id, payment.reference_no)
+        if payment.status not in SETTLED_STATUSES:
+            self.settled_payments.unsettled(key)
+            return
+        for old in self.settled_payments.settled(key, payment):
+            self._forget_payment(old)
+
+    def _forget_payment(self, payment: Payment) -> None:
+        """Drop a settled payment beyond ``history_limit``, with its ledger record and
+        X-EXTERNAL-ID answer."""
+        key = (payment.client_id, payment.reference_no)
+        if self._payments.get(key) is payment:
+            del self._payments[key]
+            self._unindex(payment)
+        self.forget_history(
+            payment.client_id, payment.reference_no, payment.external_id, payment.created
+        )
+
+    def forget_history(
+        self, client_id: str, reference_no: str, external_id: str, created: datetime
+    ) -> None:
+        """Drop the ledger record and the stored X-EXTERNAL-ID answer of one transaction."""
+        self.ledger.forget(client_id, reference_no)
+        day = created.astimezone(JAKARTA).date()
+        for offset in (-1, 0, 1):  # the answer is stored under the Jakarta day of the request
+            self.external_ids.pop((client_id, day + timedelta(days=offset), external_id), None)
 
     def iter_payments(
         self, client_id: str | None = None, kind: str | None = None

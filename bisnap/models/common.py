@@ -106,11 +106,11 @@ class SnapModel(BaseModel):
         if not isinstance(data, dict):
             return data
         fields_set = self.model_fields_set
-        for name, field in type(self).model_fields.items():
+        for name, keys in _omittable(type(self)):
             if name in fields_set or getattr(self, name, None) is not None:
                 continue
-            data.pop(field.alias or name, None)
-            data.pop(name, None)
+            for key in keys:
+                data.pop(key, None)
         return data
 
     def to_wire(self) -> dict[str, Any]:
@@ -122,6 +122,29 @@ class SnapModel(BaseModel):
     def extra_fields(self) -> dict[str, Any]:
         """Fields the model does not declare, exactly as received."""
         return dict(self.__pydantic_extra__ or {})
+
+
+_OMITTABLE: dict[type[BaseModel], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
+def _omittable(model: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The fields of ``model`` that can be left out of the wire form, each with the keys it
+    may appear under, worked out once per class.
+
+    A field left unset holds its default, so only fields whose default is None (or comes
+    from a factory) can be "unset and None"; required fields and fields with a real default
+    are always written.
+    """
+    found = _OMITTABLE.get(model)
+    if found is None:
+        found = tuple(
+            (name, tuple(dict.fromkeys((field.alias or name, name))))
+            for name, field in model.model_fields.items()
+            if field.default_factory is not None
+            or (not field.is_required() and field.default is None)
+        )
+        _OMITTABLE[model] = found
+    return found
 
 
 class SnapObject(SnapModel):

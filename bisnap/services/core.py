@@ -22,6 +22,7 @@ with the same X-EXTERNAL-ID (the documented idempotent retry).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import threading
@@ -33,6 +34,7 @@ from typing import Any, NoReturn, TypeVar
 import httpx
 from pydantic import ValidationError
 
+from bisnap.auth import SERIALIZED_BODY, SerializedBody
 from bisnap.credentials import Credentials
 from bisnap.errors import (
     OutcomeUnknownError,
@@ -53,6 +55,7 @@ from bisnap.models.common import (
 )
 from bisnap.retry import RetryPolicy, parse_retry_after
 from bisnap.services.operation import Operation
+from bisnap.signing import Digest, body_digest
 from bisnap.transport import validate_timeout
 
 __all__ = [
@@ -94,6 +97,12 @@ class CallOptions:
     timeout: httpx.Timeout | float | None = None
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed_url(url: str) -> httpx.URL:
+    """An operation's URL, parsed once (it is the same for every call)."""
+    return httpx.URL(url)
+
+
 @dataclass(frozen=True)
 class PreparedCall:
     """A validated, serialized call: sent as is, and resent as is by ``client.resend``."""
@@ -105,17 +114,21 @@ class PreparedCall:
     headers: tuple[tuple[str, str], ...] = field(repr=False)
     timeout: httpx.Timeout | None = None
     external_id_given: bool = False
+    digest: Digest | None = field(default=None, repr=False)
+    """The SNAP digest of ``body``, computed once when the body was serialized."""
 
     def build(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The httpx request (the same bytes every time it is built)."""
         extensions: dict[str, Any] = {}
         if self.timeout is not None:
             extensions["timeout"] = self.timeout.as_dict()
+        if self.digest is not None:
+            extensions[SERIALIZED_BODY] = SerializedBody(self.body, self.digest)
         return client.build_request(
             self.operation.method,
-            self.url,
+            _parsed_url(self.url),
             content=self.body if self.operation.method != "GET" else None,
-            headers=list(self.headers),
+            headers=self.headers,
             extensions=extensions,
         )
 
@@ -151,13 +164,14 @@ def _header_value(name: str, value: object) -> str:
 
 
 def _with_field(request: SnapRequest, name: str, value: str) -> SnapRequest:
-    """A copy of ``request`` with ``name`` set (validated like any caller-given value)."""
-    data = request.model_dump(by_alias=True, exclude_unset=True)
-    data[_wire_name(type(request), name)] = value
+    """A copy of ``request`` with ``name`` set (validated like any caller-given value: the
+    models validate on assignment, model rules included)."""
+    copy = request.model_copy()
     try:
-        return type(request).model_validate(data)
+        setattr(copy, name, value)
     except ValidationError as exc:
         raise validation_error_to_request_error(type(request), exc) from None
+    return copy
 
 
 def _wire_name(model: type[SnapRequest], attribute: str) -> str:
@@ -232,6 +246,7 @@ class ClientCore:
         """Validate and serialize; RequestValidationError means nothing was sent."""
         request, external_id = self.settle_external_id(operation, request, options.external_id)
         body = serialize_body(request.to_wire()) if request is not None else b""
+        digest = Digest(body_digest(body))  # the serialized body needs no second look
         headers: list[tuple[str, str]] = [
             ("Content-Type", "application/json"),
             ("Accept", "application/json"),
@@ -272,6 +287,7 @@ class ClientCore:
             headers=tuple(headers),
             timeout=timeout,
             external_id_given=options.external_id is not None,
+            digest=digest,
         )
 
     def next_attempt(self, prepared: PreparedCall) -> PreparedCall:

@@ -114,15 +114,38 @@ def test_import_costs_are_parsed() -> None:
 
 
 @pytest.mark.slow
-def test_loopback_runs_with_one_token_per_bisnap_run() -> None:
+def test_loopback_runs_each_client_in_its_own_process_with_one_token(tmp_path: Path) -> None:
     loopback = bench_module("loopback")
-    outcome = loopback.run_all(count=5, max_seconds=30, node=False, concurrencies=(1, 5))
-    assert [(r.client, r.concurrency) for r in outcome.runs][:3] == [
-        ("bisnap SnapClient (sync)", 1),
-        ("bisnap AsyncSnapClient", 1),
-        ("bisnap AsyncSnapClient", 5),
-    ]
-    for run in outcome.runs:
-        assert (run.ok, run.requested, run.creates_seen) == (5, 5, 5), run.error
+    Case = loopback.Case
+    cases = [Case("sync", 1), Case("async", 3, "httpx"), Case("async", 3, "aiohttp")]
+    bench = loopback.Bench(tmp_path, max_seconds=30, budget=300)
+    try:
+        rounds = loopback.run_rounds(bench, cases, count=4, rounds=2)
+        latency = loopback.run_latency(
+            bench, node=False, delays=(0.01,), concurrencies=(2,), calls_per_slot=2
+        )
+    finally:
+        bench.stop()
+    assert [[run.case for run in one] for one in rounds] == [cases, cases]
+    for run in [*rounds[0], *rounds[1], *latency]:
+        assert run.ok == run.requested == run.creates_seen - run.case.concurrency, run.error
         assert run.token_exchanges == 1
-    assert outcome.skipped == ["Node SDK runs skipped: --no-node given"]
+    assert {run.case.backend for run in latency} == {"httpx", "aiohttp"}
+    assert all(run.delay == 0.01 for run in latency)
+    assert "aiohttp / httpx transport x1" not in loopback.format_ratios(loopback.ratios(rounds))
+
+
+def test_ratios_are_taken_per_round() -> None:
+    loopback = bench_module("loopback")
+    Case, Run = loopback.Case, loopback.Run
+    mine, theirs = Case("sync", 1), Case("node", 1)
+
+    def run(case: object, per_second: float) -> object:
+        return Run(case, 10, 10, 10 / per_second, [])
+
+    rounds = [[run(mine, 300), run(theirs, 100)], [run(mine, 100), run(theirs, 50)]]
+    found = loopback.ratios(rounds)
+    assert [(r.label, r.values) for r in found] == [
+        ("bisnap SnapClient (sync) x1 / Node SDK", [3.0, 2.0])
+    ]
+    assert "2.50x" in loopback.format_ratios(found)

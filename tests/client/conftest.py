@@ -1,4 +1,5 @@
-"""The ``snap`` fixture: one emulator driven by a sync or an async client (both params)."""
+"""The ``snap`` fixture: one emulator driven by a sync or an async client, in process or over
+loopback HTTP through each async transport (every param)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bisnap.keys import GeneratedKeyPair
-from tests.client.emulated import Emulated, new_emulator
+from tests.client.emulated import MODES, Emulated, new_emulator
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 async def snap(
     request: pytest.FixtureRequest,
     merchant_keys: GeneratedKeyPair,

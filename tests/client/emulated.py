@@ -10,9 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from bisnap.client import AsyncSnapClient, SnapClient
-from bisnap.emulator import Emulator
+from bisnap.emulator import Emulator, RunningEmulator, run_in_thread
 from bisnap.gateways import GatewayProfile
 from bisnap.keys import GeneratedKeyPair
+from bisnap.transport import Backend
 from tests.client.examples import MERCHANT_ID, PAYMENT_HANDLE
 from tests.client.fakes import CLIENT_SECRET, Sleeps, credentials, loaded_private_key
 
@@ -21,9 +22,13 @@ PROFILE = GatewayProfile(
 )
 
 
-def new_emulator(keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair) -> Emulator:
+def new_emulator(
+    keys: GeneratedKeyPair, gateway_keys: GeneratedKeyPair, history_limit: int | None = None
+) -> Emulator:
     emulator = Emulator(
-        notification_retry_scale=0, gateway_private_key=loaded_private_key(gateway_keys.private_pem)
+        notification_retry_scale=0,
+        gateway_private_key=loaded_private_key(gateway_keys.private_pem),
+        history_limit=history_limit,
     )
     emulator.register_merchant(
         client_id="fake-client",
@@ -51,6 +56,14 @@ class _Namespace:
         return call
 
 
+MODES = ("sync", "async", "async-httpx-http", "async-aiohttp-http")
+"""How the client reaches the emulator: in process (sync, async), or over loopback HTTP with
+each async transport (httpx's own pool, aiohttp)."""
+
+# Over HTTP an injected timeout holds the answer back; the client gives up after this long.
+LOOPBACK_TIMEOUT = httpx.Timeout(connect=5.0, read=1.0, write=5.0, pool=5.0)
+
+
 class Emulated:
     """The same awaitable surface over a SnapClient or an AsyncSnapClient."""
 
@@ -58,16 +71,30 @@ class Emulated:
         self.mode = mode
         self.emulator = emulator
         self.sleeps = Sleeps()
+        self.server: RunningEmulator | None = None
         self.client: SnapClient | AsyncSnapClient
         if mode == "sync":
             self.client = SnapClient(
                 PROFILE, credentials(keys), transport=emulator.transport(), sleep=self.sleeps
             )
-        else:
+        elif mode == "async":
             self.client = AsyncSnapClient(
                 PROFILE,
                 credentials(keys),
                 transport=emulator.async_transport(),
+                sleep=self.sleeps.asleep,
+            )
+        else:
+            backend: Backend = "aiohttp" if "aiohttp" in mode else "httpx"
+            self.server = run_in_thread(emulator)
+            profile = GatewayProfile(
+                name="loopback", base_url=self.server.base_url, app_base_url=self.server.base_url
+            )
+            self.client = AsyncSnapClient(
+                profile,
+                credentials(keys),
+                backend=backend,
+                timeout=LOOPBACK_TIMEOUT,
                 sleep=self.sleeps.asleep,
             )
 
@@ -83,6 +110,8 @@ class Emulated:
             self.client.close()
         else:
             await self.client.aclose()
+        if self.server is not None:
+            self.server.stop()
 
     def open_auth_url(self, url: str) -> dict[str, str]:
         """What the customer's browser does: GET the URL; return the redirect's query."""

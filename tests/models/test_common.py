@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bisnap.errors import InvalidTimestampError, ProtocolError, RequestValidationError
@@ -394,3 +395,54 @@ def test_a_mutated_request_is_revalidated() -> None:
     with pytest.raises(RequestValidationError) as info:
         build_request(VaStatusRequest, request)
     assert info.value.field == "inquiryRequestId"
+
+
+# --- the wire form keeps exactly the keys the per-class field lists say -------------------------
+
+
+def _reference_wire_keys(model: Any) -> set[str]:
+    """A second implementation: walk every declared field of the instance."""
+    keys = set()
+    for name, info in type(model).model_fields.items():
+        if name in model.model_fields_set or getattr(model, name) is not None:
+            keys.add(info.alias or name)
+    return keys | set(model.model_extra or {})
+
+
+_OPTIONAL_VA_FIELDS = {
+    "virtual_account_email": "jokul@example.com",
+    "virtual_account_phone": "6281828384858",
+    "trx_id": "trx-1",
+    "expired_date": "2030-12-31T23:59:59+07:00",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(_OPTIONAL_VA_FIELDS)), st.sampled_from(["value", "none"])
+    ),
+    st.booleans(),
+)
+def test_wire_keys_match_a_walk_of_every_field(choice: dict[str, str], with_extra: bool) -> None:
+    from bisnap.models.virtual_accounts import CreateVaRequest, VirtualAccountData
+
+    fields: dict[str, Any] = {
+        "partner_service_id": "   70012",
+        "customer_no": "6280123456",
+        "virtual_account_no": "   700126280123456",
+        "virtual_account_name": "Jokul Doe",
+        "total_amount": {"value": "10000.00"},
+        "additional_info": {"bank": "bca", "merchantId": "G059876677"},
+    }
+    for name, kind in choice.items():
+        fields[name] = _OPTIONAL_VA_FIELDS[name] if kind == "value" else None
+    request = CreateVaRequest.model_validate(fields)
+    assert set(request.to_wire()) == _reference_wire_keys(request)
+    for name, kind in choice.items():
+        wire = request.to_wire()[CreateVaRequest.model_fields[name].alias or name]
+        assert (wire is None) == (kind == "none")  # set to None is sent as null
+
+    data = {"virtualAccountNo": "   700126280123456"} | ({"extraKey": 1} if with_extra else {})
+    answer = VirtualAccountData.model_validate(data)
+    assert set(answer.to_wire()) == _reference_wire_keys(answer)

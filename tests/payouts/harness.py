@@ -95,9 +95,13 @@ def make_emulator(
     clock: FakeClock,
     gateway: GeneratedKeyPair,
     balance: str = "100000000",
+    history_limit: int | None = None,
 ) -> Emulator:
     emulator = Emulator(
-        clock=clock, notification_retry_scale=0, gateway_private_key=gateway.private_pem
+        clock=clock,
+        notification_retry_scale=0,
+        gateway_private_key=gateway.private_pem,
+        history_limit=history_limit,
     )
     emulator.register_merchant(
         client_id=CLIENT_ID,

@@ -34,7 +34,7 @@ from bisnap.emulator.routes import Call, Endpoint, Fields, RouteTable
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
-    from bisnap.emulator.ledger import Ledger
+    from bisnap.emulator.state import EmulatorState
 
 __all__ = [
     "AGGREGATOR_ACCOUNT",
@@ -192,6 +192,14 @@ class PayoutsBook:
             self.pending.setdefault(transfer.client_id, []).append(transfer)
         return transfer
 
+    def forget(self, transfer: Transfer) -> None:
+        """Drop a settled transfer (beyond the emulator's ``history_limit``)."""
+        self.transfers.remove(transfer)
+        same = self.by_reference.get(transfer.partner_reference_no, [])
+        same[:] = [t for t in same if t is not transfer]
+        if not same:
+            self.by_reference.pop(transfer.partner_reference_no, None)
+
 
 def _book(state_family: dict[str, Any]) -> PayoutsBook:
     book = state_family.get("book")
@@ -264,8 +272,9 @@ def set_settle_after(emulator: Emulator, seconds: float) -> None:
 
 
 def _finish(
-    book: PayoutsBook, ledger: Ledger, transfer: Transfer, status: str, now: datetime
+    book: PayoutsBook, state: EmulatorState, transfer: Transfer, status: str, now: datetime
 ) -> None:
+    ledger = state.ledger
     pending = book.pending.get(transfer.client_id)
     if transfer.status == "03" and pending is not None:
         pending[:] = [t for t in pending if t is not transfer]
@@ -283,6 +292,11 @@ def _finish(
     if record is not None:
         details = record.details.setdefault("disbursement", {})
         details["completedTime" if status == "00" else "failedTime"] = iso(now)
+    for old in state.settled_transfers.settled(
+        (transfer.client_id, transfer.reference_no), transfer
+    ):
+        book.forget(old)
+        state.forget_history(old.client_id, old.reference_no, old.external_id, old.created)
 
 
 def _notify(
@@ -313,7 +327,7 @@ def refresh_transfers(emulator: Emulator, client_id: str, now: datetime) -> None
         if transfer.status == "03" and now >= transfer.created + book.settle_after
     ]
     for transfer in due:
-        _finish(book, emulator.state.ledger, transfer, "00", now)
+        _finish(book, emulator.state, transfer, "00", now)
         _notify(emulator, transfer, "completed", now)
 
 
@@ -347,7 +361,7 @@ def fail_transfer(
         if transfer.status != "03":
             raise SimulationError(f"transfer {partner_reference_no} is not pending")
         now = emulator.clock()
-        _finish(book, emulator.state.ledger, transfer, "06", now)
+        _finish(book, emulator.state, transfer, "06", now)
         emulator.merchant(transfer.client_id).balance += transfer.amount
         _notify(emulator, transfer, "failed", now, error_code)
         return transfer
