@@ -101,26 +101,31 @@ def documentation_pages() -> list[Page]:
     return [parse_page(path) for path in paths if path.is_file()]
 
 
-_CUTS = (": ", ", ", "; ", " (", "...", "…")
+_CUTS = (": ", ", ", "; ", " (")
+_ELLIPSES = ("...", "…")
 
 
-def expected_output(comment: str) -> tuple[str, bool] | None:
-    """What a ``print(...)  # comment`` promises: (text, is_prefix), or None if unchecked.
+def output_matches(printed: str, comment: str) -> bool | None:
+    """Whether ``print(...)  # comment`` printed what the comment says; None if unchecked.
 
-    The comment up to the first ``": "``, ``", "``, ``"; "``, ``" ("`` is the exact output
-    (the whole comment also matches); cut at ``...`` it is a prefix. Comments starting with
-    ``e.g.`` are illustrations only.
+    The output must equal the whole comment, or the comment cut just before one of its
+    ``": "``, ``", "``, ``"; "`` or ``" ("`` (what follows explains it), or start with the
+    comment cut at ``...``. Comments starting with ``e.g.`` are illustrations only.
     """
     text = comment.strip()
     if not text or text.startswith("e.g."):
         return None
-    cut = len(text)
-    prefix = False
+    candidates = {text}
     for mark in _CUTS:
         at = text.find(mark)
-        if at != -1 and at < cut:
-            cut, prefix = at, mark in ("...", "…")
-    return text[:cut].rstrip(), prefix
+        while at != -1:
+            candidates.add(text[:at].rstrip())
+            at = text.find(mark, at + 1)
+    if printed in candidates:
+        return True
+    return any(
+        mark in text and printed.startswith(text[: text.find(mark)].rstrip()) for mark in _ELLIPSES
+    )
 
 
 def run_python(block: Block, namespace: dict[str, object], filename: str) -> None:
@@ -134,7 +139,7 @@ def run_python(block: Block, namespace: dict[str, object], filename: str) -> Non
     lines = block.text.splitlines()
     for statement in tree.body:
         code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec")
-        promise = None
+        comment = None
         if (
             isinstance(statement, ast.Expr)
             and isinstance(statement.value, ast.Call)
@@ -143,8 +148,8 @@ def run_python(block: Block, namespace: dict[str, object], filename: str) -> Non
         ):
             source_line = lines[statement.end_lineno - block.line - 1]  # type: ignore[operator]
             if "  # " in source_line:
-                promise = expected_output(source_line.split("  # ", 1)[1])
-        if promise is None:
+                comment = source_line.split("  # ", 1)[1]
+        if comment is None or output_matches("", comment) is None:
             exec(code, namespace)
             continue
         captured = io.StringIO()
@@ -152,12 +157,7 @@ def run_python(block: Block, namespace: dict[str, object], filename: str) -> Non
             exec(code, namespace)
         printed = captured.getvalue().rstrip("\n")
         print(printed)
-        expected, is_prefix = promise
-        whole = source_line.split("  # ", 1)[1].strip()
-        ok = printed == whole or (
-            printed.startswith(expected) if is_prefix else printed == expected
-        )
-        assert ok, (
+        assert output_matches(printed, comment), (
             f"{filename.rsplit(':', 1)[0]}:{statement.lineno}: printed {printed!r}, "
-            f"the page says {expected!r}"
+            f"the page says {comment.strip()!r}"
         )

@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from click.testing import CliRunner
 
 from bisnap._cli.app import cli
 from bisnap._cli.reference import command_paths, render_reference
 from bisnap.emulator.admin_routes import ADMIN_ROUTES
 from bisnap.emulator.endpoints.payouts import SEED_BANK_ACCOUNTS
-from tests.docs.blocks import ROOT, parse_page
+from tests.docs.blocks import ROOT, output_matches, parse_page
 
 # Pages other work adds later; the nav gains them when they land.
 _PENDING = {"guides/payouts-notifications.md", "troubleshooting.md", "guides/performance.md"}
@@ -99,3 +100,24 @@ def test_readme_is_a_short_front_door() -> None:
     assert len(readme.splitlines()) <= 160
     assert '.venv/bin/pip install -e ".[emulator,cli]" && .venv/bin/bisnap demo' in readme
     assert "&& .venv/bin/python -m pytest -q -W error" in readme
+
+
+@pytest.mark.parametrize(
+    ("printed", "comment", "expected"),
+    [
+        ("2002700", "2002700", True),
+        ("00", "00: paid", True),
+        ("503", "503, after the retries", True),
+        ("('paid', '10000.00')", "('paid', '10000.00')", True),
+        ("['a', 'b']", "['a', 'b']: the two kept", True),
+        ("1 passed in 0.5s", "1 passed in ...", True),
+        ("121f647b773b9b29aa", "121f647b773b9b29... (SHA-256)", True),
+        ("01", "00: paid", False),
+        ("['a']", "['a', 'b']: the two kept", False),
+        ("x", "e.g. anything", None),
+    ],
+)
+def test_printed_output_is_checked_against_the_comment(
+    printed: str, comment: str, expected: bool | None
+) -> None:
+    assert output_matches(printed, comment) is expected
