@@ -29,7 +29,7 @@ import httpx
 
 from bisnap.errors import ConfigurationError
 
-__all__ = ["check_connection_security", "is_loopback_host"]
+__all__ = ["check_connection_security", "is_loopback_host", "require_verifying_context"]
 
 logger = logging.getLogger("bisnap")
 
@@ -91,6 +91,16 @@ def _verifies(context: object) -> bool:
     )
 
 
+def require_verifying_context(context: ssl.SSLContext) -> ssl.SSLContext:
+    """``context`` if it verifies certificates and host names; else ConfigurationError."""
+    if not _verifies(context):
+        raise ConfigurationError(
+            "the SSL context given does not verify certificates and host names",
+            field="ca_bundle",
+        )
+    return context
+
+
 def check_connection_security(
     base_url: str,
     transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
@@ -119,7 +129,7 @@ def check_connection_security(
                 field="base_url",
             )
         logger.warning(
-            "bisnap: plain http to %s (allow_insecure_http=True): the access token and "
+            "plain http to %s (allow_insecure_http=True): the access token and "
             "signatures travel unencrypted",
             url.host,
         )
@@ -136,6 +146,6 @@ def check_connection_security(
                     field="transport",
                 )
             logger.warning(
-                "bisnap: TLS certificate checks are off for %s (allow_unverified_tls=True)",
+                "TLS certificate checks are off for %s (allow_unverified_tls=True)",
                 url.host,
             )
