@@ -16,6 +16,7 @@ from bisnap.emulator.admin_routes import ADMIN_ROUTES
 from bisnap.emulator.endpoints.payouts import SEED_BANK_ACCOUNTS
 from tests.docs.blocks import ROOT, output_matches, parse_page
 
+
 # Pages other work adds later; the nav gains them when they land.
 def _hooks() -> ModuleType:
     spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "tools" / "docs_hooks.py")
