@@ -38,6 +38,7 @@ from bisnap.headers import (
     transaction_request,
 )
 from bisnap.keys import PrivateKey, generate_key_pair
+from bisnap.services.catalog import tied_external_id_field
 from bisnap.signing import minify_json
 from bisnap.timestamps import TimestampStyle
 from bisnap.tokens import AccessToken, fetch_token
@@ -254,7 +255,12 @@ def _parse_extra_headers(values: Sequence[str]) -> dict[str, str]:
     type=click.Choice(sorted(_SCHEMES)),
     help="Transaction signature scheme [default: the profile's, symmetric for Midtrans].",
 )
-@click.option("--external-id", metavar="ID", help="X-EXTERNAL-ID [default: a new numeric id].")
+@click.option(
+    "--external-id",
+    metavar="ID",
+    help="X-EXTERNAL-ID [default: the body's trxId / partnerReferenceNo / partnerRefundNo "
+    "where the operation ties them to it, else a new numeric id].",
+)
 @click.option("--timestamp", metavar="TEXT", help="X-TIMESTAMP to sign verbatim [default: now].")
 @click.option("--device-id", metavar="TEXT", help="X-DEVICE-ID.")
 @click.option("--ip-address", metavar="IP", help="X-IP-ADDRESS.")
@@ -346,6 +352,7 @@ def headers_transaction(
     if minify:
         raw = minified
     extra = _parse_extra_headers(extra_headers)
+    external_id = _tied_external_id(method, path, raw, external_id)
     if access_token is None:
         access_token = _fetch_token(creds, gateway, ca_bundle, allow_insecure_http).value
     signed = transaction_request(
@@ -370,6 +377,23 @@ def headers_transaction(
         ),
         fmt,
     )
+
+
+def _tied_external_id(method: str, path: str, raw: bytes, given: str | None) -> str | None:
+    """X-EXTERNAL-ID from the body field the operation ties to it (as the typed client does)."""
+    field = tied_external_id_field(method, path)
+    if field is None or not raw.strip():
+        return given
+    parsed = json.loads(raw)
+    value = parsed.get(field) if isinstance(parsed, dict) else None
+    if not isinstance(value, str) or not value:
+        return given
+    if given is not None and given != value:
+        raise CliError(
+            f"--external-id {given!r} differs from the body's {field} {value!r}: "
+            f"{method.upper()} {path} requires X-EXTERNAL-ID to equal {field}"
+        )
+    return value
 
 
 def _fetch_token(

@@ -131,7 +131,11 @@ def emulator(
     \b
     Use the same settings on both sides, then point the client at it:
       bisnap emulator --merchant-public-key public-key.pem &
+      bisnap wait-for http://127.0.0.1:8080/_emulator/health
       bisnap headers transaction --base-url http://127.0.0.1:8080 --path ... | sh
+
+    \b
+    GET /_emulator/ lists the admin API (pay, expire, fail, faults, notifications, ledger).
     """
     conf = settings()
     serve_from_options = _load("bisnap.emulator", "serve_from_options", "the emulator")
@@ -196,4 +200,38 @@ def demo(host: str, timeout: float) -> None:
     raise SystemExit(run_demo(echo=click.echo, host=host, timeout=timeout))
 
 
-COMMANDS = [emulator, demo]
+@click.command(
+    "wait-for",
+    context_settings=CONTEXT_SETTINGS,
+    short_help="Wait until a local server answers (the emulator, a receiver).",
+)
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for all of them.",
+)
+@translate_errors
+def wait_for(urls: tuple[str, ...], timeout: float) -> None:
+    """Wait until every URL answers HTTP (any status below 500); exit 1 after SECONDS.
+
+    \b
+    For scripts that start the emulator (or a notification receiver) in the background:
+      bisnap emulator --merchant-public-key keys/public-key.pem &
+      bisnap wait-for http://127.0.0.1:8080/_emulator/health
+    """
+    from bisnap.readiness import ServerNotReady, wait_until_ready
+
+    try:
+        for url in urls:
+            wait_until_ready(url, timeout=timeout)
+    except ServerNotReady as exc:
+        raise CliFailure(str(exc)) from None
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+COMMANDS = [emulator, demo, wait_for]
