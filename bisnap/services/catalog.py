@@ -7,7 +7,7 @@ from functools import cache
 
 from pydantic.alias_generators import to_camel
 
-from bisnap.services.operation import Operation
+from bisnap.services.operation import AnyOperation, Operation
 
 __all__ = ["all_operations", "find_operation", "tied_external_id_field"]
 
@@ -23,16 +23,16 @@ _FAMILIES = (
 
 
 @cache
-def all_operations() -> tuple[Operation, ...]:
+def all_operations() -> tuple[AnyOperation, ...]:
     """Every :class:`Operation` constant of the service families, in family order."""
-    found: list[Operation] = []
+    found: list[AnyOperation] = []
     for family in _FAMILIES:
         module = importlib.import_module(f"bisnap.services.{family}")
         found.extend(value for value in vars(module).values() if isinstance(value, Operation))
     return tuple(found)
 
 
-def find_operation(method: str, path: str) -> Operation | None:
+def find_operation(method: str, path: str) -> AnyOperation | None:
     """The operation served at ``method path`` (query string ignored), or ``None``."""
     bare = path.partition("?")[0]
     for operation in all_operations():
