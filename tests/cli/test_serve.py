@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 
 emulator_module = pytest.importorskip("bisnap.emulator")
 
@@ -147,7 +147,7 @@ def test_served_emulator_issues_a_token_to_bisnap_token(
 def test_demo_exit_status_is_the_demo_result(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("bisnap.demo")
+    fake = types.ModuleType("bisnap.cli.demo_flow")
     calls: list[dict[str, Any]] = []
     for status in (0, 1):
 
@@ -157,7 +157,7 @@ def test_demo_exit_status_is_the_demo_result(
             return status
 
         fake.run_demo = run_demo  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "bisnap.demo", fake)
+        monkeypatch.setitem(sys.modules, "bisnap.cli.demo_flow", fake)
         result = runner.invoke(cli, ["demo", "--timeout", "3"])
         assert result.exit_code == status
         assert result.stdout == f"step ran, status {status}\n"
@@ -167,7 +167,7 @@ def test_demo_exit_status_is_the_demo_result(
 def test_demo_missing_is_a_clear_failure(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "bisnap.demo", None)
+    monkeypatch.setitem(sys.modules, "bisnap.cli.demo_flow", None)
     result = runner.invoke(cli, ["demo"])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: the demo is not available in this installation"
@@ -179,14 +179,14 @@ def test_emulator_without_the_extra_says_how_to_install(
     def missing(name: str) -> Any:
         raise ModuleNotFoundError("No module named 'starlette'", name="starlette")
 
-    monkeypatch.setattr("bisnap._cli.cmd_serve.importlib.import_module", missing)
+    monkeypatch.setattr("bisnap.cli.common.importlib.import_module", missing)
     result = runner.invoke(cli, ["emulator"], env=env)
     assert result.exit_code == 1
     assert "pip install 'bisnap[emulator]'" in result.stderr
 
 
 def test_demo_runs_end_to_end_through_the_command_line() -> None:
-    pytest.importorskip("bisnap.demo")
+    pytest.importorskip("bisnap.cli.demo_flow")
     done = subprocess.run(
         [sys.executable, "-m", "bisnap.cli", "demo"],
         capture_output=True,
