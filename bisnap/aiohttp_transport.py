@@ -31,9 +31,9 @@ from typing import Any, NoReturn
 
 import httpx
 
+from bisnap.connection_security import require_verifying_context
 from bisnap.errors import ConfigurationError
-from bisnap.transport import DEFAULT_LIMITS, DEFAULT_TIMEOUT
-from bisnap.transport import ssl_context as verifying_context
+from bisnap.http_defaults import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 
 try:
     import aiohttp
@@ -93,7 +93,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
-        self._ssl = verifying_context(ssl_context)  # refuses one that does not verify
+        self._ssl = require_verifying_context(ssl_context)
         self._limits = limits
         self._proxies = {k: v for k, v in urllib.request.getproxies().items() if v}
         self._session: aiohttp.ClientSession | None = None

@@ -17,14 +17,21 @@ import httpx
 
 from bisnap.credentials import Credentials
 from bisnap.errors import RequestValidationError, ResponseCode
-from bisnap.external_id import ExternalIdFactory, new_external_id
+from bisnap.external_id import (
+    ExternalIdFactory,
+    ExternalIdForm,
+    check_external_id,
+    new_external_id,
+)
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
-from bisnap.headers import check_external_id, transaction_headers
+from bisnap.headers import transaction_headers
+from bisnap.log import logger
 from bisnap.signing import Digest, body_digest
 from bisnap.timestamps import Clock, format_timestamp, system_clock
-from bisnap.token_stores import TokenStore
-from bisnap.tokens import DEFAULT_LEEWAY, AccessToken, TokenManager
-from bisnap.transport import logger
+from bisnap.tokens.flow import DiscardToken, Flow, ReadBody, Send
+from bisnap.tokens.manager import TokenManager
+from bisnap.tokens.stores import TokenStore
+from bisnap.tokens.types import DEFAULT_LEEWAY, AccessToken
 
 __all__ = ["RETRYABLE_TOKEN_CASES", "SERIALIZED_BODY", "SerializedBody", "SnapAuth"]
 
@@ -116,6 +123,10 @@ class SnapAuth(httpx.Auth):
         self.clock: Clock = clock or system_clock
         self.external_id_factory: ExternalIdFactory = external_id_factory or new_external_id
         self.retry_on_invalid_token = retry_on_invalid_token
+        # The profile names the X-EXTERNAL-ID form its gateway accepts (SNAP's by default).
+        self._external_id_form: ExternalIdForm = getattr(
+            profile, "external_id_form", ExternalIdForm.SNAP
+        )
 
     def __repr__(self) -> str:
         return f"SnapAuth(client_id={self.credentials.client_id!r}, profile={self.profile.name!r})"
@@ -134,13 +145,13 @@ class SnapAuth(httpx.Auth):
             digest = Digest(body_digest(body))
         given = request.headers.get("X-EXTERNAL-ID")
         if given is not None:
-            return body, digest, check_external_id(given)
+            return body, digest, check_external_id(given, self._external_id_form)
         external_id = self.external_id_factory()
         if not isinstance(external_id, str):
             raise RequestValidationError(
                 "external_id_factory must return a str", field="X-EXTERNAL-ID"
             )
-        return body, digest, check_external_id(external_id)
+        return body, digest, check_external_id(external_id, self._external_id_form)
 
     @staticmethod
     def _copy(request: httpx.Request, body: bytes) -> httpx.Request:
@@ -188,18 +199,17 @@ class SnapAuth(httpx.Auth):
         kept += [(name.encode("ascii"), value.encode("ascii")) for name, value in headers.items()]
         request.headers = httpx.Headers(kept)
 
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        request.read()
+    def flow(self, request: httpx.Request) -> Flow[None]:
+        """The whole exchange for one request, written once for sync and async clients: get a
+        token, sign, send, and on a token rejection drop the token and send once more."""
         body, digest, external_id = self._prepare(request)
         for attempt in (1, 2):
-            token = yield from self.tokens.token_flow()
+            token = yield from self.tokens.flow()
             self.sign(request, digest, token, external_id)
-            response = yield request
+            response: httpx.Response = yield Send(request)
             if attempt == 2 or not self.retry_on_invalid_token or response.status_code != 401:
                 return
-            response.read()
+            yield ReadBody(response)
             if not _is_token_rejection(response):
                 return
             logger.info(
@@ -207,42 +217,32 @@ class SnapAuth(httpx.Auth):
                 "X-EXTERNAL-ID %s",
                 external_id,
             )
-            self.tokens.invalidate(token)
+            yield DiscardToken(token)
             request = self._copy(request, body)
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        request.read()
+        driver = self.tokens.sync_driver(self.flow(request))
+        try:
+            pending = driver.next_request()
+            while pending is not None:
+                pending = driver.next_request((yield pending))
+        finally:
+            driver.close()
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
-        body, digest, external_id = self._prepare(request)
-        for attempt in (1, 2):
-            result: list[AccessToken] = []
-            flow = self.tokens.atoken_flow(result)
-            try:
-                try:
-                    pending = await flow.__anext__()
-                    while True:
-                        token_response = yield pending
-                        pending = await flow.asend(token_response)
-                except StopAsyncIteration:
-                    pass
-            finally:
-                await flow.aclose()
-            token = result[0]
-            self.sign(request, digest, token, external_id)
-            response = yield request
-            if attempt == 2 or not self.retry_on_invalid_token or response.status_code != 401:
-                return
-            await response.aread()
-            if not _is_token_rejection(response):
-                return
-            logger.info(
-                "bisnap: token rejected (HTTP 401); retrying once with a new token, "
-                "X-EXTERNAL-ID %s",
-                external_id,
-            )
-            await self.tokens.ainvalidate(token)
-            request = self._copy(request, body)
+        driver = self.tokens.async_driver(self.flow(request))
+        try:
+            pending = await driver.next_request()
+            while pending is not None:
+                pending = await driver.next_request((yield pending))
+        finally:
+            await driver.aclose()
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         raise NotImplementedError("SnapAuth drives sync_auth_flow / async_auth_flow directly")

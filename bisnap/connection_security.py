@@ -29,7 +29,7 @@ import httpx
 
 from bisnap.errors import ConfigurationError
 
-__all__ = ["check_connection_security", "is_loopback_host"]
+__all__ = ["check_connection_security", "is_loopback_host", "require_verifying_context"]
 
 logger = logging.getLogger("bisnap")
 
@@ -89,6 +89,16 @@ def _verifies(context: object) -> bool:
         and context.verify_mode == ssl.CERT_REQUIRED
         and context.check_hostname
     )
+
+
+def require_verifying_context(context: ssl.SSLContext) -> ssl.SSLContext:
+    """``context`` if it verifies certificates and host names; else ConfigurationError."""
+    if not _verifies(context):
+        raise ConfigurationError(
+            "the SSL context given does not verify certificates and host names",
+            field="ca_bundle",
+        )
+    return context
 
 
 def check_connection_security(

@@ -1,48 +1,67 @@
 """One exception tree for bisnap.
 
-Every error bisnap raises derives from :class:`BisnapError`::
+Every error bisnap raises derives from :class:`BisnapError`. The whole tree, with the module
+that defines each class outside this one (``tests/test_errors_tree.py`` checks this drawing
+against the real class hierarchy)::
 
     BisnapError
     ├── ConfigurationError          the caller's setup is wrong (keys, secrets, credentials)
     │   ├── KeyLoadError            a key could not be loaded (names the formats tried)
     │   └── WeakKeyError            an RSA key below the accepted size
-    ├── InvalidInputError           a value handed to bisnap is malformed
+    ├── InvalidInputError           a value handed to bisnap is malformed (also a ValueError)
     │   ├── InvalidJSONError        a body is not JSON / not UTF-8 (says where)
     │   ├── InvalidTimestampError   a timestamp is not ISO-8601 as SNAP uses it
     │   ├── InvalidSignatureError   a signature is malformed or does not verify
-    │   └── RequestValidationError  a request breaks a rule checked before any I/O
+    │   ├── RequestValidationError  a request breaks a rule checked before any I/O
+    │   ├── CaptureError            [bisnap.captures] a captured request cannot be read
+    │   └── SimulationError         [bisnap.emulator] an emulator control was misused
     ├── NotificationError           an inbound notification failed verification (``step``)
-    ├── TransportError              the request could not be completed
-    │   └── OutcomeUnknownError     a money-moving call may or may not have been processed
-    ├── ProtocolError               the gateway answered with something that is not SNAP JSON
-    └── SnapAPIError                the gateway answered with a non-success ``responseCode``
-        ├── BadRequestError             400xx00
-        │   ├── InvalidFieldFormatError     400xx01
-        │   └── MissingMandatoryFieldError  400xx02
-        ├── UnauthorizedError           401xx00 with any other reason (``reason``)
-        │   ├── UnauthorizedSignatureError  401xx00 "Unauthorized. Signature"
-        │   ├── AuthTokenRequiredError      401xx00 "Unauthorized. Auth token required"
-        │   ├── InvalidTokenError           401xx01
-        │   ├── InvalidCustomerTokenError   401xx02
-        │   └── TokenNotFoundError          401xx03
-        ├── ForbiddenError              403xxNN
-        │   ├── TransactionExpiredError     403xx00
-        │   ├── LimitExceededError          403xx02, 403xx04, 403xx20, 403xx23
-        │   ├── InsufficientFundsError      403xx14
-        │   └── AccountInactiveError        403xx05, 403xx09, 403xx18
-        ├── NotFoundError               404xxNN
-        │   ├── InvalidTransactionStatusError 404xx00
-        │   ├── TransactionNotFoundError    404xx01
-        │   ├── AccountNotFoundError        404xx11
-        │   └── InvalidAmountError          404xx13
-        ├── NotAllowedError             405xxNN
-        ├── ConflictError               409xxNN
-        │   ├── DuplicateExternalIdError    409xx00
-        │   └── DuplicateTransactionError   409xx01
-        ├── RateLimitedError            429xxNN
-        ├── GatewayServerError          5xxxxNN
-        │   └── IssuerTimeoutError          504xx00
-        └── (SnapAPIError itself for anything else)
+    │   ├── NotificationHeaderError     [bisnap.notifications] a header missing or malformed
+    │   ├── NotificationSignatureError  [bisnap.notifications] X-SIGNATURE does not verify
+    │   ├── NotificationPayloadError    [bisnap.notifications] a verified body lacks a field
+    │   └── ReplayStoreError            [bisnap.notifications] the replay store is unreachable
+    ├── TransportError              the request did not reach the gateway, or a read-only one failed
+    ├── OutcomeUnknownError         a money-moving call may or may not have been processed
+    └── GatewayResponseError        the gateway answered over HTTP with an error
+        ├── ProtocolError               the answer is not SNAP JSON
+        └── SnapAPIError                the answer carries a non-success ``responseCode``
+            ├── BadRequestError             400xx00
+            │   ├── InvalidFieldFormatError     400xx01
+            │   └── MissingMandatoryFieldError  400xx02
+            ├── UnauthorizedError           401xx00 with any other reason (``reason``)
+            │   ├── UnauthorizedSignatureError  401xx00 "Unauthorized. Signature"
+            │   ├── AuthTokenRequiredError      401xx00 "Unauthorized. Auth token required"
+            │   ├── InvalidTokenError           401xx01
+            │   ├── InvalidCustomerTokenError   401xx02
+            │   └── TokenNotFoundError          401xx03
+            ├── ForbiddenError              403xxNN
+            │   ├── TransactionExpiredError     403xx00
+            │   ├── LimitExceededError          403xx02, 403xx04, 403xx20, 403xx23
+            │   ├── InsufficientFundsError      403xx14
+            │   └── AccountInactiveError        403xx05, 403xx09, 403xx18
+            ├── NotFoundError               404xxNN
+            │   ├── InvalidTransactionStatusError 404xx00
+            │   ├── TransactionNotFoundError    404xx01
+            │   ├── AccountNotFoundError        404xx11
+            │   └── InvalidAmountError          404xx13
+            ├── NotAllowedError             405xxNN
+            ├── ConflictError               409xxNN
+            │   ├── DuplicateExternalIdError    409xx00
+            │   └── DuplicateTransactionError   409xx01
+            ├── RateLimitedError            429xxNN
+            └── GatewayServerError          5xxxxNN
+                └── IssuerTimeoutError          504xx00
+
+(:class:`SnapAPIError` itself is raised for any other status.) One warning class sits outside
+the tree: :class:`bisnap.keys.WeakKeyWarning` (a ``UserWarning``) for RSA keys of 1024 to 2047
+bits.
+
+:class:`OutcomeUnknownError` is on its own branch on purpose: an ``except TransportError:``
+that retries must never catch it, because resending may move money twice. It is raised for a
+money-moving call that timed out or lost its connection after sending, and also when the
+gateway answered a 5xx or an unreadable success body to such a call; then ``http_status`` (and
+``response_code`` when the body had one) say so, and ``__cause__`` is the gateway's error.
+``status_operation`` names the inquiry that settles it.
 
 HTTP status is authoritative: the class is chosen from the HTTP status first and refined by the
 case code only when the ``responseCode`` agrees with that status. ``401xx00`` is one case code
@@ -69,6 +88,7 @@ __all__ = [
     "DuplicateExternalIdError",
     "DuplicateTransactionError",
     "ForbiddenError",
+    "GatewayResponseError",
     "GatewayServerError",
     "InsufficientFundsError",
     "InvalidAmountError",
@@ -189,18 +209,26 @@ class NotificationError(BisnapError):
 
 
 class TransportError(BisnapError):
-    """The request could not be completed (connection failure, timeout)."""
+    """The request could not be completed: it never reached the gateway, or it was a read-only
+    call that failed after its retries. Safe to try again.
+
+    Never raised for a money-moving call that may have been sent: that is
+    :class:`OutcomeUnknownError`, which is deliberately not a subclass.
+    """
 
     def __init__(self, message: str, *, external_id: str | None = None) -> None:
         super().__init__(message)
         self.external_id = external_id
 
 
-class OutcomeUnknownError(TransportError):
+class OutcomeUnknownError(BisnapError):
     """A money-moving request may have reached the gateway, and its outcome is unknown.
 
     It was not resent. Run ``status_operation`` (named in the message) with ``external_id`` to
     learn what happened, or resend explicitly with the same ``X-EXTERNAL-ID`` and body.
+    ``http_status`` is None when no answer arrived (timeout, dropped connection) and the
+    status of the answer otherwise (a 5xx, or a success whose body could not be read);
+    ``response_code`` is the answer's parsed ``responseCode`` when it had one.
     """
 
     def __init__(
@@ -210,22 +238,30 @@ class OutcomeUnknownError(TransportError):
         external_id: str | None,
         operation: str,
         status_operation: str,
+        http_status: int | None = None,
+        response_code: ResponseCode | None = None,
     ) -> None:
         super().__init__(
             f"{message}; the outcome of {operation} (X-EXTERNAL-ID {external_id}) is unknown: "
-            f"run {status_operation} before trying again",
-            external_id=external_id,
+            f"run {status_operation} before trying again"
         )
+        self.external_id = external_id
         self.operation = operation
         self.status_operation = status_operation
-
-
-class ProtocolError(BisnapError):
-    """The gateway's answer is not a SNAP JSON response (not JSON, truncated, wrong shape)."""
-
-    def __init__(self, message: str, *, http_status: int | None = None) -> None:
-        super().__init__(message)
         self.http_status = http_status
+        self.response_code = response_code
+
+    @property
+    def answered(self) -> bool:
+        """Whether the gateway answered (with a status that does not settle the outcome)."""
+        return self.http_status is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(operation={self.operation!r}, "
+            f"external_id={self.external_id!r}, status_operation={self.status_operation!r}, "
+            f"http_status={self.http_status!r})"
+        )
 
 
 # --- SNAP response codes -----------------------------------------------------------------------
@@ -270,13 +306,52 @@ class ResponseCode:
         return self.http_status == 202 and self.case == "00"
 
 
-class SnapAPIError(BisnapError):
+class GatewayResponseError(BisnapError):
+    """The gateway answered over HTTP, and the answer is an error.
+
+    Carries ``http_status``, ``response_code`` (the parsed ``responseCode``, or None),
+    ``external_id`` (the request's ``X-EXTERNAL-ID``, when it had one) and ``body`` (the decoded
+    answer, or None; never shown by ``str`` or ``repr``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        response_code: ResponseCode | None = None,
+        external_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.response_code = response_code
+        self.external_id = external_id
+        self.body = body
+
+    def _repr_fields(self) -> dict[str, object]:
+        code = self.response_code.raw if self.response_code else None
+        return {"http_status": self.http_status, "response_code": code}
+
+    def __repr__(self) -> str:
+        fields = {**self._repr_fields(), "external_id": self.external_id}
+        shown = ", ".join(f"{name}={value!r}" for name, value in fields.items())
+        return f"{type(self).__name__}({self.message!r}, {shown})"
+
+
+class ProtocolError(GatewayResponseError):
+    """The gateway's answer is not a SNAP JSON response (not JSON, truncated, wrong shape)."""
+
+
+class SnapAPIError(GatewayResponseError):
     """The gateway answered with a non-success ``responseCode``.
 
     Carries ``http_status``, ``response_code`` (parsed), ``service_code``, ``case_code``,
     ``response_message``, ``external_id`` and ``body`` (the decoded response; kept out of
     ``str`` and ``repr``).
     """
+
+    http_status: int
 
     def __init__(
         self,
@@ -288,12 +363,14 @@ class SnapAPIError(BisnapError):
         external_id: str | None = None,
         body: Any = None,
     ) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.response_code = response_code
+        super().__init__(
+            message,
+            http_status=http_status,
+            response_code=response_code,
+            external_id=external_id,
+            body=body,
+        )
         self.response_message = response_message
-        self.external_id = external_id
-        self.body = body
 
     @property
     def service_code(self) -> str | None:
@@ -303,12 +380,8 @@ class SnapAPIError(BisnapError):
     def case_code(self) -> str | None:
         return self.response_code.case if self.response_code else None
 
-    def __repr__(self) -> str:
-        code = self.response_code.raw if self.response_code else None
-        return (
-            f"{type(self).__name__}(http_status={self.http_status}, response_code={code!r}, "
-            f"response_message={self.response_message!r}, external_id={self.external_id!r})"
-        )
+    def _repr_fields(self) -> dict[str, object]:
+        return {**super()._repr_fields(), "response_message": self.response_message}
 
 
 class BadRequestError(SnapAPIError):

@@ -14,17 +14,18 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
-import re
 import ssl
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
 
-from bisnap.connection_security import check_connection_security
+from bisnap.connection_security import check_connection_security, require_verifying_context
 from bisnap.durations import positive_seconds
 from bisnap.errors import ConfigurationError
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile
+from bisnap.http_defaults import DEFAULT_AIOHTTP_LIMITS, DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from bisnap.log import REDACTED, SENSITIVE_HEADERS, RedactingFilter, logger, redact_text
 
 __all__ = [
     "BACKENDS",
@@ -44,56 +45,10 @@ __all__ = [
     "validate_timeout",
 ]
 
-logger = logging.getLogger("bisnap")
-
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-# Pool sizes come from the latency benchmark (bench/RESULTS.md, docs/guides/performance.md).
-# httpx's own pool costs CPU per queued request times open connections, so past ~20
-# connections it gets slower, not faster. aiohttp's pool does not: 100 connections carry 100
-# calls in flight at 200 ms of gateway latency near the latency bound, and stay far below the
-# connection counts at which a gateway's rate limiting starts refusing. Every pooled connection
-# is kept alive: reopening connections under concurrency costs far more CPU than idle sockets.
-DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=30)
-DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
-    max_connections=100, max_keepalive_connections=100, keepalive_expiry=30
-)
 
 Backend = Literal["httpx", "aiohttp"]
 BACKENDS: tuple[Backend, ...] = ("httpx", "aiohttp")
 """What sends the async client's requests: httpx's own pool, or aiohttp (``bisnap[aiohttp]``)."""
-
-REDACTED = "[redacted]"
-SENSITIVE_HEADERS = frozenset(
-    {
-        "authorization",
-        "authorization-customer",
-        "x-signature",
-        "x-client-secret",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-    }
-)
-
-# Values that must not reach a log even inside free text: bearer tokens and signature headers.
-_SECRET_PATTERNS = (
-    re.compile(r"(?i)(bearer\s+)[^\s,;'\"]+"),
-    re.compile(
-        r"(?i)((?:x-signature|authorization(?:-customer)?)['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+"
-    ),
-    re.compile(r"(?i)(\"accessToken\"\s*:\s*\")[^\"]+"),
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
-)
-
-
-def redact_text(text: str) -> str:
-    """``text`` with bearer tokens, signature headers, access tokens and private keys hidden."""
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(
-            lambda m: (m.group(1) if m.groups() else "") + REDACTED,
-            text,
-        )
-    return text
 
 
 def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
@@ -102,30 +57,10 @@ def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
 
 
-class RedactingFilter(logging.Filter):
-    """Scrubs secrets from every record logged to the ``bisnap`` logger."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-    logger.addFilter(RedactingFilter())
-
-
 def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None) -> ssl.SSLContext:
     """A verifying TLS context: the system trust store, or ``ca_bundle`` (a PEM file)."""
     if isinstance(ca_bundle, ssl.SSLContext):
-        if ca_bundle.verify_mode != ssl.CERT_REQUIRED or not ca_bundle.check_hostname:
-            raise ConfigurationError(
-                "the SSL context given does not verify certificates and host names",
-                field="ca_bundle",
-            )
-        return ca_bundle
+        return require_verifying_context(ca_bundle)
     try:
         context = ssl.create_default_context(
             cafile=None if ca_bundle is None else os.fspath(ca_bundle)

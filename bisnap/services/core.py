@@ -417,6 +417,8 @@ class ClientCore:
             external_id=prepared.external_id,
             operation=operation.name,
             status_operation=status_op,
+            http_status=getattr(cause, "http_status", None),
+            response_code=getattr(cause, "response_code", None),
         ) from cause
 
     @staticmethod

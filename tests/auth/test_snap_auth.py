@@ -154,6 +154,41 @@ def test_bad_external_id_fails_before_anything_is_sent(
     assert gateway.exchanges == 0
 
 
+@pytest.mark.parametrize("external_id", ["a b", "id/1", "id:1", ""])
+def test_external_id_outside_the_snap_form_is_refused_like_the_typed_client(
+    credentials: Credentials, gateway: FakeGateway, external_id: str
+) -> None:
+    with (
+        _client(gateway, SnapAuth(credentials)) as client,
+        pytest.raises(RequestValidationError) as info,
+    ):
+        client.post(PATH, json={}, headers={"X-EXTERNAL-ID": external_id})
+    assert info.value.field == "X-EXTERNAL-ID"
+    assert gateway.exchanges == 0
+    assert gateway.transactions == []
+
+
+def test_a_factory_making_an_id_outside_the_form_is_refused(
+    credentials: Credentials, gateway: FakeGateway
+) -> None:
+    auth = SnapAuth(credentials, external_id_factory=lambda: "a b")
+    with _client(gateway, auth) as client, pytest.raises(RequestValidationError):
+        client.post(PATH, json={})
+    assert gateway.transactions == []
+
+
+@pytest.mark.anyio
+async def test_async_external_id_outside_the_snap_form_is_refused(
+    credentials: Credentials, gateway: FakeGateway
+) -> None:
+    async with httpx.AsyncClient(
+        transport=gateway.async_transport(), auth=SnapAuth(credentials), base_url=BASE
+    ) as client:
+        with pytest.raises(RequestValidationError):
+            await client.post(PATH, json={}, headers={"X-EXTERNAL-ID": "a b"})
+    assert gateway.exchanges == 0
+
+
 def test_token_travels_through_the_client_transport(
     credentials: Credentials, gateway: FakeGateway
 ) -> None:

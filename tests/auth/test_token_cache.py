@@ -280,6 +280,39 @@ def test_failed_mandatory_refresh_raises_and_sends_nothing(
     assert gateway.exchanges == 2
 
 
+def _drop_connection() -> httpx.Response:
+    raise httpx.ConnectError("connection refused")
+
+
+def test_a_token_exchange_cut_off_mid_flight_releases_the_refresh_lock(
+    credentials: Credentials, gateway: FakeGateway
+) -> None:
+    gateway.token_answers.append(_drop_connection)
+    with httpx.Client(
+        transport=gateway.transport(), auth=SnapAuth(credentials), base_url=BASE
+    ) as client:
+        with pytest.raises(httpx.ConnectError):
+            client.post(PATH, json={})
+        # The same thread takes the (non-reentrant) lock again: it was released.
+        assert client.post(PATH, json={}).status_code == 200
+    assert gateway.exchanges == 2
+
+
+@pytest.mark.anyio
+async def test_async_token_exchange_cut_off_mid_flight_releases_the_refresh_lock(
+    credentials: Credentials, gateway: FakeGateway
+) -> None:
+    gateway.token_answers.append(_drop_connection)
+    async with httpx.AsyncClient(
+        transport=gateway.async_transport(), auth=SnapAuth(credentials), base_url=BASE
+    ) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.post(PATH, json={})
+        with anyio.fail_after(5):
+            assert (await client.post(PATH, json={})).status_code == 200
+    assert gateway.exchanges == 2
+
+
 # --- keys and stores -----------------------------------------------------------------------------
 
 

@@ -193,6 +193,9 @@ def test_payment_outcome_unknown_names_the_status_call(
     assert error.operation == "direct_debit.payment"
     assert error.status_operation == "direct_debit.status"
     assert "direct_debit.status" in str(error)
+    assert not isinstance(error, TransportError)
+    expected_status = failure.status_code if isinstance(failure, httpx.Response) else None
+    assert error.http_status == expected_status
     assert len(gateway.calls) == 1  # sent once, never again
     assert sleeps.delays == []
 
