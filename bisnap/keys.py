@@ -20,10 +20,10 @@ import hmac
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import ClassVar, NoReturn, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -55,6 +55,7 @@ RECOMMENDED_KEY_BITS = 2048
 
 KeySource = str | bytes | bytearray | os.PathLike[str]
 
+_Key = TypeVar("_Key", "PrivateKey", "PublicKey")
 _PKCS1V15 = padding.PKCS1v15()
 _SHA256 = hashes.SHA256()
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
@@ -241,10 +242,24 @@ class GeneratedKeyPair:
     public_pem: bytes
 
     def private_key(self) -> PrivateKey:
-        return load_private_key(self.private_pem)
+        """The private key, loaded (and validated) once, then reused."""
+        return self._loaded("_private_key", load_private_key, self.private_pem)
 
     def public_key(self) -> PublicKey:
-        return load_public_key(self.public_pem)
+        """The public key, loaded once, then reused."""
+        return self._loaded("_public_key", load_public_key, self.public_pem)
+
+    def _loaded(self, name: str, load: Callable[[bytes], _Key], pem: bytes) -> _Key:
+        # Keys are immutable; loading a private key checks its numbers, which costs ~0.1 s.
+        key: _Key | None = self.__dict__.get(name)
+        if key is None:
+            key = load(pem)
+            object.__setattr__(self, name, key)
+        return key
+
+    def __getstate__(self) -> dict[str, bytes]:
+        # The loaded keys refuse to pickle; the PEM is the whole state.
+        return {"private_pem": self.private_pem, "public_pem": self.public_pem}
 
 
 def generate_key_pair(bits: int = RECOMMENDED_KEY_BITS) -> GeneratedKeyPair:
@@ -254,7 +269,9 @@ def generate_key_pair(bits: int = RECOMMENDED_KEY_BITS) -> GeneratedKeyPair:
             f"refusing to generate a {bits}-bit key; use at least 2048", key_size=bits
         )
     key = PrivateKey(rsa.generate_private_key(public_exponent=65537, key_size=bits))
-    return GeneratedKeyPair(private_pem=key.to_pem(), public_pem=key.public_key().to_pem())
+    pair = GeneratedKeyPair(private_pem=key.to_pem(), public_pem=key.public_key().to_pem())
+    object.__setattr__(pair, "_private_key", key)  # generated here: nothing to validate
+    return pair
 
 
 # --- loading -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ another secret-bearing header, nor any body.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 import os
@@ -71,6 +72,38 @@ def ssl_context(ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None
         ) from None
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_context(
+    cafile: str | None, environment: tuple[str | None, str | None], stamp: tuple[int, int] | None
+) -> ssl.SSLContext:
+    # ``environment`` and ``stamp`` only key the cache: a changed SSL_CERT_* variable or
+    # CA file gives a new context.
+    return ssl_context(cafile)
+
+
+def _client_ssl_context(
+    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
+) -> ssl.SSLContext:
+    """The context the clients use: a caller's :class:`ssl.SSLContext` as given (checked to
+    verify), else one verifying context shared by every client with the same CA settings.
+
+    Building a context reads the whole trust store (about 0.1 s), so it is built once per
+    CA file (path, size, modification time) and ``SSL_CERT_FILE``/``SSL_CERT_DIR`` values.
+    """
+    if isinstance(ca_bundle, ssl.SSLContext):
+        return ssl_context(ca_bundle)
+    cafile = None if ca_bundle is None else os.path.abspath(os.fspath(ca_bundle))
+    stamp = None
+    if cafile is not None:
+        try:
+            status = os.stat(cafile)
+        except OSError:
+            return ssl_context(cafile)  # raises the ConfigurationError naming the problem
+        stamp = (status.st_mtime_ns, status.st_size)
+    environment = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    return _shared_context(cafile, environment, stamp)
 
 
 def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
@@ -186,7 +219,7 @@ def _options(
     all_headers.update(headers or {})
     return {
         "base_url": profile.base_url,
-        "verify": ssl_context(ca_bundle),
+        "verify": _client_ssl_context(ca_bundle),
         "timeout": validate_timeout(timeout),
         "limits": pool_limits(limits, backend),
         "headers": all_headers,

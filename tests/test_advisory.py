@@ -286,7 +286,9 @@ def _non_verifying_transports() -> list[httpx.BaseTransport]:
     ]
 
 
-@pytest.mark.parametrize("transport", _non_verifying_transports(), ids=repr)
+@pytest.mark.parametrize(
+    "transport", _non_verifying_transports(), ids=lambda transport: type(transport).__name__
+)
 def test_non_verifying_transport_is_refused(
     merchant_keys: GeneratedKeyPair, transport: httpx.BaseTransport
 ) -> None:
@@ -344,7 +346,7 @@ def test_non_verifying_transport_is_refused_unless_opted_in_loudly(
         httpx.MockTransport(lambda request: httpx.Response(200)),
         Emulator().transport(),
     ],
-    ids=repr,
+    ids=lambda transport: type(transport).__name__,
 )
 def test_non_verifying_transport_is_refused_verifying_ones_kept(
     merchant_keys: GeneratedKeyPair, transport: httpx.BaseTransport | None

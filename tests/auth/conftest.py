@@ -18,7 +18,7 @@ def credentials(merchant_keys: GeneratedKeyPair) -> Credentials:
     return Credentials(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        private_key=merchant_keys.private_pem,
+        private_key=merchant_keys.private_key(),
         partner_id="G812345678",
         channel_id="12345",
     )

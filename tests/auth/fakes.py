@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import anyio
@@ -22,21 +21,9 @@ from bisnap.signing import (
     verify_hmac,
     verify_rsa,
 )
+from tests.fakes import FakeClock as FakeClock
 
 TOKEN_PATH = "/v1.0/access-token/b2b"
-
-
-class FakeClock:
-    """A settable clock for tests."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 1, 15, 3, 0, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def _snapshot(request: httpx.Request) -> httpx.Request:

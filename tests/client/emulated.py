@@ -16,6 +16,7 @@ from bisnap.keys import GeneratedKeyPair
 from bisnap.transport import Backend
 from tests.client.examples import MERCHANT_ID, PAYMENT_HANDLE
 from tests.client.fakes import CLIENT_SECRET, Sleeps, credentials, loaded_private_key
+from tests.fakes import SharedLoopback
 
 PROFILE = GatewayProfile(
     name="emulator", base_url="http://emulator.test", app_base_url="http://emulator-app.test"
@@ -67,7 +68,13 @@ LOOPBACK_TIMEOUT = httpx.Timeout(connect=5.0, read=1.0, write=5.0, pool=5.0)
 class Emulated:
     """The same awaitable surface over a SnapClient or an AsyncSnapClient."""
 
-    def __init__(self, mode: str, emulator: Emulator, keys: GeneratedKeyPair) -> None:
+    def __init__(
+        self,
+        mode: str,
+        emulator: Emulator,
+        keys: GeneratedKeyPair,
+        loopback: SharedLoopback | None = None,
+    ) -> None:
         self.mode = mode
         self.emulator = emulator
         self.sleeps = Sleeps()
@@ -86,10 +93,12 @@ class Emulated:
             )
         else:
             backend: Backend = "aiohttp" if "aiohttp" in mode else "httpx"
-            self.server = run_in_thread(emulator)
-            profile = GatewayProfile(
-                name="loopback", base_url=self.server.base_url, app_base_url=self.server.base_url
-            )
+            if loopback is None:
+                self.server = run_in_thread(emulator)
+                base_url = self.server.base_url
+            else:
+                base_url = loopback.serve(emulator)
+            profile = GatewayProfile(name="loopback", base_url=base_url, app_base_url=base_url)
             self.client = AsyncSnapClient(
                 profile,
                 credentials(keys),

@@ -16,7 +16,7 @@ TS = "2024-03-15T10:35:00+07:00"
 
 @pytest.fixture
 def credentials(merchant_keys: GeneratedKeyPair) -> Credentials:
-    return Credentials("client", "secret", merchant_keys.private_pem, "partner", "95221")
+    return Credentials("client", "secret", merchant_keys.private_key(), "partner", "95221")
 
 
 def test_requests_signed_by_bisnap_are_valid(credentials: Credentials) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -21,6 +20,7 @@ from bisnap.signing import (
     transaction_string_to_sign,
 )
 from bisnap.timestamps import TimestampStyle, format_timestamp
+from tests import fakes
 
 CLIENT_ID = "G-CLIENT-1"
 CLIENT_SECRET = "fdppqbF5wq7vVegyvsV1CROMv646nJ7A"
@@ -29,20 +29,14 @@ CHANNEL_ID = "12345"
 NOTIFY_PREFIX = "http://merchant.test/hooks"
 
 
-class FakeClock:
-    """A settable, thread-safe clock."""
+EMULATOR_START = datetime(2026, 3, 15, 3, 35, tzinfo=timezone.utc)
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 3, 15, 3, 35, tzinfo=timezone.utc)
-        self._lock = threading.Lock()
 
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self._now
+class FakeClock(fakes.FakeClock):
+    """The shared fake clock, starting where the emulator tests expect."""
 
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._now += timedelta(seconds=seconds)
+    def __init__(self, start: datetime = EMULATOR_START) -> None:
+        super().__init__(start)
 
 
 @dataclass

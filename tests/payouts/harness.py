@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +13,12 @@ from bisnap.client import AsyncSnapClient, SnapClient
 from bisnap.credentials import Credentials
 from bisnap.emulator import Emulator
 from bisnap.gateways import MIDTRANS_SANDBOX
-from bisnap.keys import GeneratedKeyPair, load_private_key
+from bisnap.keys import GeneratedKeyPair
 from bisnap.models.payouts import AGGREGATOR_ACCOUNT_NO
 from bisnap.retry import RetryPolicy
+from tests import fakes
+from tests.fakes import AsyncRecorder as AsyncRecorder
+from tests.fakes import Recorder as Recorder
 
 CLIENT_ID = "PAYOUT-CLIENT"
 SECRET = "payout-client-secret-0123456789"
@@ -34,60 +36,12 @@ OPEN_VA = "1234500001112222"
 GOPAY_NUMBER = "081234567890"
 
 
-@dataclass
-class FakeClock:
-    """Drives the emulator and the clients; ``sleep`` advances it instead of waiting."""
+class FakeClock(fakes.FakeClock):
+    """The shared fake clock, starting at :data:`START`; it drives the emulator and the
+    clients, and ``sleep`` advances it instead of waiting."""
 
-    now: datetime = START
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now.timestamp()
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.advance(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-class Recorder(httpx.BaseTransport):
-    """Records every request body, then lets the emulator answer."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        return self.inner.handle_request(request)
-
-    def calls(self, path: str) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path == path]
-
-
-class AsyncRecorder(httpx.AsyncBaseTransport):
-    """Async twin of :class:`Recorder`."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        self.requests.append(request)
-        return await self.inner.handle_async_request(request)
-
-    def calls(self, path: str) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path == path]
+    def __init__(self, start: datetime = START) -> None:
+        super().__init__(start)
 
 
 def make_emulator(
@@ -100,7 +54,7 @@ def make_emulator(
     emulator = Emulator(
         clock=clock,
         notification_retry_scale=0,
-        gateway_private_key=gateway.private_pem,
+        gateway_private_key=gateway.private_key(),
         history_limit=history_limit,
     )
     emulator.register_merchant(
@@ -115,9 +69,7 @@ def make_emulator(
 
 
 def credentials(keys: GeneratedKeyPair) -> Credentials:
-    return Credentials(
-        CLIENT_ID, SECRET, load_private_key(keys.private_pem), PARTNER_ID, CHANNEL_ID
-    )
+    return Credentials(CLIENT_ID, SECRET, keys.private_key(), PARTNER_ID, CHANNEL_ID)
 
 
 def sync_client(

@@ -443,3 +443,26 @@ def test_keys_and_secrets_do_not_pickle(merchant_keys: GeneratedKeyPair) -> None
         pickle.dumps(merchant_keys.private_key())
     with pytest.raises(TypeError):
         pickle.dumps(ClientSecret("s"))
+
+
+def test_a_generated_pair_loads_each_key_once(merchant_keys: GeneratedKeyPair) -> None:
+    assert merchant_keys.private_key() is merchant_keys.private_key()
+    assert merchant_keys.public_key() is merchant_keys.public_key()
+    signature = merchant_keys.private_key().sign(b"payload")
+    assert merchant_keys.public_key().verify(signature, b"payload")
+
+
+def test_a_pair_built_from_pem_still_validates_its_private_key() -> None:
+    other = generate_key_pair()
+    broken = GeneratedKeyPair(private_pem=b"not a key", public_pem=other.public_pem)
+    with pytest.raises(KeyLoadError):
+        broken.private_key()
+    rebuilt = GeneratedKeyPair(private_pem=other.private_pem, public_pem=other.public_pem)
+    assert rebuilt.private_key().public_key() == other.public_key()
+
+
+def test_a_pair_pickles_as_pem_only(merchant_keys: GeneratedKeyPair) -> None:
+    merchant_keys.private_key()
+    copy = pickle.loads(pickle.dumps(merchant_keys))
+    assert copy == merchant_keys
+    assert copy.private_key().public_key() == merchant_keys.public_key()
