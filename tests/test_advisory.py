@@ -756,7 +756,8 @@ def test_emulator_body_limit_is_enforced_while_reading(emulator: Emulator, frami
             chunk = b" " * 65536
             for _ in range(17):  # 1.0625 MiB, then nothing more
                 sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
-        assert _status_line(sock) == b"HTTP/1.1 413 Request Entity Too Large"
+        # The reason phrase is the standard library's ("Content Too Large" from Python 3.13).
+        assert _status_line(sock).startswith(b"HTTP/1.1 413 ")
 
 
 def test_emulator_body_limit_is_enforced_while_reading_configurable(

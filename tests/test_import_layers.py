@@ -139,6 +139,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "bisnap.http_defaults",
         "bisnap.connection_security",
         "bisnap.durations",
+        "bisnap.readiness",
     ),
     ("bisnap.headers", "bisnap.diagnose", "bisnap.captures"),
     ("bisnap.credentials", "bisnap.gateways"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bisnap import __version__
-from bisnap.cli import demo, doctor, emulator, headers, keygen, sign, token, verify
+from bisnap.cli import demo, doctor, emulator, headers, keygen, sign, token, verify, wait_for
 from bisnap.cli.common import CONTEXT_SETTINGS, CliError
 from bisnap.cli.config import ENV, Settings
 from bisnap.errors import ConfigurationError
@@ -72,6 +72,6 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
         raise CliError(exc.message) from None
 
 
-for _module in (keygen, sign, verify, headers, token, emulator, demo, doctor):
+for _module in (keygen, sign, verify, headers, token, emulator, demo, wait_for, doctor):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -144,7 +144,11 @@ def emulator(host: str, port: int, creds: CredentialOptions, side: GatewaySideOp
     \b
     Use the same settings on both sides, then point the client at it:
       bisnap emulator --merchant-public-key public-key.pem &
+      bisnap wait-for http://127.0.0.1:8080/_emulator/health
       bisnap headers transaction --base-url http://127.0.0.1:8080 --path ... | sh
+
+    \b
+    GET /_emulator/ lists the admin API (pay, expire, fail, faults, notifications, ledger).
     """
     serve_from_options = load_optional("bisnap.emulator", "serve_from_options", "the emulator")
     options = side.serve_options(creds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from bisnap.cli.options import (
 from bisnap.cli.render import FORMATS, RenderedRequest, render
 from bisnap.gateways import SignatureScheme
 from bisnap.headers import token_request_body, token_request_headers, transaction_request
+from bisnap.services.catalog import tied_external_id_field
 from bisnap.signing import minify_json
 
 __all__ = ["COMMANDS", "RequestOptions", "SignedHeaderOptions", "headers"]
@@ -179,7 +181,12 @@ _signed_header_options = option_group(
         type=click.Choice(sorted(_SCHEMES)),
         help="Transaction signature scheme [default: the profile's, symmetric for Midtrans].",
     ),
-    click.option("--external-id", metavar="ID", help="X-EXTERNAL-ID [default: a new numeric id]."),
+    click.option(
+        "--external-id",
+        metavar="ID",
+        help="X-EXTERNAL-ID [default: the body's trxId / partnerReferenceNo / partnerRefundNo "
+        "where the operation ties them to it, else a new numeric id].",
+    ),
     click.option(
         "--timestamp", metavar="TEXT", help="X-TIMESTAMP to sign verbatim [default: now]."
     ),
@@ -258,6 +265,7 @@ def headers_transaction(
     request_path = profile.path(request.path)
     raw = request.body_bytes()
     extra = signing.parsed_extra_headers()
+    external_id = _tied_external_id(request.method, request.path, raw, signing.external_id)
     if access_token is None:
         access_token = connection.fetch_token(credentials, profile).value
     signed = transaction_request(
@@ -267,7 +275,7 @@ def headers_transaction(
         raw,
         access_token,
         profile=profile,
-        external_id=signing.external_id,
+        external_id=external_id,
         timestamp=signing.timestamp,
         device_id=signing.device_id,
         ip_address=signing.ip_address,
@@ -282,6 +290,23 @@ def headers_transaction(
         ),
         fmt,
     )
+
+
+def _tied_external_id(method: str, path: str, raw: bytes, given: str | None) -> str | None:
+    """X-EXTERNAL-ID from the body field the operation ties to it (as the typed client does)."""
+    body_field = tied_external_id_field(method, path)
+    if body_field is None or not raw.strip():
+        return given
+    parsed = json.loads(raw)
+    value = parsed.get(body_field) if isinstance(parsed, dict) else None
+    if not isinstance(value, str) or not value:
+        return given
+    if given is not None and given != value:
+        raise CliError(
+            f"--external-id {given!r} differs from the body's {body_field} {value!r}: "
+            f"{method.upper()} {path} requires X-EXTERNAL-ID to equal {body_field}"
+        )
+    return value
 
 
 COMMANDS = [headers]
