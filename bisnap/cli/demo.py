@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bisnap.cli.common import CONTEXT_SETTINGS, load_optional, translate_errors
+from bisnap.cli.options import timeout_option
 
 __all__ = ["COMMANDS", "demo"]
 
@@ -16,14 +17,7 @@ __all__ = ["COMMANDS", "demo"]
     show_default=True,
     help="Loopback interface for the emulator and the notification receiver.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long each step may take.",
-)
+@timeout_option(10.0, "How long each step may take.")
 @translate_errors
 def demo(host: str, timeout: float) -> None:
     """Run a full flow against a throwaway local emulator; exit 0 only if every step verified.

@@ -43,6 +43,7 @@ __all__ = [
     "gateway_options",
     "option_group",
     "placeholder_credentials",
+    "timeout_option",
 ]
 
 Command = Callable[..., Any]
@@ -293,3 +294,15 @@ connection_options = option_group(
     ),
 )
 """``--ca-bundle``, ``--allow-insecure-http``, passed as ``connection: ConnectionOptions``."""
+
+
+def timeout_option(default: float, help_text: str) -> OptionDecorator:
+    """``--timeout SECONDS`` (at least 0.1), passed as ``timeout: float``."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help=help_text,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bisnap.cli.common import CONTEXT_SETTINGS, CliError, CliFailure, translate_errors
+from bisnap.cli.options import timeout_option
 
 __all__ = ["COMMANDS", "wait_for"]
 
@@ -15,14 +16,7 @@ __all__ = ["COMMANDS", "wait_for"]
     short_help="Wait until a local server answers (the emulator, a receiver).",
 )
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for all of them.",
-)
+@timeout_option(30.0, "How long to wait for all of them.")
 @translate_errors
 def wait_for(urls: tuple[str, ...], timeout: float) -> None:
     """Wait until every URL answers HTTP (any status below 500); exit 1 after SECONDS.
