@@ -1,6 +1,6 @@
 """MkDocs hooks: parts of pages generated from the code at build time, so they cannot drift.
 
-``<!-- cli-reference -->``      every ``bisnap`` command's ``--help`` (bisnap._cli.reference)
+``<!-- cli-reference -->``      every ``bisnap`` command's ``--help`` (bisnap.cli.reference)
 ``<!-- admin-routes -->``       the emulator's admin API, from bisnap.emulator.admin_routes
 ``<!-- seeded-accounts -->``    the payouts beneficiaries every emulator starts with
 """
@@ -60,7 +60,7 @@ def render_seeded_accounts() -> str:
 def expand(markdown: str) -> str:
     """The page with every placeholder replaced by its generated text."""
     if "<!-- cli-reference -->" in markdown:
-        from bisnap._cli.reference import render_reference
+        from bisnap.cli.reference import render_reference
 
         markdown = markdown.replace("<!-- cli-reference -->", render_reference())
     if "<!-- admin-routes -->" in markdown:

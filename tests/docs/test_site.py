@@ -10,8 +10,8 @@ from types import ModuleType
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
-from bisnap._cli.reference import command_paths, render_reference
+from bisnap.cli.app import cli
+from bisnap.cli.reference import command_paths, render_reference
 from bisnap.emulator.admin_routes import ADMIN_ROUTES
 from bisnap.emulator.endpoints.payouts import SEED_BANK_ACCOUNTS
 from tests.docs.blocks import ROOT, output_matches, parse_page

@@ -1,4 +1,4 @@
-"""``bisnap emulator`` and ``bisnap demo``: wiring, configuration errors, a real served emulator."""
+"""``bisnap emulator``: wiring, configuration errors, a real served emulator."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import socket
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 
 emulator_module = pytest.importorskip("bisnap.emulator")
 
@@ -144,60 +143,16 @@ def test_served_emulator_issues_a_token_to_bisnap_token(
         process.communicate(timeout=30)
 
 
-def test_demo_exit_status_is_the_demo_result(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = types.ModuleType("bisnap.demo")
-    calls: list[dict[str, Any]] = []
-    for status in (0, 1):
-
-        def run_demo(status: int = status, **options: Any) -> int:
-            calls.append(options)
-            options["echo"](f"step ran, status {status}")
-            return status
-
-        fake.run_demo = run_demo  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "bisnap.demo", fake)
-        result = runner.invoke(cli, ["demo", "--timeout", "3"])
-        assert result.exit_code == status
-        assert result.stdout == f"step ran, status {status}\n"
-    assert [(c["host"], c["timeout"]) for c in calls] == [("127.0.0.1", 3.0)] * 2
-
-
-def test_demo_missing_is_a_clear_failure(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "bisnap.demo", None)
-    result = runner.invoke(cli, ["demo"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: the demo is not available in this installation"
-
-
 def test_emulator_without_the_extra_says_how_to_install(
     runner: CliRunner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def missing(name: str) -> Any:
         raise ModuleNotFoundError("No module named 'starlette'", name="starlette")
 
-    monkeypatch.setattr("bisnap._cli.cmd_serve.importlib.import_module", missing)
+    monkeypatch.setattr("bisnap.cli.common.importlib.import_module", missing)
     result = runner.invoke(cli, ["emulator"], env=env)
     assert result.exit_code == 1
     assert "pip install 'bisnap[emulator]'" in result.stderr
-
-
-def test_demo_runs_end_to_end_through_the_command_line() -> None:
-    pytest.importorskip("bisnap.demo")
-    done = subprocess.run(
-        [sys.executable, "-m", "bisnap.cli", "demo"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if not k.startswith("BISNAP_")},
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "all steps verified" in done.stdout
-    assert "FAIL" not in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
-"""Entry point of the ``bisnap`` command (the ``bisnap[cli]`` extra provides click).
+"""The ``bisnap`` command line (the ``bisnap[cli]`` extra provides click).
 
-Run ``bisnap --help`` for the commands; the help texts are their documentation of record.
+One module per command (:mod:`bisnap.cli.headers`, :mod:`bisnap.cli.sign`, ...), the shared
+option groups in :mod:`bisnap.cli.options`, the group itself in :mod:`bisnap.cli.app`. Run
+``bisnap --help`` for the commands; the help texts are their documentation of record. This module
+imports no click, so a missing extra is reported as one line by :func:`main`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return 1
-    from bisnap._cli.app import cli
+    from bisnap.cli.app import cli
 
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="bisnap")
@@ -35,7 +38,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
         print(code, file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

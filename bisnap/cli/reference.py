@@ -23,14 +23,14 @@ def _walk(
 
 def command_paths() -> list[str]:
     """Every command, as typed: ``bisnap``, ``bisnap headers transaction``, ..."""
-    from bisnap._cli.app import cli
+    from bisnap.cli.app import cli
 
     return [path for path, _ in _walk(cli, None, "bisnap")]
 
 
 def render_reference() -> str:
     """Markdown: one section per command with its complete ``--help`` text."""
-    from bisnap._cli.app import cli
+    from bisnap.cli.app import cli
 
     sections: list[str] = []
     for path, context in _walk(cli, None, "bisnap"):

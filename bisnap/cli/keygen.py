@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bisnap._cli.common import CliError, translate_errors
+from bisnap.cli.common import CliError, translate_errors
 from bisnap.keys import generate_key_pair, load_public_key
 
 __all__ = ["COMMANDS", "PRIVATE_KEY_FILE", "PUBLIC_KEY_FILE"]

@@ -1,8 +1,9 @@
-"""Helpers shared by the commands: one-line errors, settings lookup, key loading."""
+"""Helpers shared by the commands: one-line errors, reading input, settings lookup, key loading."""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 import warnings
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
-from bisnap._cli.config import ENV, Settings
+from bisnap.cli.config import ENV, Settings
 from bisnap.errors import BisnapError, ConfigurationError, InvalidInputError
 from bisnap.keys import PrivateKey, PublicKey, load_private_key, load_public_key
 
@@ -19,9 +20,9 @@ __all__ = [
     "CONTEXT_SETTINGS",
     "CliError",
     "CliFailure",
-    "credential_options",
     "load_any_public_key",
     "load_merchant_key",
+    "load_optional",
     "read_body",
     "read_input",
     "settings",
@@ -122,38 +123,15 @@ def load_any_public_key(source: str) -> PublicKey:
     return cast(PublicKey, _with_weak_key_notice(lambda: load_public_key(source)))
 
 
-def credential_options(*names: str) -> Callable[[F], F]:
-    """The named credential flags (client_id, client_secret, private_key, ...), in order."""
-    available = {
-        "client_id": click.option(
-            "--client-id", metavar="ID", help=f"Client ID (X-CLIENT-KEY) [env: {ENV.CLIENT_ID}]."
-        ),
-        "client_secret": click.option(
-            "--client-secret",
-            metavar="SECRET",
-            help=f"Client secret, the HMAC key [env: {ENV.CLIENT_SECRET}].",
-        ),
-        "private_key": click.option(
-            "--private-key",
-            metavar="PATH|PEM",
-            help=f"Merchant RSA private key [env: {ENV.PRIVATE_KEY}].",
-        ),
-        "private_key_password": click.option(
-            "--private-key-password",
-            metavar="TEXT",
-            help=f"Password of an encrypted private key [env: {ENV.PRIVATE_KEY_PASSWORD}].",
-        ),
-        "partner_id": click.option(
-            "--partner-id", metavar="ID", help=f"X-PARTNER-ID [env: {ENV.PARTNER_ID}]."
-        ),
-        "channel_id": click.option(
-            "--channel-id", metavar="ID", help=f"CHANNEL-ID [env: {ENV.CHANNEL_ID}]."
-        ),
-    }
-
-    def decorate(func: F) -> F:
-        for name in reversed(names):
-            func = available[name](func)
-        return func
-
-    return decorate
+def load_optional(module: str, name: str, what: str) -> Any:
+    """``module.name``, or a one-line failure (exit 1) when that part is not installed."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in ("starlette", "uvicorn"):
+            raise CliFailure(
+                f"{what} needs the 'emulator' extra: pip install 'bisnap[emulator]'"
+            ) from None
+        raise CliFailure(f"{what} is not available in this installation") from None
+    except AttributeError:
+        raise CliFailure(f"{what} is not available in this installation") from None

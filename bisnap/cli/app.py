@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from bisnap import __version__
-from bisnap._cli import cmd_doctor, cmd_keys, cmd_requests, cmd_serve, cmd_sign
-from bisnap._cli.common import CONTEXT_SETTINGS, CliError
-from bisnap._cli.config import ENV, Settings
+from bisnap.cli import demo, doctor, emulator, headers, keygen, sign, token, verify, wait_for
+from bisnap.cli.common import CONTEXT_SETTINGS, CliError
+from bisnap.cli.config import ENV, Settings
 from bisnap.errors import ConfigurationError
 
 __all__ = ["cli"]
@@ -72,6 +72,6 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
         raise CliError(exc.message) from None
 
 
-for _module in (cmd_keys, cmd_sign, cmd_requests, cmd_serve, cmd_doctor):
+for _module in (keygen, sign, verify, headers, token, emulator, demo, wait_for, doctor):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
