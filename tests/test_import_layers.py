@@ -21,7 +21,7 @@ SIGNING_CORE = (
     "bisnap.errors",
     "bisnap.external_id",
 )
-CLI = ("bisnap.cli", "bisnap._cli", "bisnap.demo", "bisnap.__main__")
+CLI = ("bisnap.cli", "bisnap.demo", "bisnap.__main__")
 EMULATOR = ("bisnap.emulator",)
 
 
