@@ -213,8 +213,7 @@ class SnapAuth(httpx.Auth):
             if not _is_token_rejection(response):
                 return
             logger.info(
-                "bisnap: token rejected (HTTP 401); retrying once with a new token, "
-                "X-EXTERNAL-ID %s",
+                "token rejected (HTTP 401); retrying once with a new token, X-EXTERNAL-ID %s",
                 external_id,
             )
             yield DiscardToken(token)

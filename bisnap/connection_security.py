@@ -129,7 +129,7 @@ def check_connection_security(
                 field="base_url",
             )
         logger.warning(
-            "bisnap: plain http to %s (allow_insecure_http=True): the access token and "
+            "plain http to %s (allow_insecure_http=True): the access token and "
             "signatures travel unencrypted",
             url.host,
         )
@@ -146,6 +146,6 @@ def check_connection_security(
                     field="transport",
                 )
             logger.warning(
-                "bisnap: TLS certificate checks are off for %s (allow_unverified_tls=True)",
+                "TLS certificate checks are off for %s (allow_unverified_tls=True)",
                 url.host,
             )

@@ -138,24 +138,21 @@ class Credentials:
         """
         env = os.environ if environ is None else environ
 
-        def required(field: str) -> str:
-            name = _ENV[field]
-            value = env.get(name, "")
-            if not value.strip():
-                raise ConfigurationError(
-                    f"environment variable {name} ({field}) is not set", field=field
-                )
-            return value
-
         def optional(field: str) -> str | None:
             value = env.get(_ENV[field], "")
             return value if value.strip() else None
 
-        client_id = required("client_id")
-        client_secret = required("client_secret")
-        private_key = required("private_key")
-        partner_id = required("partner_id")
-        channel_id = required("channel_id")
+        required = ("client_id", "client_secret", "private_key", "partner_id", "channel_id")
+        missing = [field for field in required if optional(field) is None]
+        if missing:
+            names = ", ".join(_ENV[field] for field in missing)
+            plural = "s are" if len(missing) > 1 else " is"
+            raise ConfigurationError(
+                f"environment variable{plural} not set: {names}", field=missing[0]
+            )
+        client_id, client_secret, private_key, partner_id, channel_id = (
+            env[_ENV[field]] for field in required
+        )
         try:
             return cls(
                 client_id,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bisnap.errors import ConfigurationError
+from bisnap.external_id import ExternalIdForm
 from bisnap.timestamps import TimestampStyle
 
 __all__ = [
@@ -71,7 +72,8 @@ class GatewayProfile:
 
     ``base_url`` is the API host (no trailing slash); ``path_prefix`` is put between it and every
     SNAP path (empty for Midtrans). ``app_base_url`` is the host serving the browser-facing
-    get-auth-code page, or ``None`` when the gateway has none.
+    get-auth-code page, or ``None`` when the gateway has none. ``external_id_form`` is the
+    ``X-EXTERNAL-ID`` form its calls accept (an operation may narrow it: Payouts take digits).
     """
 
     name: str
@@ -82,6 +84,7 @@ class GatewayProfile:
     token_body_key: str = "grantType"
     timestamp_style: TimestampStyle = TimestampStyle.JAKARTA
     signature_scheme: SignatureScheme = SignatureScheme.SYMMETRIC
+    external_id_form: ExternalIdForm = ExternalIdForm.SNAP
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -159,6 +162,7 @@ def generic_profile(
     token_body_key: str = "grantType",
     timestamp_style: TimestampStyle = TimestampStyle.JAKARTA,
     signature_scheme: SignatureScheme = SignatureScheme.SYMMETRIC,
+    external_id_form: ExternalIdForm = ExternalIdForm.SNAP,
 ) -> GatewayProfile:
     """A profile for any SNAP provider; every difference from Midtrans is a keyword argument."""
     return GatewayProfile(
@@ -170,6 +174,7 @@ def generic_profile(
         token_body_key=token_body_key,
         timestamp_style=timestamp_style,
         signature_scheme=signature_scheme,
+        external_id_form=external_id_form,
     )
 
 

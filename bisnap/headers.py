@@ -13,7 +13,9 @@ from typing import Any
 
 from bisnap.credentials import Credentials
 from bisnap.errors import InvalidInputError, InvalidJSONError, RequestValidationError
-from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH, new_external_id
+
+# check_external_id is the shared X-EXTERNAL-ID policy, importable from here as before.
+from bisnap.external_id import check_external_id, new_external_id
 from bisnap.gateways import MIDTRANS_SANDBOX, GatewayProfile, SignatureScheme
 from bisnap.signing import (
     CompactJSON,
@@ -159,17 +161,6 @@ def _check_header_value(name: str, value: object) -> str:
     return value
 
 
-def check_external_id(external_id: str) -> str:
-    """Reject an ``X-EXTERNAL-ID`` that is empty, too long or not a header-safe string."""
-    value = _check_header_value("X-EXTERNAL-ID", external_id)
-    if len(value) > EXTERNAL_ID_MAX_LENGTH:
-        raise RequestValidationError(
-            f"X-EXTERNAL-ID is {len(value)} characters; SNAP allows {EXTERNAL_ID_MAX_LENGTH}",
-            field="X-EXTERNAL-ID",
-        )
-    return value
-
-
 def transaction_headers(
     credentials: Credentials,
     method: str,
@@ -195,7 +186,7 @@ def transaction_headers(
         "X-TIMESTAMP": ts,
         "X-SIGNATURE": sign_transaction(credentials, profile, method, path, body, token, ts),
         "X-PARTNER-ID": credentials.partner_id,
-        "X-EXTERNAL-ID": check_external_id(external_id),
+        "X-EXTERNAL-ID": check_external_id(external_id, profile.external_id_form),
         "CHANNEL-ID": credentials.channel_id,
     }
 

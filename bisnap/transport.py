@@ -175,7 +175,7 @@ def pool_limits(limits: httpx.Limits | int | None, backend: Backend = "httpx") -
 def _log_request(request: httpx.Request) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
-            "bisnap: -> %s %s headers=%s",
+            "-> %s %s headers=%s",
             request.method,
             request.url.copy_with(query=None),
             redact_headers(request.headers),
@@ -185,7 +185,7 @@ def _log_request(request: httpx.Request) -> None:
 def _log_response(response: httpx.Response) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
-            "bisnap: <- HTTP %d %s %s",
+            "<- HTTP %d %s %s",
             response.status_code,
             response.request.method,
             response.request.url.copy_with(query=None),

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from bisnap.client import AsyncSnapClient, SnapClient
 from bisnap.emulator import Emulator, run_in_thread
 from bisnap.emulator.admin import handle_admin
@@ -431,7 +431,7 @@ def test_plain_http_to_a_remote_host_is_refused_by_the_cli_unless_opted_in(
         now = datetime.now(timezone.utc)
         return AccessToken("tok", "Bearer", now + timedelta(seconds=900), now)
 
-    monkeypatch.setattr("bisnap._cli.cmd_requests.fetch_token", fake_fetch)
+    monkeypatch.setattr("bisnap.cli.options.fetch_token", fake_fetch)
     key = tmp_path / "key.pem"
     key.write_bytes(merchant_keys.private_pem)
     args = ["token", "--client-id", "c", "--private-key", str(key)]
@@ -756,7 +756,8 @@ def test_emulator_body_limit_is_enforced_while_reading(emulator: Emulator, frami
             chunk = b" " * 65536
             for _ in range(17):  # 1.0625 MiB, then nothing more
                 sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
-        assert _status_line(sock) == b"HTTP/1.1 413 Request Entity Too Large"
+        # The reason phrase is the standard library's ("Content Too Large" from Python 3.13).
+        assert _status_line(sock).startswith(b"HTTP/1.1 413 ")
 
 
 def test_emulator_body_limit_is_enforced_while_reading_configurable(

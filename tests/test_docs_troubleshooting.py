@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "troubleshooting.md"
 _BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```", re.M | re.S)

@@ -21,7 +21,7 @@ SIGNING_CORE = (
     "bisnap.errors",
     "bisnap.external_id",
 )
-CLI = ("bisnap.cli", "bisnap._cli", "bisnap.demo", "bisnap.__main__")
+CLI = ("bisnap.cli", "bisnap.demo", "bisnap.__main__")
 EMULATOR = ("bisnap.emulator",)
 
 
@@ -139,6 +139,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "bisnap.http_defaults",
         "bisnap.connection_security",
         "bisnap.durations",
+        "bisnap.readiness",
     ),
     ("bisnap.headers", "bisnap.diagnose", "bisnap.captures"),
     ("bisnap.credentials", "bisnap.gateways"),

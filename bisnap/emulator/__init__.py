@@ -15,8 +15,8 @@ Simulation controls: :meth:`Emulator.pay_va`, ``pay_qris``, ``pay_debit``, ``exp
 Payouts notifications (``register_merchant(iris_merchant_key=..., payouts_notify_url=...)``):
 :func:`fail_transfer`, :func:`reverse_transfer`, :func:`post_topup`,
 :func:`inject_payouts_notification_fault`, :func:`payouts_notifications`.
-pytest: ``pytest_plugins = ["bisnap.emulator.pytest_plugin"]`` gives the ``snap_emulator``
-fixture.
+pytest: installing bisnap registers the ``snap_emulator`` fixture
+(:mod:`bisnap.emulator.pytest_plugin`); its helpers are in :mod:`bisnap.emulator.testing`.
 """
 
 from bisnap.emulator.core import Emulator, SimulationError

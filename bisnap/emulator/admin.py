@@ -7,6 +7,7 @@ route). Every input is checked before it is used: amounts are finite decimals be
 boolean, texts strings; a body that is not a JSON object, or nests too deeply, is refused.
 
 ==========================================  ====================================================
+``GET  /_emulator/``                        every route with an example request and answer
 ``GET  /_emulator/health``                  ``{"status": "ok", "families": [...]}``
 ``GET  /_emulator/gateway-public-key``      PEM of the key that signs notifications
 ``POST /_emulator/merchants``               register: ``clientId``, ``clientSecret``,
@@ -46,6 +47,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from bisnap.emulator.admin_routes import admin_index
 from bisnap.emulator.admission import decimal_amount, load_json
 from bisnap.emulator.endpoints.payouts import fail_transfer, reverse_transfer
 from bisnap.emulator.endpoints.payouts import notifications as payouts_notify
@@ -179,7 +181,9 @@ def _payouts(emulator: Emulator, method: str, name: str, data: dict[str, Any]) -
         return {"kind": kind, "times": times}
     if (method, name) == ("POST", "release-held"):
         return {"released": payouts_notify.release_held_payouts_notifications(emulator)}
-    raise _AdminError(404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name}")
+    raise _AdminError(
+        404, f"no admin route {method} {ADMIN_PREFIX}payouts/{name} (GET {ADMIN_PREFIX} lists them)"
+    )
 
 
 def handle_admin(emulator: Emulator, method: str, path: str, body: bytes) -> EmulatorResponse:
@@ -206,6 +210,8 @@ def _dispatch(
     emulator: Emulator, method: str, route: str, query: dict[str, str], data: dict[str, Any]
 ) -> Any:
     name = route[len(ADMIN_PREFIX) :]
+    if (method, name) == ("GET", ""):
+        return admin_index()
     if (method, name) == ("GET", "health"):
         return {"status": "ok", "families": list(emulator.families)}
     if (method, name) == ("GET", "gateway-public-key"):
@@ -288,4 +294,4 @@ def _dispatch(
                 }
                 for r in records
             ]
-    raise _AdminError(404, f"no admin route {method} {route}")
+    raise _AdminError(404, f"no admin route {method} {route} (GET {ADMIN_PREFIX} lists them)")

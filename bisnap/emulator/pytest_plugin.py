@@ -1,38 +1,37 @@
 """pytest fixtures for testing code against the emulator in-process (no sockets).
 
-Enable in a ``conftest.py``::
-
-    pytest_plugins = ["bisnap.emulator.pytest_plugin"]
-
-Then::
+Installing bisnap registers this plugin with pytest (a ``pytest11`` entry point): the
+fixtures are available in every test without a ``pytest_plugins`` line::
 
     def test_checkout(snap_emulator):
-        client = httpx.Client(base_url="http://snap.test", transport=snap_emulator.transport())
-        ...  # sign requests with snap_emulator_merchant's credentials
+        client = snap_emulator.client()  # a SnapClient signed with the merchant's credentials
+        client.virtual_accounts.create(...)
         snap_emulator.emulator.pay_va(trx_id)
         assert snap_emulator.emulator.wait_for_notifications()
 
-``snap_emulator`` yields a :class:`SnapEmulatorFixture`: a fresh emulator, a registered
-merchant (``client_id``, ``client_secret``, ``partner_id``, ``channel_id``, ``private_pem``)
-and the gateway public key for notification checks. The merchant's RSA key pair is generated
-once per test session (``snap_emulator_merchant_keys``, a test-only key: override the fixture
-to use your own); each emulator's gateway key is generated when first needed. Notifications are
-retried without delay (``notification_retry_scale=0``) and are delivered through the
-transport returned by the ``snap_emulator_notification_transport`` fixture (override it to
-route them to your app; by default they are recorded and answered with HTTP 200).
+``snap_emulator`` yields a :class:`~bisnap.emulator.testing.SnapEmulatorFixture`: a fresh
+emulator, a registered merchant (``client_id``, ``client_secret``, ``partner_id``,
+``channel_id``, ``private_pem``, ``credentials``), the gateway public key for notification
+checks, and ``client()`` / ``async_client()``. The merchant's RSA key pair is generated once per
+test session (``snap_emulator_merchant_keys``, a test-only key: override the fixture to use your
+own); each emulator's gateway key is generated when first needed.
+Notifications are retried without delay (``notification_retry_scale=0``) and are delivered
+through the transport returned by the ``snap_emulator_notification_transport`` fixture
+(override it to route them to your app; by default a
+:class:`~bisnap.emulator.testing.RecordingReceiver` records them and answers HTTP 200).
+Import the helper classes from :mod:`bisnap.emulator.testing`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from bisnap.emulator.core import Emulator
-from bisnap.keys import GeneratedKeyPair, PublicKey, generate_key_pair
+from bisnap.emulator.testing import RecordingReceiver, SnapEmulatorFixture
+from bisnap.keys import GeneratedKeyPair
 
 __all__ = [
     "RecordingReceiver",
@@ -41,49 +40,6 @@ __all__ = [
     "snap_emulator_merchant_keys",
     "snap_emulator_notification_transport",
 ]
-
-
-@dataclass
-class RecordingReceiver:
-    """Records notification requests and answers each with HTTP 200."""
-
-    requests: list[httpx.Request] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        return httpx.Response(200, json={"responseMessage": "Successful"})
-
-
-@dataclass(frozen=True)
-class SnapEmulatorFixture:
-    """What the ``snap_emulator`` fixture yields."""
-
-    emulator: Emulator
-    keys: GeneratedKeyPair = field(repr=False)
-    client_id: str = "EMULATOR-CLIENT"
-    client_secret: str = field(default="emulator-client-secret-0123456789", repr=False)
-    partner_id: str = "G000000001"
-    channel_id: str = "12345"
-    notify_url: str = "http://merchant.test"
-
-    @property
-    def private_pem(self) -> bytes:
-        """The merchant's private key (PKCS#8 PEM) for signing access-token requests."""
-        return self.keys.private_pem
-
-    @property
-    def gateway_public_key(self) -> PublicKey:
-        """Verifies the emulator's notifications."""
-        return self.emulator.gateway_public_key
-
-    def transport(self) -> httpx.BaseTransport:
-        """An in-process sync transport."""
-        return self.emulator.transport()
-
-    def async_transport(self) -> httpx.AsyncBaseTransport:
-        """An in-process async transport."""
-        return self.emulator.async_transport()
 
 
 @pytest.fixture
@@ -95,6 +51,8 @@ def snap_emulator_notification_transport() -> httpx.BaseTransport:
 @pytest.fixture(scope="session")
 def snap_emulator_merchant_keys() -> GeneratedKeyPair:
     """The test merchant's RSA key pair, generated once per session."""
+    from bisnap.keys import generate_key_pair
+
     return generate_key_pair()
 
 
@@ -104,6 +62,8 @@ def snap_emulator(
     snap_emulator_merchant_keys: GeneratedKeyPair,
 ) -> Iterator[SnapEmulatorFixture]:
     """A fresh emulator with one registered merchant (see the module docstring)."""
+    from bisnap.emulator.core import Emulator
+
     keys = snap_emulator_merchant_keys
     emulator = Emulator(
         notification_transport=snap_emulator_notification_transport,

@@ -22,7 +22,9 @@ Conventions (every family module follows them):
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, TypeVar
@@ -395,10 +397,19 @@ _ONE_OF = re.compile(r"one of (\w+)")
 
 
 def validation_error_to_request_error(
-    model: type[BaseModel], error: ValidationError
+    model: type[BaseModel], error: ValidationError, *, where: str | None = None
 ) -> RequestValidationError:
-    """Turn a pydantic ValidationError into a RequestValidationError naming the first field."""
-    first = error.errors(include_input=False, include_url=False)[0]
+    """Turn a pydantic ValidationError into a RequestValidationError naming the first field.
+
+    An unknown top-level keyword comes first (a misspelt field also makes the real one look
+    missing), named with the closest field: ``unknown field 'amout' for qris.generate; did you
+    mean 'amount'?`` (``where`` names the operation; the model by default).
+    """
+    errors = error.errors(include_input=False, include_url=False)
+    for problem in errors:
+        if problem["type"] == "extra_forbidden" and len(problem["loc"]) == 1:
+            return _unknown_field(model, str(problem["loc"][0]), where or model.__name__)
+    first = errors[0]
     message = str(first["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -410,11 +421,26 @@ def validation_error_to_request_error(
     return RequestValidationError(f"{field}: {message}", field=field)
 
 
+def _unknown_field(model: type[BaseModel], key: str, where: str) -> RequestValidationError:
+    close = difflib.get_close_matches(key, list(model.model_fields), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return RequestValidationError(
+        f"unknown field {key!r} for {where}{hint}", field=_location(model, (key,))
+    )
+
+
 def build_request(model: type[_M], request: _M | None = None, /, **fields: Any) -> _M:
     """A validated request: ``request`` as given (re-checked), or built from ``fields``.
 
     Raises RequestValidationError naming the offending field; nothing is sent.
     """
+    return validate_request(model, request, fields, where=model.__name__)
+
+
+def validate_request(
+    model: type[_M], request: _M | None, fields: Mapping[str, Any], *, where: str
+) -> _M:
+    """:func:`build_request` for an operation: errors name ``where`` (``"qris.generate"``)."""
     if request is not None and fields:
         raise RequestValidationError(
             f"pass either a {model.__name__} or keyword arguments, not both",
@@ -431,7 +457,7 @@ def build_request(model: type[_M], request: _M | None = None, /, **fields: Any) 
         # validation; nothing unchecked may reach the wire.
         return model.model_validate(request.model_dump(by_alias=True, exclude_unset=True))
     except ValidationError as exc:
-        raise validation_error_to_request_error(model, exc) from None
+        raise validation_error_to_request_error(model, exc, where=where) from None
 
 
 def parse_response(model: type[_R], data: Any, *, http_status: int | None = None) -> _R:

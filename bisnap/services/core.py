@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -44,7 +43,12 @@ from bisnap.errors import (
     TransportError,
     error_for_response,
 )
-from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH, new_external_id
+from bisnap.external_id import (
+    ExternalIdForm,
+    check_external_id,
+    external_id_problem,
+    new_external_id,
+)
 from bisnap.gateways import GatewayProfile
 from bisnap.headers import serialize_body
 from bisnap.models.common import (
@@ -54,7 +58,7 @@ from bisnap.models.common import (
     validation_error_to_request_error,
 )
 from bisnap.retry import RetryPolicy, parse_retry_after
-from bisnap.services.operation import Operation
+from bisnap.services.operation import AnyOperation
 from bisnap.signing import Digest, body_digest
 from bisnap.transport import validate_timeout
 
@@ -65,7 +69,6 @@ __all__ = [
     "Retry",
 ]
 
-_EXTERNAL_ID = re.compile(r"^[A-Za-z0-9\-_~.]+$")
 _DEVICE_HEADER = "X-DEVICE-ID"
 _CUSTOMER_HEADER = "Authorization-Customer"
 # Headers a caller may add per call (end-customer context); everything else is the core's.
@@ -107,7 +110,7 @@ def _parsed_url(url: str) -> httpx.URL:
 class PreparedCall:
     """A validated, serialized call: sent as is, and resent as is by ``client.resend``."""
 
-    operation: Operation
+    operation: AnyOperation
     url: str
     body: bytes = field(repr=False)
     external_id: str
@@ -140,19 +143,9 @@ class Retry:
     delay: float
 
 
-def _check_external_id(value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise RequestValidationError("X-EXTERNAL-ID must be a non-empty str", field="external_id")
-    if len(value) > EXTERNAL_ID_MAX_LENGTH:
-        raise RequestValidationError(
-            f"X-EXTERNAL-ID is {len(value)} characters; at most {EXTERNAL_ID_MAX_LENGTH}",
-            field="external_id",
-        )
-    if not _EXTERNAL_ID.fullmatch(value):
-        raise RequestValidationError(
-            "X-EXTERNAL-ID may contain only letters, digits and - _ ~ .", field="external_id"
-        )
-    return value
+def _form(profile: GatewayProfile, operation: AnyOperation) -> ExternalIdForm:
+    """The X-EXTERNAL-ID form of ``operation``: its own, else the gateway profile's."""
+    return operation.external_id_form or profile.external_id_form
 
 
 def _header_value(name: str, value: object) -> str:
@@ -202,19 +195,20 @@ class ClientCore:
     # --- before any I/O ------------------------------------------------------------------------
 
     def settle_external_id(
-        self, operation: Operation, request: SnapRequest | None, given: str | None
+        self, operation: AnyOperation, request: SnapRequest | None, given: str | None
     ) -> tuple[SnapRequest | None, str]:
         """The X-EXTERNAL-ID, and the request with the tied / defaulted field filled in."""
+        form = _form(self.profile, operation)
         if given is not None:
-            _check_external_id(given)
+            check_external_id(given, form, field="external_id")
         tied = operation.external_id_field
         if tied is None or request is None:
-            external_id = given if given is not None else self._fresh_external_id()
+            external_id = given if given is not None else self._fresh_external_id(form)
             return self._default_field(operation, request, external_id), external_id
         wire = _wire_name(type(request), tied)
         current = getattr(request, tied, None)
         if current is None:
-            external_id = given if given is not None else self._fresh_external_id()
+            external_id = given if given is not None else self._fresh_external_id(form)
             return _with_field(request, tied, external_id), external_id
         if given is not None and given != current:
             raise RequestValidationError(
@@ -222,7 +216,7 @@ class ClientCore:
                 field=wire,
             )
         try:
-            return request, _check_external_id(current)
+            return request, check_external_id(current, form, field=wire)
         except RequestValidationError as exc:
             raise RequestValidationError(
                 f"{wire} is sent as X-EXTERNAL-ID: {exc.message}", field=wire
@@ -230,18 +224,26 @@ class ClientCore:
 
     @staticmethod
     def _default_field(
-        operation: Operation, request: SnapRequest | None, external_id: str
+        operation: AnyOperation, request: SnapRequest | None, external_id: str
     ) -> SnapRequest | None:
         name = operation.default_from_external_id
         if request is None or name is None or getattr(request, name, None) is not None:
             return request
         return _with_field(request, name, external_id)
 
-    def _fresh_external_id(self) -> str:
-        return _check_external_id(self.external_id_factory())
+    def _fresh_external_id(self, form: ExternalIdForm) -> str:
+        value = self.external_id_factory()
+        problem = external_id_problem(value, form)
+        if problem is not None:
+            raise RequestValidationError(
+                f"the client's external_id_factory gave an unusable id: {problem}",
+                field="external_id",
+            )
+        assert isinstance(value, str)
+        return value
 
     def prepare(
-        self, operation: Operation, request: SnapRequest | None, options: CallOptions
+        self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> PreparedCall:
         """Validate and serialize; RequestValidationError means nothing was sent."""
         request, external_id = self.settle_external_id(operation, request, options.external_id)
@@ -299,14 +301,14 @@ class ClientCore:
         """
         if not prepared.operation.read_only or prepared.external_id_given:
             return prepared
-        external_id = self._fresh_external_id()
+        external_id = self._fresh_external_id(_form(self.profile, prepared.operation))
         headers = tuple(
             (name, external_id if name == "X-EXTERNAL-ID" else value)
             for name, value in prepared.headers
         )
         return dataclasses.replace(prepared, external_id=external_id, headers=headers)
 
-    def url(self, operation: Operation) -> str:
+    def url(self, operation: AnyOperation) -> str:
         if operation.host == "app":
             if self.profile.app_base_url is None:
                 raise RequestValidationError(
@@ -456,7 +458,8 @@ class ClientCore:
 
     def _parse(self, prepared: PreparedCall, body: dict[str, Any], status: int) -> SnapResponse:
         try:
-            return parse_response(prepared.operation.response_model, body, http_status=status)
+            model: type[SnapResponse] = prepared.operation.response_model
+            return parse_response(model, body, http_status=status)
         except ProtocolError as exc:
             if not prepared.operation.read_only:
                 self._unknown_outcome(prepared, "the success answer has an unexpected shape", exc)

@@ -13,17 +13,16 @@ one, and a caller-given id is checked before anything is sent.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio
+from typing_extensions import Unpack
 
 from bisnap.errors import RequestValidationError
-from bisnap.external_id import EXTERNAL_ID_MAX_LENGTH
-from bisnap.models.common import SnapRequest, SnapResponse, build_request
+from bisnap.external_id import ExternalIdForm
 from bisnap.models.payouts import (
     BalanceInquiryRequest,
     BalanceInquiryResponse,
@@ -47,12 +46,21 @@ from bisnap.models.payouts import (
     check_transfer_amount,
 )
 from bisnap.services.base import (
-    AsyncCaller,
     AsyncService,
     Headers,
-    SyncCaller,
     SyncService,
     Timeout,
+)
+from bisnap.services.fields import (
+    BalanceInquiryFields,
+    EmoneyAccountInquiryFields,
+    ExternalAccountInquiryFields,
+    InterbankTransferFields,
+    IntrabankTransferFields,
+    TopupFields,
+    TransferStatusFields,
+    VaInquiryIntrabankFields,
+    VaPaymentIntrabankFields,
 )
 from bisnap.services.operation import Operation
 
@@ -78,57 +86,70 @@ BALANCE = Operation(
     method="POST",
     path="/v1.0/balance-inquiry",
     service_code="11",
+    request_model=BalanceInquiryRequest,
     response_model=BalanceInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 ACCOUNT_INQUIRY = Operation(
     name="payouts.account_inquiry",
     method="POST",
     path="/v1.0/account-inquiry-external",
     service_code="16",
+    request_model=ExternalAccountInquiryRequest,
     response_model=ExternalAccountInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 INTRABANK_TRANSFER = Operation(
     name="payouts.intrabank_transfer",
     method="POST",
     path="/v1.0/transfer-intrabank",
     service_code="17",
+    request_model=IntrabankTransferRequest,
     response_model=IntrabankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 INTERBANK_TRANSFER = Operation(
     name="payouts.interbank_transfer",
     method="POST",
     path="/v1.0/transfer-interbank",
     service_code="18",
+    request_model=InterbankTransferRequest,
     response_model=InterbankTransferResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 VA_INQUIRY = Operation(
     name="payouts.va_inquiry",
     method="POST",
     path="/v1.0/transfer-va/inquiry-intrabank",
     service_code="32",
+    request_model=VaInquiryIntrabankRequest,
     response_model=VaInquiryIntrabankResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 VA_PAYMENT = Operation(
     name="payouts.va_payment",
     method="POST",
     path="/v1.0/transfer-va/payment-intrabank",
     service_code="33",
+    request_model=VaPaymentIntrabankRequest,
     response_model=VaPaymentIntrabankResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 TRANSFER_STATUS = Operation(
     name=_STATUS,
     method="POST",
     path="/v1.0/transfer/status",
     service_code="36",
+    request_model=TransferStatusRequest,
     response_model=TransferStatusResponse,
     read_only=True,
 )
@@ -137,21 +158,22 @@ EMONEY_ACCOUNT_INQUIRY = Operation(
     method="POST",
     path="/v1.0/emoney/account-inquiry",
     service_code="37",
+    request_model=EmoneyAccountInquiryRequest,
     response_model=EmoneyAccountInquiryResponse,
     read_only=True,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
 TOPUP = Operation(
     name="payouts.topup",
     method="POST",
     path="/v1.0/emoney/topup",
     service_code="38",
+    request_model=TopupRequest,
     response_model=TopupResponse,
     money_moving=True,
     status_operation=_STATUS,
+    external_id_form=ExternalIdForm.NUMERIC,
 )
-
-_NUMERIC_ID = re.compile(r"[0-9]+")
-_Resp = TypeVar("_Resp", bound=SnapResponse)
 
 
 @dataclass(frozen=True)
@@ -179,27 +201,10 @@ class StatusPolling:
             raise RequestValidationError("max_wait must be >= first_check_after", field="max_wait")
 
 
-def _payout_external_id(client: SyncCaller | AsyncCaller, given: str | None) -> str:
-    """A numeric X-EXTERNAL-ID of at most 36 digits (payouts refuse anything else)."""
-    value: object = given if given is not None else client.core.external_id_factory()
-    if (
-        not isinstance(value, str)
-        or len(value) > EXTERNAL_ID_MAX_LENGTH
-        or not _NUMERIC_ID.fullmatch(value)
-    ):
-        source = "external_id" if given is not None else "the client's external_id_factory"
-        raise RequestValidationError(
-            f"payouts need a numeric X-EXTERNAL-ID of 1 to {EXTERNAL_ID_MAX_LENGTH} digits; "
-            f"{source} gave something else",
-            field="external_id",
-        )
-    return value
-
-
 def _intrabank(
-    request: IntrabankTransferRequest | None, fields: dict[str, Any]
+    request: IntrabankTransferRequest | None, fields: Mapping[str, Any]
 ) -> IntrabankTransferRequest:
-    built = build_request(IntrabankTransferRequest, request, **fields)
+    built = INTRABANK_TRANSFER.build(request, fields)
     info = built.additional_info
     code = info.beneficiary_bank_code if info is not None else None
     check_transfer_amount(built.amount.value, interbank=False, bank_code=code)
@@ -208,53 +213,206 @@ def _intrabank(
 
 def _interbank(
     request: InterbankTransferRequest | None,
-    fields: dict[str, Any],
+    fields: Mapping[str, Any],
     route: TransferRoute | None,
 ) -> InterbankTransferRequest:
     if route is not None and not isinstance(route, TransferRoute):
         raise RequestValidationError("route must be a TransferRoute", field="route")
-    built = build_request(InterbankTransferRequest, request, **fields)
+    built = INTERBANK_TRANSFER.build(request, fields)
     check_transfer_amount(built.amount.value, interbank=True, route=route)
     return built
 
 
 def _va_payment(
-    request: VaPaymentIntrabankRequest | None, fields: dict[str, Any]
+    request: VaPaymentIntrabankRequest | None, fields: Mapping[str, Any]
 ) -> VaPaymentIntrabankRequest:
-    built = build_request(VaPaymentIntrabankRequest, request, **fields)
+    built = VA_PAYMENT.build(request, fields)
     check_transfer_amount(built.paid_amount.value, interbank=False, field="paidAmount.value")
     return built
 
 
-def _topup(request: TopupRequest | None, fields: dict[str, Any]) -> TopupRequest:
-    built = build_request(TopupRequest, request, **fields)
+def _topup(request: TopupRequest | None, fields: Mapping[str, Any]) -> TopupRequest:
+    built = TOPUP.build(request, fields)
     check_transfer_amount(built.amount.value, interbank=False)
     return built
 
 
-class Payouts(SyncService):
+class AsyncPayouts(AsyncService):
     """Payouts (IRIS) over BI-SNAP."""
 
-    def __init__(self, client: SyncCaller) -> None:
-        super().__init__(client)
-        self._caller = client
-
-    def _send(
+    async def balance(
         self,
-        operation: Operation,
-        model: type[SnapRequest],
-        response: type[_Resp],
-        request: SnapRequest | None,
-        fields: dict[str, Any],
-        external_id: str | None,
-        headers: Headers,
-        timeout: Timeout,
-    ) -> _Resp:
-        return self._call(
-            operation, model, response, request, fields,
-            external_id=_payout_external_id(self._caller, external_id),
-            headers=headers, timeout=timeout,
-        )  # fmt: skip
+        request: BalanceInquiryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[BalanceInquiryFields],
+    ) -> BalanceInquiryResponse:
+        """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
+        return await self._call(BALANCE, request, fields, external_id, headers, timeout)
+
+    async def account_inquiry(
+        self,
+        request: ExternalAccountInquiryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[ExternalAccountInquiryFields],
+    ) -> ExternalAccountInquiryResponse:
+        """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
+        return await self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
+
+    async def intrabank_transfer(
+        self,
+        request: IntrabankTransferRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[IntrabankTransferFields],
+    ) -> IntrabankTransferResponse:
+        """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
+
+        Amount 1 to 9.999.999.999 IDR (CIMB from 10.000, recognised by
+        ``additionalInfo.beneficiaryBankCode``), checked before sending. Money-moving: see
+        the module docstring for what a timeout means.
+        """
+        built = _intrabank(request, fields)
+        return await self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
+
+    async def interbank_transfer(
+        self,
+        request: InterbankTransferRequest | None = None,
+        /,
+        *,
+        route: TransferRoute | None = None,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[InterbankTransferFields],
+    ) -> InterbankTransferResponse:
+        """Transfer to any other bank. The amount is checked against ``route``'s maximum
+        (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
+        not sent."""
+        built = _interbank(request, fields, route)
+        return await self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
+
+    async def va_inquiry(
+        self,
+        request: VaInquiryIntrabankRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[VaInquiryIntrabankFields],
+    ) -> VaInquiryIntrabankResponse:
+        """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
+        return await self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
+
+    async def va_payment(
+        self,
+        request: VaPaymentIntrabankRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[VaPaymentIntrabankFields],
+    ) -> VaPaymentIntrabankResponse:
+        """Pay a virtual account from the payouts balance (money-moving)."""
+        built = _va_payment(request, fields)
+        return await self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
+
+    async def transfer_status(
+        self,
+        request: TransferStatusRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[TransferStatusFields],
+    ) -> TransferStatusResponse:
+        """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
+        (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
+        return await self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
+
+    async def emoney_account_inquiry(
+        self,
+        request: EmoneyAccountInquiryRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[EmoneyAccountInquiryFields],
+    ) -> EmoneyAccountInquiryResponse:
+        """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
+        return await self._call(
+            EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout
+        )
+
+    async def topup(
+        self,
+        request: TopupRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[TopupFields],
+    ) -> TopupResponse:
+        """Top up a customer's e-wallet from the payouts balance (money-moving)."""
+        built = _topup(request, fields)
+        return await self._call(TOPUP, built, {}, external_id, headers, timeout)
+
+    async def wait_for_transfer(
+        self,
+        original_partner_reference_no: str,
+        service_code: str,
+        *,
+        polling: StatusPolling | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        timeout: Timeout = None,
+    ) -> TransferStatusResponse:
+        """Poll ``transfer/status`` until the transfer's status is final.
+
+        Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's
+        guidance) before the first inquiry, then asks every ``polling.interval`` seconds.
+        Returns the final answer, or the last one when ``polling.max_wait`` runs out (check
+        :attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep``
+        are injectable for tests.
+        """
+        policy = polling or StatusPolling()
+        start = clock()
+        delay = policy.first_check_after
+        while True:
+            if delay > 0:
+                await sleep(delay)
+            answer = await self.transfer_status(
+                original_partner_reference_no=original_partner_reference_no,
+                service_code=service_code,
+                timeout=timeout,
+            )
+            if answer.is_final:
+                return answer
+            if clock() - start + policy.interval > policy.max_wait:
+                return answer
+            delay = policy.interval
+
+
+# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
+
+
+class Payouts(SyncService):
+    """Payouts (IRIS) over BI-SNAP."""
 
     def balance(
         self,
@@ -264,13 +422,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[BalanceInquiryFields],
     ) -> BalanceInquiryResponse:
         """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return self._send(
-            BALANCE, BalanceInquiryRequest, BalanceInquiryResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(BALANCE, request, fields, external_id, headers, timeout)
 
     def account_inquiry(
         self,
@@ -280,13 +435,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[ExternalAccountInquiryFields],
     ) -> ExternalAccountInquiryResponse:
         """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return self._send(
-            ACCOUNT_INQUIRY, ExternalAccountInquiryRequest, ExternalAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
     def intrabank_transfer(
         self,
@@ -296,7 +448,7 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[IntrabankTransferFields],
     ) -> IntrabankTransferResponse:
         """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
 
@@ -305,10 +457,7 @@ class Payouts(SyncService):
         the module docstring for what a timeout means.
         """
         built = _intrabank(request, fields)
-        return self._send(
-            INTRABANK_TRANSFER, IntrabankTransferRequest, IntrabankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     def interbank_transfer(
         self,
@@ -319,16 +468,13 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[InterbankTransferFields],
     ) -> InterbankTransferResponse:
         """Transfer to any other bank. The amount is checked against ``route``'s maximum
         (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
         not sent."""
         built = _interbank(request, fields, route)
-        return self._send(
-            INTERBANK_TRANSFER, InterbankTransferRequest, InterbankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
 
     def va_inquiry(
         self,
@@ -338,13 +484,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaInquiryIntrabankFields],
     ) -> VaInquiryIntrabankResponse:
         """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return self._send(
-            VA_INQUIRY, VaInquiryIntrabankRequest, VaInquiryIntrabankResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
 
     def va_payment(
         self,
@@ -354,14 +497,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[VaPaymentIntrabankFields],
     ) -> VaPaymentIntrabankResponse:
         """Pay a virtual account from the payouts balance (money-moving)."""
         built = _va_payment(request, fields)
-        return self._send(
-            VA_PAYMENT, VaPaymentIntrabankRequest, VaPaymentIntrabankResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
 
     def transfer_status(
         self,
@@ -371,14 +511,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TransferStatusFields],
     ) -> TransferStatusResponse:
         """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
         (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return self._send(
-            TRANSFER_STATUS, TransferStatusRequest, TransferStatusResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
 
     def emoney_account_inquiry(
         self,
@@ -388,13 +525,10 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[EmoneyAccountInquiryFields],
     ) -> EmoneyAccountInquiryResponse:
         """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return self._send(
-            EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryRequest, EmoneyAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
     def topup(
         self,
@@ -404,13 +538,11 @@ class Payouts(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[TopupFields],
     ) -> TopupResponse:
         """Top up a customer's e-wallet from the payouts balance (money-moving)."""
         built = _topup(request, fields)
-        return self._send(
-            TOPUP, TopupRequest, TopupResponse, built, {}, external_id, headers, timeout,
-        )  # fmt: skip
+        return self._call(TOPUP, built, {}, external_id, headers, timeout)
 
     def wait_for_transfer(
         self,
@@ -448,202 +580,4 @@ class Payouts(SyncService):
             delay = policy.interval
 
 
-class AsyncPayouts(AsyncService):
-    """Payouts (IRIS) over BI-SNAP (async); see :class:`Payouts`."""
-
-    def __init__(self, client: AsyncCaller) -> None:
-        super().__init__(client)
-        self._caller = client
-
-    async def _send(
-        self,
-        operation: Operation,
-        model: type[SnapRequest],
-        response: type[_Resp],
-        request: SnapRequest | None,
-        fields: dict[str, Any],
-        external_id: str | None,
-        headers: Headers,
-        timeout: Timeout,
-    ) -> _Resp:
-        return await self._call(
-            operation, model, response, request, fields,
-            external_id=_payout_external_id(self._caller, external_id),
-            headers=headers, timeout=timeout,
-        )  # fmt: skip
-
-    async def balance(
-        self,
-        request: BalanceInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> BalanceInquiryResponse:
-        """See :meth:`Payouts.balance`."""
-        return await self._send(
-            BALANCE, BalanceInquiryRequest, BalanceInquiryResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def account_inquiry(
-        self,
-        request: ExternalAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> ExternalAccountInquiryResponse:
-        """See :meth:`Payouts.account_inquiry`."""
-        return await self._send(
-            ACCOUNT_INQUIRY, ExternalAccountInquiryRequest, ExternalAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def intrabank_transfer(
-        self,
-        request: IntrabankTransferRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> IntrabankTransferResponse:
-        """See :meth:`Payouts.intrabank_transfer`."""
-        built = _intrabank(request, fields)
-        return await self._send(
-            INTRABANK_TRANSFER, IntrabankTransferRequest, IntrabankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def interbank_transfer(
-        self,
-        request: InterbankTransferRequest | None = None,
-        /,
-        *,
-        route: TransferRoute | None = None,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> InterbankTransferResponse:
-        """See :meth:`Payouts.interbank_transfer`."""
-        built = _interbank(request, fields, route)
-        return await self._send(
-            INTERBANK_TRANSFER, InterbankTransferRequest, InterbankTransferResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def va_inquiry(
-        self,
-        request: VaInquiryIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> VaInquiryIntrabankResponse:
-        """See :meth:`Payouts.va_inquiry`."""
-        return await self._send(
-            VA_INQUIRY, VaInquiryIntrabankRequest, VaInquiryIntrabankResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def va_payment(
-        self,
-        request: VaPaymentIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> VaPaymentIntrabankResponse:
-        """See :meth:`Payouts.va_payment`."""
-        built = _va_payment(request, fields)
-        return await self._send(
-            VA_PAYMENT, VaPaymentIntrabankRequest, VaPaymentIntrabankResponse, built, {},
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def transfer_status(
-        self,
-        request: TransferStatusRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> TransferStatusResponse:
-        """See :meth:`Payouts.transfer_status`."""
-        return await self._send(
-            TRANSFER_STATUS, TransferStatusRequest, TransferStatusResponse, request, fields,
-            external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def emoney_account_inquiry(
-        self,
-        request: EmoneyAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> EmoneyAccountInquiryResponse:
-        """See :meth:`Payouts.emoney_account_inquiry`."""
-        return await self._send(
-            EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryRequest, EmoneyAccountInquiryResponse,
-            request, fields, external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def topup(
-        self,
-        request: TopupRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> TopupResponse:
-        """See :meth:`Payouts.topup`."""
-        built = _topup(request, fields)
-        return await self._send(
-            TOPUP, TopupRequest, TopupResponse, built, {}, external_id, headers, timeout,
-        )  # fmt: skip
-
-    async def wait_for_transfer(
-        self,
-        original_partner_reference_no: str,
-        service_code: str,
-        *,
-        polling: StatusPolling | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-        timeout: Timeout = None,
-    ) -> TransferStatusResponse:
-        """See :meth:`Payouts.wait_for_transfer`."""
-        policy = polling or StatusPolling()
-        start = clock()
-        delay = policy.first_check_after
-        while True:
-            if delay > 0:
-                await sleep(delay)
-            answer = await self.transfer_status(
-                original_partner_reference_no=original_partner_reference_no,
-                service_code=service_code,
-                timeout=timeout,
-            )
-            if answer.is_final:
-                return answer
-            if clock() - start + policy.interval > policy.max_wait:
-                return answer
-            delay = policy.interval
+# --- end of generated code ---

@@ -8,9 +8,11 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+
+from typing_extensions import Unpack
 
 from bisnap.errors import ProtocolError, RequestValidationError
 from bisnap.models.common import build_request
@@ -32,6 +34,7 @@ from bisnap.services.base import (
     SyncService,
     Timeout,
 )
+from bisnap.services.fields import HistoryDetailFields, HistoryListFields
 from bisnap.services.operation import Operation
 from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
 
@@ -42,6 +45,7 @@ HISTORY_LIST = Operation(
     method="POST",
     path="/v1.0/transaction-history-list",
     service_code="12",
+    request_model=HistoryListRequest,
     response_model=HistoryListResponse,
     read_only=True,
 )
@@ -50,6 +54,7 @@ HISTORY_DETAIL = Operation(
     method="POST",
     path="/v1.0/transaction-history-detail",
     service_code="13",
+    request_model=HistoryDetailRequest,
     response_model=HistoryDetailResponse,
     read_only=True,
 )
@@ -63,11 +68,11 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def _checked(
-    request: HistoryListRequest | None, fields: dict[str, Any], clock: Clock
+    request: HistoryListRequest | None, fields: Mapping[str, Any], clock: Clock
 ) -> HistoryListRequest:
     """The validated request with both dates filled in (the Payouts copy of the page makes
     them mandatory; the Reporting page's defaults are used: three months ago and now)."""
-    built = build_request(HistoryListRequest, request, **fields)
+    built = HISTORY_LIST.build(request, fields)
     now = clock()
     start = built.from_date_time.to_datetime() if built.from_date_time else None
     end = built.to_date_time.to_datetime() if built.to_date_time else None
@@ -130,6 +135,94 @@ class _Pager:
         return len(entries) >= self.size
 
 
+class AsyncReporting(AsyncService):
+    """Transaction history (BI-SNAP credentials)."""
+
+    def __init__(self, client: AsyncCaller) -> None:
+        super().__init__(client)
+        self.clock: Clock = system_clock
+
+    async def history_page(
+        self,
+        request: HistoryListRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[HistoryListFields],
+    ) -> HistoryListResponse:
+        """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
+        built = _checked(request, fields, self.clock)
+        return await self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
+
+    def history_pages(
+        self,
+        request: HistoryListRequest | None = None,
+        /,
+        *,
+        max_pages: int | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[HistoryListFields],
+    ) -> AsyncIterator[HistoryListResponse]:
+        """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
+        the maximum), stopping after a short page or ``max_pages`` pages. The request is
+        validated at once; pages are fetched as the iterator advances."""
+        pager = _Pager(_checked(request, fields, self.clock), max_pages)
+        return self._pages(pager, headers, timeout)
+
+    async def _pages(
+        self, pager: _Pager, headers: Headers, timeout: Timeout
+    ) -> AsyncIterator[HistoryListResponse]:
+        while (page_request := pager.next_request()) is not None:
+            page = await self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
+            more = pager.accept(page)
+            yield page
+            if not more:
+                return
+
+    def history(
+        self,
+        request: HistoryListRequest | None = None,
+        /,
+        *,
+        max_pages: int | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[HistoryListFields],
+    ) -> AsyncIterator[HistoryEntry]:
+        """Every history entry over all pages (see :meth:`history_pages`)."""
+        pages = self.history_pages(
+            request, max_pages=max_pages, headers=headers, timeout=timeout, **fields
+        )
+        return self._entries(pages)
+
+    async def history_detail(
+        self,
+        request: HistoryDetailRequest | None = None,
+        /,
+        *,
+        external_id: str | None = None,
+        headers: Headers = None,
+        timeout: Timeout = None,
+        **fields: Unpack[HistoryDetailFields],
+    ) -> HistoryDetailResponse:
+        """One transaction: ``originalPartnerReferenceNo`` and
+        ``additionalInfo.referenceNo`` (both from a history entry)."""
+        return await self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
+
+    async def _entries(
+        self, pages: AsyncIterator[HistoryListResponse]
+    ) -> AsyncIterator[HistoryEntry]:
+        async for page in pages:
+            for entry in page.detail_data:  # noqa: RUF100, UP028 - no yield from in async code
+                yield entry
+
+
+# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
+
+
 class Reporting(SyncService):
     """Transaction history (BI-SNAP credentials)."""
 
@@ -145,14 +238,11 @@ class Reporting(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> HistoryListResponse:
         """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
         built = _checked(request, fields, self.clock)
-        return self._call(
-            HISTORY_LIST, HistoryListRequest, HistoryListResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+        return self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
 
     def history_pages(
         self,
@@ -162,7 +252,7 @@ class Reporting(SyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> Iterator[HistoryListResponse]:
         """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
         the maximum), stopping after a short page or ``max_pages`` pages. The request is
@@ -174,10 +264,7 @@ class Reporting(SyncService):
         self, pager: _Pager, headers: Headers, timeout: Timeout
     ) -> Iterator[HistoryListResponse]:
         while (page_request := pager.next_request()) is not None:
-            page = self._call(
-                HISTORY_LIST, HistoryListRequest, HistoryListResponse, page_request, {},
-                headers=headers, timeout=timeout,
-            )  # fmt: skip
+            page = self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
             more = pager.accept(page)
             yield page
             if not more:
@@ -191,13 +278,13 @@ class Reporting(SyncService):
         max_pages: int | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryListFields],
     ) -> Iterator[HistoryEntry]:
         """Every history entry over all pages (see :meth:`history_pages`)."""
         pages = self.history_pages(
             request, max_pages=max_pages, headers=headers, timeout=timeout, **fields
         )
-        return (entry for page in pages for entry in page.detail_data)
+        return self._entries(pages)
 
     def history_detail(
         self,
@@ -207,101 +294,16 @@ class Reporting(SyncService):
         external_id: str | None = None,
         headers: Headers = None,
         timeout: Timeout = None,
-        **fields: Any,
+        **fields: Unpack[HistoryDetailFields],
     ) -> HistoryDetailResponse:
         """One transaction: ``originalPartnerReferenceNo`` and
         ``additionalInfo.referenceNo`` (both from a history entry)."""
-        return self._call(
-            HISTORY_DETAIL, HistoryDetailRequest, HistoryDetailResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
+        return self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
+
+    def _entries(self, pages: Iterator[HistoryListResponse]) -> Iterator[HistoryEntry]:
+        for page in pages:
+            for entry in page.detail_data:  # noqa: RUF100, UP028 - no yield from in async code
+                yield entry
 
 
-class AsyncReporting(AsyncService):
-    """Transaction history (async); see :class:`Reporting`."""
-
-    def __init__(self, client: AsyncCaller) -> None:
-        super().__init__(client)
-        self.clock: Clock = system_clock
-
-    async def history_page(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> HistoryListResponse:
-        """See :meth:`Reporting.history_page`."""
-        built = _checked(request, fields, self.clock)
-        return await self._call(
-            HISTORY_LIST, HistoryListRequest, HistoryListResponse, built, {},
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
-
-    def history_pages(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> AsyncIterator[HistoryListResponse]:
-        """See :meth:`Reporting.history_pages`."""
-        pager = _Pager(_checked(request, fields, self.clock), max_pages)
-        return self._pages(pager, headers, timeout)
-
-    async def _pages(
-        self, pager: _Pager, headers: Headers, timeout: Timeout
-    ) -> AsyncIterator[HistoryListResponse]:
-        while (page_request := pager.next_request()) is not None:
-            page = await self._call(
-                HISTORY_LIST, HistoryListRequest, HistoryListResponse, page_request, {},
-                headers=headers, timeout=timeout,
-            )  # fmt: skip
-            more = pager.accept(page)
-            yield page
-            if not more:
-                return
-
-    def history(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> AsyncIterator[HistoryEntry]:
-        """See :meth:`Reporting.history`."""
-        pages = self.history_pages(
-            request, max_pages=max_pages, headers=headers, timeout=timeout, **fields
-        )
-        return _entries(pages)
-
-    async def history_detail(
-        self,
-        request: HistoryDetailRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Any,
-    ) -> HistoryDetailResponse:
-        """See :meth:`Reporting.history_detail`."""
-        return await self._call(
-            HISTORY_DETAIL, HistoryDetailRequest, HistoryDetailResponse, request, fields,
-            external_id=external_id, headers=headers, timeout=timeout,
-        )  # fmt: skip
-
-
-async def _entries(pages: AsyncIterator[HistoryListResponse]) -> AsyncIterator[HistoryEntry]:
-    async for page in pages:
-        for entry in page.detail_data:
-            yield entry
+# --- end of generated code ---

@@ -153,7 +153,7 @@ class TokenManager:
             return (yield from self._exchange())
         except (SnapAPIError, ProtocolError) as exc:
             logger.warning(
-                "bisnap: early token refresh failed (%s); the current token is kept",
+                "early token refresh failed (%s); the current token is kept",
                 type(exc).__name__,
             )
             return current
@@ -165,7 +165,7 @@ class TokenManager:
         if latest is not None and self.usable(latest):
             return latest
         if not (yield StoreLock(blocking=True)):
-            logger.warning("bisnap: token store lock not obtained in time; exchanging")
+            logger.warning("token store lock not obtained in time; exchanging")
         latest = yield READ_TOKEN
         if latest is not None and self.usable(latest):
             return latest
@@ -187,7 +187,7 @@ class TokenManager:
             response.status_code, response.content, requested_at=requested_at
         )
         logger.info(
-            "bisnap: access token obtained for client %s at %s (expires in %d s)",
+            "access token obtained for client %s at %s (expires in %d s)",
             self.key.client_id,
             self.key.base_url,
             int(token.lifetime),

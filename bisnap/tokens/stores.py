@@ -126,7 +126,7 @@ def _decode(raw: bytes | str) -> AccessToken | None:
             obtained_at=datetime.fromisoformat(data["obtained_at"]),
         )
     except (ValueError, KeyError, TypeError):
-        logger.warning("bisnap: ignoring an unreadable token in the Redis token store")
+        logger.warning("ignoring an unreadable token in the Redis token store")
         return None
 
 
@@ -239,7 +239,7 @@ class RedisTokenStore:
                 return
             self._down_since = time.monotonic()
         logger.warning(
-            "bisnap: the Redis token store is unreachable (%s while trying to %s); serving "
+            "the Redis token store is unreachable (%s while trying to %s); serving "
             "tokens from this process's memory until it is back",
             type(exc).__name__,
             what,
@@ -255,8 +255,7 @@ class RedisTokenStore:
             self._unsaved.clear()
         written = sum(self._write_back(key, token) for key, token in unsaved.items())
         logger.warning(
-            "bisnap: the Redis token store is reachable again after %.1f s; %d token(s) "
-            "written back",
+            "the Redis token store is reachable again after %.1f s; %d token(s) written back",
             outage,
             written,
         )

@@ -99,6 +99,35 @@ def test_missing_variable_names_it(
     assert variable in str(info.value)
 
 
+def test_from_env_names_every_missing_variable_at_once(merchant_keys: GeneratedKeyPair) -> None:
+    env = _env(
+        merchant_keys,
+        BISNAP_CLIENT_ID="<unset>",
+        BISNAP_PARTNER_ID="  ",
+        BISNAP_CHANNEL_ID="<unset>",
+    )
+    with pytest.raises(ConfigurationError) as info:
+        Credentials.from_env(env)
+    message = str(info.value)
+    for name in ("BISNAP_CLIENT_ID", "BISNAP_PARTNER_ID", "BISNAP_CHANNEL_ID"):
+        assert name in message
+    assert "BISNAP_CLIENT_SECRET" not in message
+    assert "BISNAP_PRIVATE_KEY" not in message
+    assert info.value.field == "client_id"
+    with pytest.raises(ConfigurationError) as info:
+        Credentials.from_env({})
+    assert all(
+        name in str(info.value)
+        for name in (
+            "BISNAP_CLIENT_ID",
+            "BISNAP_CLIENT_SECRET",
+            "BISNAP_PRIVATE_KEY",
+            "BISNAP_PARTNER_ID",
+            "BISNAP_CHANNEL_ID",
+        )
+    )
+
+
 def test_malformed_key_names_the_field(merchant_keys: GeneratedKeyPair) -> None:
     with pytest.raises(ConfigurationError) as info:
         Credentials.from_env(

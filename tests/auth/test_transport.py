@@ -131,3 +131,19 @@ def test_logs_never_show_secrets(
     token_signature = gateway.token_requests[0].headers["X-SIGNATURE"]
     for secret in ("token-1", "customer-secret-token", signature, token_signature, CLIENT_SECRET):
         assert secret not in text
+
+
+def test_log_lines_do_not_repeat_the_logger_name(
+    credentials: Credentials, gateway: FakeGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``%(name)s %(levelname)s %(message)s`` reads ``bisnap DEBUG -> POST ...``, once."""
+    caplog.set_level(logging.DEBUG, logger="bisnap")
+    with create_client(
+        MIDTRANS_SANDBOX, auth=SnapAuth(credentials), transport=gateway.transport()
+    ) as client:
+        client.post("/v1.0/debit/payment-host-to-host", json={"a": 1})
+    messages = [record.getMessage() for record in caplog.records if record.name == "bisnap"]
+    assert any("/v1.0/debit/payment-host-to-host" in message for message in messages)
+    assert any("access token obtained" in message for message in messages)
+    for message in messages:
+        assert not message.lower().startswith("bisnap"), message

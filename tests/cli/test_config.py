@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bisnap._cli.app import cli
-from bisnap._cli.config import Settings, parse_env_file
+from bisnap.cli.app import cli
+from bisnap.cli.config import Settings, parse_env_file
 from bisnap.errors import ConfigurationError
 from tests.cli import vectors as V
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from bisnap.keys import GeneratedKeyPair
 from tests.diagnose import second_impl as ref
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from bisnap.keys import GeneratedKeyPair
 from bisnap.signing import (
     asymmetric_string_to_sign,
@@ -187,7 +187,7 @@ def test_every_format_carries_the_signature_and_body(
     args = [
         "headers", "transaction", "--path", "/v1.0/transfer-va/create-va", "--body",
         str(body_file), "--token", TOKEN, "--timestamp", "2024-03-15T10:35:00+07:00",
-        "--external-id", "42",
+        "--external-id", "1",
     ]  # fmt: skip
     reference = as_json(runner, args, env)
     headers = reference["headers"]
@@ -263,3 +263,47 @@ def test_unreachable_gateway_when_fetching_a_token_is_a_failure(
     )
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: could not reach the token endpoint {closed}")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1.0/transfer-va/create-va", "trxId"),
+        ("/v1.0/qr/qr-mpm-generate", "partnerReferenceNo"),
+        ("/v1.0/qr/qr-mpm-refund", "partnerRefundNo"),
+    ],
+)
+def test_headers_fill_external_id_from_the_tied_body_field(
+    runner: CliRunner, env: dict[str, str], tmp_path: Path, path: str, field: str
+) -> None:
+    body = tmp_path / "tied.json"
+    body.write_text(json.dumps({field: "inv-2024-77", "merchantId": "G1"}))
+    base = ["headers", "transaction", "--path", path, "--body", str(body), "--token", TOKEN]
+    document = as_json(runner, base, env)
+    headers = document["headers"]
+    assert isinstance(headers, dict)
+    assert headers["X-EXTERNAL-ID"] == "inv-2024-77"
+    # Given explicitly and equal: accepted; different: a usage error naming both values.
+    same = as_json(runner, [*base, "--external-id", "inv-2024-77"], env)["headers"]
+    assert isinstance(same, dict)
+    assert same["X-EXTERNAL-ID"] == "inv-2024-77"
+    refused = runner.invoke(cli, [*base, "--external-id", "999"], env=env)
+    assert refused.exit_code == 2
+    assert field in refused.output
+    assert "999" in refused.output
+
+
+def test_headers_keep_a_generated_external_id_where_nothing_is_tied(
+    runner: CliRunner, env: dict[str, str], tmp_path: Path
+) -> None:
+    body = tmp_path / "status.json"
+    body.write_text(json.dumps({"trxId": "inv-1", "originalExternalId": "inv-1"}))
+    document = as_json(
+        runner,
+        ["headers", "transaction", "--path", "/v1.0/debit/status", "--body", str(body),
+         "--token", TOKEN],
+        env,
+    )  # fmt: skip
+    headers = document["headers"]
+    assert isinstance(headers, dict)
+    assert headers["X-EXTERNAL-ID"].isdigit()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 
 
 def test_keygen_writes_a_key_pair_and_prints_the_public_key(

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bisnap import __version__
-from bisnap._cli.app import cli
 from bisnap.cli import main
+from bisnap.cli.app import cli
 
 
 def test_without_click_prints_how_to_install_and_exits_1(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from tests.cli import vectors as V
 
 

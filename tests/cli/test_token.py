@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from bisnap.keys import GeneratedKeyPair, generate_key_pair
 from tests.cli.loopback import LoopbackGateway, serve
 

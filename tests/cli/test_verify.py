@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bisnap._cli.app import cli
+from bisnap.cli.app import cli
 from bisnap.keys import GeneratedKeyPair
 from bisnap.signing import asymmetric_string_to_sign, sign_rsa
 from bisnap.timestamps import TimestampStyle, format_timestamp

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bisnap._cli.render import RenderedRequest, render_curl, render_http
 from bisnap.captures import CapturedRequest, CaptureError, parse_curl, parse_har, parse_http_request
+from bisnap.cli.render import RenderedRequest, render_curl, render_http
 
 _NAME = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=20

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bisnap import demo
-from bisnap.demo import run_demo
+from bisnap.cli import demo_flow as demo
+from bisnap.cli.demo_flow import run_demo
 
 
 @pytest.mark.slow

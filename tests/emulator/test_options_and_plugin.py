@@ -9,12 +9,7 @@ import httpx
 import pytest
 
 from bisnap.emulator import emulator_from_options, serve_from_options
-from bisnap.emulator.pytest_plugin import (  # noqa: F401 - fixtures used below
-    SnapEmulatorFixture,
-    snap_emulator,
-    snap_emulator_merchant_keys,
-    snap_emulator_notification_transport,
-)
+from bisnap.emulator.testing import SnapEmulatorFixture
 from bisnap.errors import ConfigurationError, KeyLoadError
 from bisnap.keys import GeneratedKeyPair, load_public_key
 from tests.emulator.helpers import FakeClock, Snap, code, va_body
@@ -123,7 +118,7 @@ def test_serve_from_options_validates_before_serving(
     assert raised.value.field == field
 
 
-def test_pytest_plugin_fixture(snap_emulator: SnapEmulatorFixture) -> None:  # noqa: F811
+def test_pytest_plugin_fixture(snap_emulator: SnapEmulatorFixture) -> None:
     from bisnap.keys import load_private_key
 
     client = httpx.Client(base_url="http://snap.test", transport=snap_emulator.transport())
@@ -144,7 +139,7 @@ def test_pytest_plugin_fixture(snap_emulator: SnapEmulatorFixture) -> None:  # n
 
 
 def test_pytest_plugin_fixture_gives_a_fresh_emulator_each_time(
-    snap_emulator: SnapEmulatorFixture,  # noqa: F811
+    snap_emulator: SnapEmulatorFixture,
 ) -> None:
     assert snap_emulator.emulator.notifications == []
     assert snap_emulator.emulator.state.payments == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from bisnap.errors import (
     SnapAPIError,
     TransactionNotFoundError,
 )
+from bisnap.external_id import ExternalIdForm
 from bisnap.keys import GeneratedKeyPair
 from bisnap.models.payouts import AGGREGATOR_ACCOUNT_NO, BalanceInquiryRequest, TransferRoute
 from bisnap.services.core import CallOptions
@@ -225,10 +227,11 @@ def test_a_non_numeric_external_id_factory_is_refused(
 def test_the_emulator_refuses_a_non_numeric_external_id(
     client: SnapClient, emulator: Emulator
 ) -> None:
-    # Bypass the client check to see the gateway side of the rule.
+    # Bypass the client check (the operation's numeric form) to see the gateway side of the rule.
+    lenient = dataclasses.replace(BALANCE, external_id_form=ExternalIdForm.SNAP)
     request = BalanceInquiryRequest(account_no=AGGREGATOR_ACCOUNT_NO)
     with pytest.raises(InvalidFieldFormatError) as caught:
-        client.call(BALANCE, request, CallOptions(external_id="abc"))
+        client.call(lenient, request, CallOptions(external_id="abc"))
     assert _code(caught.value) == "4001101"
 
 

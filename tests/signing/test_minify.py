@@ -70,31 +70,35 @@ def test_a_large_body_is_minified_exactly() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "position", "reason"),
+    ("body", "positions"),
     [
-        (b'{"a": 1,}', 8, "property name"),
-        (b'{"a" 1}', 5, "delimiter"),
-        (b"[1 2]", 3, "delimiter"),
-        (b'{"a": tr ue}', 6, "Expecting value"),
-        (b'{"a": "unterminated}', 6, "Unterminated string"),
-        (b'{"a": "bad \\x escape"}', 11, "escape"),
-        (b'{"a": "\\u12G4"}', 8, "escape"),
-        (b'{"a": "raw\ttab"}', 10, "control character"),
-        (b'{"a": "raw\nnewline"}', 10, "control character"),
-        (b'{"a": 01}', 7, "delimiter"),
-        (b"[1] [2]", 4, "Extra data"),
-        (b"[1] x", 4, "Extra data"),
-        (b'{"a": 1} \\', 9, "Extra data"),
-        (b'\\"a"', 0, "Expecting value"),
-        (b"'single'", 0, "Expecting value"),
-        (b'{"\xc3\xa9": "\xc3\xa9", "x": ?}', 18, "Expecting value"),
+        (b'{"a": 1,}', {7, 8}),  # the comma (3.13+) or the brace after it (before)
+        (b'{"a" 1}', {5}),
+        (b"[1 2]", {3}),
+        (b'{"a": tr ue}', {6}),
+        (b'{"a": "unterminated}', {6}),
+        (b'{"a": "bad \\x escape"}', {11}),
+        (b'{"a": "\\u12G4"}', {8}),
+        (b'{"a": "raw\ttab"}', {10}),
+        (b'{"a": "raw\nnewline"}', {10}),
+        (b'{"a": 01}', {7}),
+        (b"[1] [2]", {4}),
+        (b"[1] x", {4}),
+        (b'{"a": 1} \\', {9}),
+        (b'\\"a"', {0}),
+        (b"'single'", {0}),
+        (b'{"\xc3\xa9": "\xc3\xa9", "x": ?}', {18}),
     ],
 )
-def test_invalid_json_says_which_byte(body: bytes, position: int, reason: str) -> None:
-    with pytest.raises(InvalidJSONError, match=reason) as info:
+def test_invalid_json_says_which_byte(body: bytes, positions: set[int]) -> None:
+    """The byte offset of the problem; the reason is the standard library's, in its wording."""
+    with pytest.raises(InvalidJSONError) as info:
         minify_json(body)
-    assert info.value.position == position
-    assert f"at byte {position}" in str(info.value)
+    assert info.value.position in positions
+    message = str(info.value)
+    assert message.startswith("body is not valid JSON: ")
+    assert message.endswith(f" at byte {info.value.position}")
+    assert len(message) > len(f"body is not valid JSON:  at byte {info.value.position}")
 
 
 @pytest.mark.parametrize(

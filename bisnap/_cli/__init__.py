@@ -1,1 +1,0 @@
-"""The ``bisnap`` command line (needs the ``bisnap[cli]`` extra); ``bisnap.cli.main`` runs it."""
