@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -19,19 +18,15 @@ from typing_extensions import Unpack
 
 from bisnap.credentials import Credentials
 from bisnap.gateways import GatewayProfile
-from bisnap.models.account_linking import (
-    AuthCodeParams,
-    BindingInquiryRequest,
-    BindingInquiryResponse,
-    BindRequest,
-    BindResponse,
-    UnbindRequest,
-    UnbindResponse,
-)
-from bisnap.models.common import SnapResponse
-from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
-from bisnap.services.fields import BindFields, BindingInquiryFields, UnbindFields
-from bisnap.services.operation import Operation
+from bisnap.models.account_linking import AuthCodeParams
+from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.core import ClientCore
+from bisnap.services.endpoint import Endpoint
+from bisnap.services.fields import AuthCodeFields, BindFields, BindingInquiryFields, UnbindFields
+from bisnap.services.operations import LINK_AUTH_CODE as AUTH_CODE
+from bisnap.services.operations import LINK_BIND as BIND
+from bisnap.services.operations import LINK_INQUIRY as INQUIRY
+from bisnap.services.operations import LINK_UNBIND as UNBIND
 from bisnap.signing import sign_rsa
 
 __all__ = [
@@ -40,54 +35,11 @@ __all__ = [
     "INQUIRY",
     "UNBIND",
     "AccountLinking",
+    "AccountLinkingEndpoints",
     "AsyncAccountLinking",
     "auth_code_url",
     "seamless_data",
 ]
-
-AUTH_CODE = Operation(
-    name="account_linking.auth_code_url",
-    method="GET",
-    path="/v1.0/get-auth-code",
-    service_code="10",
-    request_model=AuthCodeParams,
-    response_model=SnapResponse,
-    read_only=True,
-    host="app",
-)
-BIND = Operation(
-    name="account_linking.bind",
-    method="POST",
-    path="/v1.0/registration-account-binding",
-    service_code="07",
-    request_model=BindRequest,
-    response_model=BindResponse,
-    status_operation=(
-        "account_linking.auth_code_url (link the same phone again: the gateway returns the "
-        "same customer token)"
-    ),
-)
-INQUIRY = Operation(
-    name="account_linking.inquiry",
-    method="POST",
-    path="/v1.0/registration-account-inquiry",
-    service_code="08",
-    request_model=BindingInquiryRequest,
-    response_model=BindingInquiryResponse,
-    read_only=True,
-    needs_device_id=True,
-)
-UNBIND = Operation(
-    name="account_linking.unbind",
-    method="POST",
-    path="/v1.0/registration-account-unbinding",
-    service_code="09",
-    request_model=UnbindRequest,
-    response_model=UnbindResponse,
-    status_operation="account_linking.inquiry",
-    needs_customer_token=True,
-    needs_device_id=True,
-)
 
 
 def seamless_data(mobile_number: str, payment_type: str = "gopay") -> str:
@@ -126,129 +78,32 @@ def auth_code_url(profile: GatewayProfile, credentials: Credentials, params: Aut
     return f"{profile.app_base_url}{profile.path(AUTH_CODE.path)}?{query}"
 
 
-def _params(request: AuthCodeParams | None, fields: Mapping[str, Any]) -> AuthCodeParams:
-    if request is None and "state" not in fields:
-        fields = {**fields, "state": secrets.token_hex(16)}
-    return AUTH_CODE.build(request, fields)
-
-
-class AsyncAccountLinking(AsyncService):
+class AccountLinkingEndpoints:
     """GoPay tokenization account linking."""
 
-    def auth_code_url(self, request: AuthCodeParams | None = None, /, **fields: Any) -> str:
+    @property
+    def _core(self) -> ClientCore:
+        raise NotImplementedError  # pragma: no cover - AsyncService and SyncService give it
+
+    def auth_code_url(
+        self, request: AuthCodeParams | None = None, /, **fields: Unpack[AuthCodeFields]
+    ) -> str:
         """The URL to send the customer's browser to (no request is made). ``state`` is
         generated when not given: keep it and compare it on the redirect back."""
-        core = self._client.core
-        return auth_code_url(core.profile, core.credentials, _params(request, fields))
+        values: dict[str, Any] = dict(fields)
+        if request is None:
+            values.setdefault("state", secrets.token_hex(16))
+        core = self._core
+        return auth_code_url(core.profile, core.credentials, AUTH_CODE.build(request, values))
 
-    async def bind(
-        self,
-        request: BindRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BindFields],
-    ) -> BindResponse:
-        """Swap the ``authCode`` from the redirect for the customer token
-        (``response.customer_token``). A repeated X-EXTERNAL-ID within 24 h is a conflict."""
-        return await self._call(BIND, request, fields, external_id, headers, timeout)
-
-    async def inquiry(
-        self,
-        request: BindingInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BindingInquiryFields],
-    ) -> BindingInquiryResponse:
-        """The binding's state and payment options (call it before each payment)."""
-        return await self._call(
-            INQUIRY, request, fields, external_id, headers, timeout, customer_token, device_id
-        )
-
-    async def unbind(
-        self,
-        request: UnbindRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[UnbindFields],
-    ) -> UnbindResponse:
-        """End the link (needs ``customer_token=`` and ``device_id=``)."""
-        return await self._call(
-            UNBIND, request, fields, external_id, headers, timeout, customer_token, device_id
-        )
+    bind = Endpoint(BIND, BindFields)
+    inquiry = Endpoint(INQUIRY, BindingInquiryFields)
+    unbind = Endpoint(UNBIND, UnbindFields)
 
 
-# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
+class AsyncAccountLinking(AsyncService, AccountLinkingEndpoints):
+    """``client.account_linking`` of :class:`~bisnap.client.AsyncSnapClient`."""
 
 
-class AccountLinking(SyncService):
-    """GoPay tokenization account linking."""
-
-    def auth_code_url(self, request: AuthCodeParams | None = None, /, **fields: Any) -> str:
-        """The URL to send the customer's browser to (no request is made). ``state`` is
-        generated when not given: keep it and compare it on the redirect back."""
-        core = self._client.core
-        return auth_code_url(core.profile, core.credentials, _params(request, fields))
-
-    def bind(
-        self,
-        request: BindRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BindFields],
-    ) -> BindResponse:
-        """Swap the ``authCode`` from the redirect for the customer token
-        (``response.customer_token``). A repeated X-EXTERNAL-ID within 24 h is a conflict."""
-        return self._call(BIND, request, fields, external_id, headers, timeout)
-
-    def inquiry(
-        self,
-        request: BindingInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BindingInquiryFields],
-    ) -> BindingInquiryResponse:
-        """The binding's state and payment options (call it before each payment)."""
-        return self._call(
-            INQUIRY, request, fields, external_id, headers, timeout, customer_token, device_id
-        )
-
-    def unbind(
-        self,
-        request: UnbindRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[UnbindFields],
-    ) -> UnbindResponse:
-        """End the link (needs ``customer_token=`` and ``device_id=``)."""
-        return self._call(
-            UNBIND, request, fields, external_id, headers, timeout, customer_token, device_id
-        )
-
-
-# --- end of generated code ---
+class AccountLinking(SyncService, AccountLinkingEndpoints):
+    """``client.account_linking`` of :class:`~bisnap.client.SnapClient`."""

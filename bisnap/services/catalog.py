@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
 from pydantic.alias_generators import to_camel
 
+from bisnap.services import operations
 from bisnap.services.operation import AnyOperation, Operation
 
 __all__ = ["all_operations", "find_operation", "tied_external_id_field"]
 
-_FAMILIES = (
-    "virtual_accounts",
-    "qris",
-    "direct_debit",
-    "account_linking",
-    "preauth",
-    "payouts",
-    "reporting",
-)
-
 
 @cache
 def all_operations() -> tuple[AnyOperation, ...]:
-    """Every :class:`Operation` constant of the service families, in family order."""
-    found: list[AnyOperation] = []
-    for family in _FAMILIES:
-        module = importlib.import_module(f"bisnap.services.{family}")
-        found.extend(value for value in vars(module).values() if isinstance(value, Operation))
-    return tuple(found)
+    """Every :class:`Operation` of the table in :mod:`bisnap.services.operations`, in order."""
+    return tuple(value for value in vars(operations).values() if isinstance(value, Operation))
 
 
 def find_operation(method: str, path: str) -> AnyOperation | None:

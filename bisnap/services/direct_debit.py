@@ -5,209 +5,55 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from typing_extensions import Unpack
-
-from bisnap.models.direct_debit import (
-    DebitCancelRequest,
-    DebitCancelResponse,
-    DebitPaymentRequest,
-    DebitPaymentResponse,
-    DebitRefundRequest,
-    DebitRefundResponse,
-    DebitStatusRequest,
-    DebitStatusResponse,
-    check_tokenization_payment,
-)
-from bisnap.services.base import AsyncService, Headers, SyncService, Timeout
+from bisnap.models.direct_debit import DebitPaymentRequest, check_tokenization_payment
+from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.endpoint import CustomerKeywords, Endpoint
 from bisnap.services.fields import (
     DebitCancelFields,
     DebitPaymentFields,
     DebitRefundFields,
     DebitStatusFields,
 )
-from bisnap.services.operation import Operation
+from bisnap.services.operations import DEBIT_CANCEL as CANCEL
+from bisnap.services.operations import DEBIT_PAYMENT as PAYMENT
+from bisnap.services.operations import DEBIT_REFUND as REFUND
+from bisnap.services.operations import DEBIT_STATUS as STATUS
 
-__all__ = ["CANCEL", "PAYMENT", "REFUND", "STATUS", "AsyncDirectDebit", "DirectDebit"]
-
-PAYMENT = Operation(
-    name="direct_debit.payment",
-    method="POST",
-    path="/v1.0/debit/payment-host-to-host",
-    service_code="54",
-    request_model=DebitPaymentRequest,
-    response_model=DebitPaymentResponse,
-    money_moving=True,
-    status_operation="direct_debit.status",
-)
-STATUS = Operation(
-    name="direct_debit.status",
-    method="POST",
-    path="/v1.0/debit/status",
-    service_code="55",
-    request_model=DebitStatusRequest,
-    response_model=DebitStatusResponse,
-    read_only=True,
-)
-CANCEL = Operation(
-    name="direct_debit.cancel",
-    method="POST",
-    path="/v1.0/debit/cancel",
-    service_code="57",
-    request_model=DebitCancelRequest,
-    response_model=DebitCancelResponse,
-    status_operation="direct_debit.status",
-)
-REFUND = Operation(
-    name="direct_debit.refund",
-    method="POST",
-    path="/v1.0/debit/refund",
-    service_code="58",
-    request_model=DebitRefundRequest,
-    response_model=DebitRefundResponse,
-    money_moving=True,
-    status_operation="direct_debit.status",
-    default_from_external_id="partner_refund_no",
-)
+__all__ = [
+    "CANCEL",
+    "PAYMENT",
+    "REFUND",
+    "STATUS",
+    "AsyncDirectDebit",
+    "DirectDebit",
+    "DirectDebitEndpoints",
+]
 
 
-def _payment_request(
-    request: DebitPaymentRequest | None, fields: Mapping[str, Any], customer_token: str | None
+class PaymentKeywords(DebitPaymentFields, CustomerKeywords, total=False):
+    """A payment's keywords: a GoPay tokenization payment also takes ``customer_token``."""
+
+
+def _check_tokenization(
+    service: object, request: DebitPaymentRequest, options: Mapping[str, Any]
 ) -> DebitPaymentRequest:
-    built = PAYMENT.build(request, fields)
-    if customer_token is not None:
-        check_tokenization_payment(built)
-    return built
+    if options.get("customer_token") is not None:
+        check_tokenization_payment(request)
+    return request
 
 
-class AsyncDirectDebit(AsyncService):
-    """``client.direct_debit``: GoPay, ShopeePay and DANA payments; status, cancel, refund."""
+class DirectDebitEndpoints:
+    """GoPay, ShopeePay and DANA payments; status, cancel, refund."""
 
-    async def payment(
-        self,
-        request: DebitPaymentRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitPaymentFields],
-    ) -> DebitPaymentResponse:
-        """Start a payment; send the customer to ``webRedirectUrl``. Moves money: never resent
-        automatically. For GoPay tokenization pass ``customer_token=`` and ``device_id=``."""
-        built = _payment_request(request, fields, customer_token)
-        return await self._call(
-            PAYMENT, built, {}, external_id, headers, timeout, customer_token, device_id
-        )
-
-    async def status(
-        self,
-        request: DebitStatusRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitStatusFields],
-    ) -> DebitStatusResponse:
-        """Status by ``originalReferenceNo`` or ``originalExternalId`` (the payment's
-        X-EXTERNAL-ID); ``serviceCode`` defaults to 54 (payment)."""
-        return await self._call(STATUS, request, fields, external_id, headers, timeout)
-
-    async def cancel(
-        self,
-        request: DebitCancelRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitCancelFields],
-    ) -> DebitCancelResponse:
-        """Cancel an unpaid payment."""
-        return await self._call(CANCEL, request, fields, external_id, headers, timeout)
-
-    async def refund(
-        self,
-        request: DebitRefundRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitRefundFields],
-    ) -> DebitRefundResponse:
-        """Refund a payment (whole, or ``refundAmount``). Moves money: never resent
-        automatically."""
-        return await self._call(REFUND, request, fields, external_id, headers, timeout)
+    payment = Endpoint(PAYMENT, PaymentKeywords, prepare=_check_tokenization)
+    status = Endpoint(STATUS, DebitStatusFields)
+    cancel = Endpoint(CANCEL, DebitCancelFields)
+    refund = Endpoint(REFUND, DebitRefundFields)
 
 
-# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
+class AsyncDirectDebit(AsyncService, DirectDebitEndpoints):
+    """``client.direct_debit`` of :class:`~bisnap.client.AsyncSnapClient`."""
 
 
-class DirectDebit(SyncService):
-    """``client.direct_debit``: GoPay, ShopeePay and DANA payments; status, cancel, refund."""
-
-    def payment(
-        self,
-        request: DebitPaymentRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        customer_token: str | None = None,
-        device_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitPaymentFields],
-    ) -> DebitPaymentResponse:
-        """Start a payment; send the customer to ``webRedirectUrl``. Moves money: never resent
-        automatically. For GoPay tokenization pass ``customer_token=`` and ``device_id=``."""
-        built = _payment_request(request, fields, customer_token)
-        return self._call(
-            PAYMENT, built, {}, external_id, headers, timeout, customer_token, device_id
-        )
-
-    def status(
-        self,
-        request: DebitStatusRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitStatusFields],
-    ) -> DebitStatusResponse:
-        """Status by ``originalReferenceNo`` or ``originalExternalId`` (the payment's
-        X-EXTERNAL-ID); ``serviceCode`` defaults to 54 (payment)."""
-        return self._call(STATUS, request, fields, external_id, headers, timeout)
-
-    def cancel(
-        self,
-        request: DebitCancelRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitCancelFields],
-    ) -> DebitCancelResponse:
-        """Cancel an unpaid payment."""
-        return self._call(CANCEL, request, fields, external_id, headers, timeout)
-
-    def refund(
-        self,
-        request: DebitRefundRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[DebitRefundFields],
-    ) -> DebitRefundResponse:
-        """Refund a payment (whole, or ``refundAmount``). Moves money: never resent
-        automatically."""
-        return self._call(REFUND, request, fields, external_id, headers, timeout)
-
-
-# --- end of generated code ---
+class DirectDebit(SyncService, DirectDebitEndpoints):
+    """``client.direct_debit`` of :class:`~bisnap.client.SnapClient`."""

@@ -4,7 +4,7 @@ and how it may be retried."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
 from bisnap.external_id import ExternalIdForm
@@ -39,6 +39,7 @@ class Operation(Generic[_Req, _Resp]):
     ``host``               ``"api"`` (profile.base_url) or ``"app"`` (profile.app_base_url)
     ``external_id_form``   the ``X-EXTERNAL-ID`` form this operation narrows the profile's to
                            (Payouts: ``NUMERIC``); None keeps the profile's
+    ``doc``                what the operation does, shown as its service method's docstring
     """
 
     name: str
@@ -56,6 +57,7 @@ class Operation(Generic[_Req, _Resp]):
     needs_device_id: bool = False
     host: Literal["api", "app"] = "api"
     external_id_form: ExternalIdForm | None = None
+    doc: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.money_moving and self.read_only:

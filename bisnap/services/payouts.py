@@ -19,38 +19,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from typing_extensions import Unpack
 
 from bisnap.errors import RequestValidationError
-from bisnap.external_id import ExternalIdForm
 from bisnap.models.payouts import (
-    BalanceInquiryRequest,
-    BalanceInquiryResponse,
-    EmoneyAccountInquiryRequest,
-    EmoneyAccountInquiryResponse,
-    ExternalAccountInquiryRequest,
-    ExternalAccountInquiryResponse,
     InterbankTransferRequest,
-    InterbankTransferResponse,
     IntrabankTransferRequest,
-    IntrabankTransferResponse,
     TopupRequest,
-    TopupResponse,
     TransferRoute,
-    TransferStatusRequest,
     TransferStatusResponse,
-    VaInquiryIntrabankRequest,
-    VaInquiryIntrabankResponse,
     VaPaymentIntrabankRequest,
-    VaPaymentIntrabankResponse,
     check_transfer_amount,
 )
-from bisnap.services.base import (
-    AsyncService,
-    Headers,
-    SyncService,
-    Timeout,
-)
+from bisnap.services.base import AsyncService, SyncService, Timeout
+from bisnap.services.endpoint import Endpoint
 from bisnap.services.fields import (
     BalanceInquiryFields,
     EmoneyAccountInquiryFields,
@@ -62,7 +43,15 @@ from bisnap.services.fields import (
     VaInquiryIntrabankFields,
     VaPaymentIntrabankFields,
 )
-from bisnap.services.operation import Operation
+from bisnap.services.operations import PAYOUT_ACCOUNT_INQUIRY as ACCOUNT_INQUIRY
+from bisnap.services.operations import PAYOUT_BALANCE as BALANCE
+from bisnap.services.operations import PAYOUT_EMONEY_ACCOUNT_INQUIRY as EMONEY_ACCOUNT_INQUIRY
+from bisnap.services.operations import PAYOUT_INTERBANK_TRANSFER as INTERBANK_TRANSFER
+from bisnap.services.operations import PAYOUT_INTRABANK_TRANSFER as INTRABANK_TRANSFER
+from bisnap.services.operations import PAYOUT_TOPUP as TOPUP
+from bisnap.services.operations import PAYOUT_TRANSFER_STATUS as TRANSFER_STATUS
+from bisnap.services.operations import PAYOUT_VA_INQUIRY as VA_INQUIRY
+from bisnap.services.operations import PAYOUT_VA_PAYMENT as VA_PAYMENT
 
 __all__ = [
     "ACCOUNT_INQUIRY",
@@ -75,105 +64,11 @@ __all__ = [
     "VA_INQUIRY",
     "VA_PAYMENT",
     "AsyncPayouts",
+    "InterbankTransferKeywords",
     "Payouts",
+    "PayoutsEndpoints",
     "StatusPolling",
 ]
-
-_STATUS = "payouts.transfer_status"
-
-BALANCE = Operation(
-    name="payouts.balance",
-    method="POST",
-    path="/v1.0/balance-inquiry",
-    service_code="11",
-    request_model=BalanceInquiryRequest,
-    response_model=BalanceInquiryResponse,
-    read_only=True,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-ACCOUNT_INQUIRY = Operation(
-    name="payouts.account_inquiry",
-    method="POST",
-    path="/v1.0/account-inquiry-external",
-    service_code="16",
-    request_model=ExternalAccountInquiryRequest,
-    response_model=ExternalAccountInquiryResponse,
-    read_only=True,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-INTRABANK_TRANSFER = Operation(
-    name="payouts.intrabank_transfer",
-    method="POST",
-    path="/v1.0/transfer-intrabank",
-    service_code="17",
-    request_model=IntrabankTransferRequest,
-    response_model=IntrabankTransferResponse,
-    money_moving=True,
-    status_operation=_STATUS,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-INTERBANK_TRANSFER = Operation(
-    name="payouts.interbank_transfer",
-    method="POST",
-    path="/v1.0/transfer-interbank",
-    service_code="18",
-    request_model=InterbankTransferRequest,
-    response_model=InterbankTransferResponse,
-    money_moving=True,
-    status_operation=_STATUS,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-VA_INQUIRY = Operation(
-    name="payouts.va_inquiry",
-    method="POST",
-    path="/v1.0/transfer-va/inquiry-intrabank",
-    service_code="32",
-    request_model=VaInquiryIntrabankRequest,
-    response_model=VaInquiryIntrabankResponse,
-    read_only=True,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-VA_PAYMENT = Operation(
-    name="payouts.va_payment",
-    method="POST",
-    path="/v1.0/transfer-va/payment-intrabank",
-    service_code="33",
-    request_model=VaPaymentIntrabankRequest,
-    response_model=VaPaymentIntrabankResponse,
-    money_moving=True,
-    status_operation=_STATUS,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-TRANSFER_STATUS = Operation(
-    name=_STATUS,
-    method="POST",
-    path="/v1.0/transfer/status",
-    service_code="36",
-    request_model=TransferStatusRequest,
-    response_model=TransferStatusResponse,
-    read_only=True,
-)
-EMONEY_ACCOUNT_INQUIRY = Operation(
-    name="payouts.emoney_account_inquiry",
-    method="POST",
-    path="/v1.0/emoney/account-inquiry",
-    service_code="37",
-    request_model=EmoneyAccountInquiryRequest,
-    response_model=EmoneyAccountInquiryResponse,
-    read_only=True,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
-TOPUP = Operation(
-    name="payouts.topup",
-    method="POST",
-    path="/v1.0/emoney/topup",
-    service_code="38",
-    request_model=TopupRequest,
-    response_model=TopupResponse,
-    money_moving=True,
-    status_operation=_STATUS,
-    external_id_form=ExternalIdForm.NUMERIC,
-)
 
 
 @dataclass(frozen=True)
@@ -201,176 +96,100 @@ class StatusPolling:
             raise RequestValidationError("max_wait must be >= first_check_after", field="max_wait")
 
 
+class _Schedule:
+    """When :meth:`Payouts.wait_for_transfer` asks and when it stops (both loops use it)."""
+
+    def __init__(
+        self,
+        reference_no: str,
+        service_code: str,
+        timeout: Timeout,
+        polling: StatusPolling | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.inquiry: TransferStatusFields = {
+            "original_partner_reference_no": reference_no,
+            "service_code": service_code,
+            "timeout": timeout,
+        }
+        """The keywords of each ``transfer_status`` call."""
+        self.policy = polling or StatusPolling()
+        self.clock = clock
+        self.start = clock()
+        self.delay = self.policy.first_check_after
+        """Seconds to sleep before the next inquiry."""
+
+    def done(self, answer: TransferStatusResponse) -> bool:
+        """True when ``answer`` is final or ``max_wait`` leaves no room for another inquiry."""
+        if answer.is_final:
+            return True
+        self.delay = self.policy.interval
+        return self.clock() - self.start + self.policy.interval > self.policy.max_wait
+
+
+_WAIT_DOC = """Poll ``transfer/status`` until the transfer's status is final.
+
+Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's guidance)
+before the first inquiry, then asks every ``polling.interval`` seconds. Returns the final
+answer, or the last one when ``polling.max_wait`` runs out (check
+:attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep`` are
+injectable for tests.
+"""
+
+
 def _intrabank(
-    request: IntrabankTransferRequest | None, fields: Mapping[str, Any]
+    service: object, request: IntrabankTransferRequest, options: Mapping[str, Any]
 ) -> IntrabankTransferRequest:
-    built = INTRABANK_TRANSFER.build(request, fields)
-    info = built.additional_info
+    info = request.additional_info
     code = info.beneficiary_bank_code if info is not None else None
-    check_transfer_amount(built.amount.value, interbank=False, bank_code=code)
-    return built
+    check_transfer_amount(request.amount.value, interbank=False, bank_code=code)
+    return request
+
+
+class InterbankTransferKeywords(InterbankTransferFields, total=False):
+    """An interbank transfer's keywords: ``route`` sets the amount limit and is not sent."""
+
+    route: TransferRoute | None
 
 
 def _interbank(
-    request: InterbankTransferRequest | None,
-    fields: Mapping[str, Any],
-    route: TransferRoute | None,
+    service: object, request: InterbankTransferRequest, options: Mapping[str, Any]
 ) -> InterbankTransferRequest:
+    route = options.get("route")
     if route is not None and not isinstance(route, TransferRoute):
         raise RequestValidationError("route must be a TransferRoute", field="route")
-    built = INTERBANK_TRANSFER.build(request, fields)
-    check_transfer_amount(built.amount.value, interbank=True, route=route)
-    return built
+    check_transfer_amount(request.amount.value, interbank=True, route=route)
+    return request
 
 
 def _va_payment(
-    request: VaPaymentIntrabankRequest | None, fields: Mapping[str, Any]
+    service: object, request: VaPaymentIntrabankRequest, options: Mapping[str, Any]
 ) -> VaPaymentIntrabankRequest:
-    built = VA_PAYMENT.build(request, fields)
-    check_transfer_amount(built.paid_amount.value, interbank=False, field="paidAmount.value")
-    return built
+    check_transfer_amount(request.paid_amount.value, interbank=False, field="paidAmount.value")
+    return request
 
 
-def _topup(request: TopupRequest | None, fields: Mapping[str, Any]) -> TopupRequest:
-    built = TOPUP.build(request, fields)
-    check_transfer_amount(built.amount.value, interbank=False)
-    return built
+def _topup(service: object, request: TopupRequest, options: Mapping[str, Any]) -> TopupRequest:
+    check_transfer_amount(request.amount.value, interbank=False)
+    return request
 
 
-class AsyncPayouts(AsyncService):
+class PayoutsEndpoints:
     """Payouts (IRIS) over BI-SNAP."""
 
-    async def balance(
-        self,
-        request: BalanceInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BalanceInquiryFields],
-    ) -> BalanceInquiryResponse:
-        """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return await self._call(BALANCE, request, fields, external_id, headers, timeout)
+    balance = Endpoint(BALANCE, BalanceInquiryFields)
+    account_inquiry = Endpoint(ACCOUNT_INQUIRY, ExternalAccountInquiryFields)
+    intrabank_transfer = Endpoint(INTRABANK_TRANSFER, IntrabankTransferFields, prepare=_intrabank)
+    interbank_transfer = Endpoint(INTERBANK_TRANSFER, InterbankTransferKeywords, prepare=_interbank)
+    va_inquiry = Endpoint(VA_INQUIRY, VaInquiryIntrabankFields)
+    va_payment = Endpoint(VA_PAYMENT, VaPaymentIntrabankFields, prepare=_va_payment)
+    transfer_status = Endpoint(TRANSFER_STATUS, TransferStatusFields)
+    emoney_account_inquiry = Endpoint(EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryFields)
+    topup = Endpoint(TOPUP, TopupFields, prepare=_topup)
 
-    async def account_inquiry(
-        self,
-        request: ExternalAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[ExternalAccountInquiryFields],
-    ) -> ExternalAccountInquiryResponse:
-        """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return await self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
 
-    async def intrabank_transfer(
-        self,
-        request: IntrabankTransferRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[IntrabankTransferFields],
-    ) -> IntrabankTransferResponse:
-        """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
-
-        Amount 1 to 9.999.999.999 IDR (CIMB from 10.000, recognised by
-        ``additionalInfo.beneficiaryBankCode``), checked before sending. Money-moving: see
-        the module docstring for what a timeout means.
-        """
-        built = _intrabank(request, fields)
-        return await self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
-
-    async def interbank_transfer(
-        self,
-        request: InterbankTransferRequest | None = None,
-        /,
-        *,
-        route: TransferRoute | None = None,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[InterbankTransferFields],
-    ) -> InterbankTransferResponse:
-        """Transfer to any other bank. The amount is checked against ``route``'s maximum
-        (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
-        not sent."""
-        built = _interbank(request, fields, route)
-        return await self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
-
-    async def va_inquiry(
-        self,
-        request: VaInquiryIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[VaInquiryIntrabankFields],
-    ) -> VaInquiryIntrabankResponse:
-        """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return await self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
-
-    async def va_payment(
-        self,
-        request: VaPaymentIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[VaPaymentIntrabankFields],
-    ) -> VaPaymentIntrabankResponse:
-        """Pay a virtual account from the payouts balance (money-moving)."""
-        built = _va_payment(request, fields)
-        return await self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
-
-    async def transfer_status(
-        self,
-        request: TransferStatusRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[TransferStatusFields],
-    ) -> TransferStatusResponse:
-        """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
-        (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return await self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
-
-    async def emoney_account_inquiry(
-        self,
-        request: EmoneyAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[EmoneyAccountInquiryFields],
-    ) -> EmoneyAccountInquiryResponse:
-        """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return await self._call(
-            EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout
-        )
-
-    async def topup(
-        self,
-        request: TopupRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[TopupFields],
-    ) -> TopupResponse:
-        """Top up a customer's e-wallet from the payouts balance (money-moving)."""
-        built = _topup(request, fields)
-        return await self._call(TOPUP, built, {}, external_id, headers, timeout)
+class AsyncPayouts(AsyncService, PayoutsEndpoints):
+    """``client.payouts`` of :class:`~bisnap.client.AsyncSnapClient`."""
 
     async def wait_for_transfer(
         self,
@@ -382,167 +201,20 @@ class AsyncPayouts(AsyncService):
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         timeout: Timeout = None,
     ) -> TransferStatusResponse:
-        """Poll ``transfer/status`` until the transfer's status is final.
-
-        Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's
-        guidance) before the first inquiry, then asks every ``polling.interval`` seconds.
-        Returns the final answer, or the last one when ``polling.max_wait`` runs out (check
-        :attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep``
-        are injectable for tests.
-        """
-        policy = polling or StatusPolling()
-        start = clock()
-        delay = policy.first_check_after
+        reference_no = original_partner_reference_no
+        schedule = _Schedule(reference_no, service_code, timeout, polling, clock)
         while True:
-            if delay > 0:
-                await sleep(delay)
-            answer = await self.transfer_status(
-                original_partner_reference_no=original_partner_reference_no,
-                service_code=service_code,
-                timeout=timeout,
-            )
-            if answer.is_final:
+            if schedule.delay > 0:
+                await sleep(schedule.delay)
+            answer = await self.transfer_status(**schedule.inquiry)
+            if schedule.done(answer):
                 return answer
-            if clock() - start + policy.interval > policy.max_wait:
-                return answer
-            delay = policy.interval
+
+    wait_for_transfer.__doc__ = _WAIT_DOC
 
 
-# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
-
-
-class Payouts(SyncService):
-    """Payouts (IRIS) over BI-SNAP."""
-
-    def balance(
-        self,
-        request: BalanceInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[BalanceInquiryFields],
-    ) -> BalanceInquiryResponse:
-        """The payouts balance; ``accountNo`` is ``AGGREGATOR_ACCOUNT_NO`` for aggregators."""
-        return self._call(BALANCE, request, fields, external_id, headers, timeout)
-
-    def account_inquiry(
-        self,
-        request: ExternalAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[ExternalAccountInquiryFields],
-    ) -> ExternalAccountInquiryResponse:
-        """The name behind a bank account (``beneficiaryBankCode`` + ``beneficiaryAccountNo``)."""
-        return self._call(ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
-
-    def intrabank_transfer(
-        self,
-        request: IntrabankTransferRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[IntrabankTransferFields],
-    ) -> IntrabankTransferResponse:
-        """Transfer to a BCA, BRI, BNI, Mandiri, CIMB, Danamon, Permata or Jago account.
-
-        Amount 1 to 9.999.999.999 IDR (CIMB from 10.000, recognised by
-        ``additionalInfo.beneficiaryBankCode``), checked before sending. Money-moving: see
-        the module docstring for what a timeout means.
-        """
-        built = _intrabank(request, fields)
-        return self._call(INTRABANK_TRANSFER, built, {}, external_id, headers, timeout)
-
-    def interbank_transfer(
-        self,
-        request: InterbankTransferRequest | None = None,
-        /,
-        *,
-        route: TransferRoute | None = None,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[InterbankTransferFields],
-    ) -> InterbankTransferResponse:
-        """Transfer to any other bank. The amount is checked against ``route``'s maximum
-        (default BI Fast, 250.000.000 IDR, the most the automatic route allows); ``route`` is
-        not sent."""
-        built = _interbank(request, fields, route)
-        return self._call(INTERBANK_TRANSFER, built, {}, external_id, headers, timeout)
-
-    def va_inquiry(
-        self,
-        request: VaInquiryIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[VaInquiryIntrabankFields],
-    ) -> VaInquiryIntrabankResponse:
-        """Look up a virtual account before paying it (gives ``inquiryRequestId``)."""
-        return self._call(VA_INQUIRY, request, fields, external_id, headers, timeout)
-
-    def va_payment(
-        self,
-        request: VaPaymentIntrabankRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[VaPaymentIntrabankFields],
-    ) -> VaPaymentIntrabankResponse:
-        """Pay a virtual account from the payouts balance (money-moving)."""
-        built = _va_payment(request, fields)
-        return self._call(VA_PAYMENT, built, {}, external_id, headers, timeout)
-
-    def transfer_status(
-        self,
-        request: TransferStatusRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[TransferStatusFields],
-    ) -> TransferStatusResponse:
-        """Status of a transfer by its ``partnerReferenceNo`` and original ``serviceCode``
-        (17, 18, 33 or 38). Ask no sooner than 10 minutes after the transfer."""
-        return self._call(TRANSFER_STATUS, request, fields, external_id, headers, timeout)
-
-    def emoney_account_inquiry(
-        self,
-        request: EmoneyAccountInquiryRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[EmoneyAccountInquiryFields],
-    ) -> EmoneyAccountInquiryResponse:
-        """The name behind an e-wallet (``customerNumber`` at ``beneficiaryProvider``)."""
-        return self._call(EMONEY_ACCOUNT_INQUIRY, request, fields, external_id, headers, timeout)
-
-    def topup(
-        self,
-        request: TopupRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[TopupFields],
-    ) -> TopupResponse:
-        """Top up a customer's e-wallet from the payouts balance (money-moving)."""
-        built = _topup(request, fields)
-        return self._call(TOPUP, built, {}, external_id, headers, timeout)
+class Payouts(SyncService, PayoutsEndpoints):
+    """``client.payouts`` of :class:`~bisnap.client.SnapClient`."""
 
     def wait_for_transfer(
         self,
@@ -554,30 +226,13 @@ class Payouts(SyncService):
         sleep: Callable[[float], None] = time.sleep,
         timeout: Timeout = None,
     ) -> TransferStatusResponse:
-        """Poll ``transfer/status`` until the transfer's status is final.
-
-        Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's
-        guidance) before the first inquiry, then asks every ``polling.interval`` seconds.
-        Returns the final answer, or the last one when ``polling.max_wait`` runs out (check
-        :attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep``
-        are injectable for tests.
-        """
-        policy = polling or StatusPolling()
-        start = clock()
-        delay = policy.first_check_after
+        reference_no = original_partner_reference_no
+        schedule = _Schedule(reference_no, service_code, timeout, polling, clock)
         while True:
-            if delay > 0:
-                sleep(delay)
-            answer = self.transfer_status(
-                original_partner_reference_no=original_partner_reference_no,
-                service_code=service_code,
-                timeout=timeout,
-            )
-            if answer.is_final:
+            if schedule.delay > 0:
+                sleep(schedule.delay)
+            answer = self.transfer_status(**schedule.inquiry)
+            if schedule.done(answer):
                 return answer
-            if clock() - start + policy.interval > policy.max_wait:
-                return answer
-            delay = policy.interval
 
-
-# --- end of generated code ---
+    wait_for_transfer.__doc__ = _WAIT_DOC

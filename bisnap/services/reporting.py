@@ -8,56 +8,42 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar, overload
 
-from typing_extensions import Unpack
+from typing_extensions import ParamSpec, Self
 
 from bisnap.errors import ProtocolError, RequestValidationError
 from bisnap.models.common import build_request
 from bisnap.models.reporting import (
     HISTORY_MAX_PAGE_SIZE,
-    HistoryDetailRequest,
-    HistoryDetailResponse,
     HistoryEntry,
     HistoryListRequest,
     HistoryListResponse,
     check_history_range,
     earliest_history_start,
 )
-from bisnap.services.base import (
-    AsyncCaller,
-    AsyncService,
-    Headers,
-    SyncCaller,
-    SyncService,
-    Timeout,
-)
+from bisnap.services.base import AsyncCaller, AsyncService, SyncCaller, SyncService
+from bisnap.services.core import CallOptions
+from bisnap.services.endpoint import Endpoint
 from bisnap.services.fields import HistoryDetailFields, HistoryListFields
-from bisnap.services.operation import Operation
+from bisnap.services.operations import HISTORY_DETAIL
+from bisnap.services.operations import HISTORY_PAGE as HISTORY_LIST
 from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
 
-__all__ = ["HISTORY_DETAIL", "HISTORY_LIST", "AsyncReporting", "Reporting"]
+__all__ = [
+    "HISTORY_DETAIL",
+    "HISTORY_LIST",
+    "AsyncReporting",
+    "HistoryPagesKeywords",
+    "Reporting",
+    "ReportingEndpoints",
+]
 
-HISTORY_LIST = Operation(
-    name="reporting.history_page",
-    method="POST",
-    path="/v1.0/transaction-history-list",
-    service_code="12",
-    request_model=HistoryListRequest,
-    response_model=HistoryListResponse,
-    read_only=True,
-)
-HISTORY_DETAIL = Operation(
-    name="reporting.history_detail",
-    method="POST",
-    path="/v1.0/transaction-history-detail",
-    service_code="13",
-    request_model=HistoryDetailRequest,
-    response_model=HistoryDetailResponse,
-    read_only=True,
-)
+P = ParamSpec("P")
+_Item = TypeVar("_Item")
+_ItemOut = TypeVar("_ItemOut", covariant=True)
 
 
 def _months_before(moment: datetime, months: int) -> datetime:
@@ -68,12 +54,12 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def _checked(
-    request: HistoryListRequest | None, fields: Mapping[str, Any], clock: Clock
+    service: Any, built: HistoryListRequest, options: Mapping[str, Any]
 ) -> HistoryListRequest:
-    """The validated request with both dates filled in (the Payouts copy of the page makes
-    them mandatory; the Reporting page's defaults are used: three months ago and now)."""
-    built = HISTORY_LIST.build(request, fields)
-    now = clock()
+    """The request with both dates filled in and checked against ``service.clock`` (the
+    Payouts copy of the page makes them mandatory; the Reporting page's defaults are used:
+    three months ago and now)."""
+    now = service.clock()
     start = built.from_date_time.to_datetime() if built.from_date_time else None
     end = built.to_date_time.to_datetime() if built.to_date_time else None
     check_history_range(start, end, now)
@@ -135,175 +121,154 @@ class _Pager:
         return len(entries) >= self.size
 
 
-class AsyncReporting(AsyncService):
+class HistoryPagesKeywords(HistoryListFields, total=False):
+    """The keywords of ``history_pages`` and ``history``: the page request's fields, ``headers``,
+    ``timeout`` and ``max_pages``. Each page has its own ``X-EXTERNAL-ID``: ``external_id`` is
+    refused."""
+
+    max_pages: int | None
+
+
+class AsyncPagesCall(Protocol[P, _ItemOut]):
+    """``history_pages`` / ``history`` read from the async namespace."""
+
+    def __call__(
+        self, request: HistoryListRequest | None = None, /, *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncIterator[_ItemOut]: ...
+
+
+class SyncPagesCall(Protocol[P, _ItemOut]):
+    """``history_pages`` / ``history`` read from the sync namespace."""
+
+    def __call__(
+        self, request: HistoryListRequest | None = None, /, *args: P.args, **kwargs: P.kwargs
+    ) -> Iterator[_ItemOut]: ...
+
+
+class _Pages(Generic[P, _Item]):
+    """A method iterating over every history page (or entry), async or sync as its namespace.
+
+    The request is validated when the method is called; pages are fetched as the iterator
+    advances, each as a ``history_page`` call of its own.
+    """
+
+    def __init__(self, keywords: Callable[P, object], item: type[_Item], doc: str) -> None:
+        self.item = item
+        self.__doc__ = doc
+        self.page = Endpoint(HISTORY_LIST, keywords)  # validation and the signature
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.__name__ = name
+
+    @overload
+    def __get__(self, service: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(
+        self, service: AsyncService, owner: type | None = None
+    ) -> AsyncPagesCall[P, _Item]: ...
+    @overload
+    def __get__(
+        self, service: SyncService, owner: type | None = None
+    ) -> SyncPagesCall[P, _Item]: ...
+    def __get__(self, service: object, owner: type | None = None) -> Any:
+        if service is None:
+            return self
+        entries = self.item is HistoryEntry
+
+        def method(*args: Any, **keywords: Any) -> Any:
+            if keywords.get("external_id") is not None:
+                raise RequestValidationError(
+                    "each history page has its own X-EXTERNAL-ID: external_id is not accepted",
+                    field="external_id",
+                )
+            max_pages = keywords.pop("max_pages", None)
+            _, request, options = self.page.prepared(service, args, keywords)
+            pager = _Pager(_checked(service, request, {}), max_pages)
+            if isinstance(service, AsyncService):
+                pages = _async_pages(service, pager, options)
+                return _async_entries(pages) if entries else pages
+            assert isinstance(service, SyncService)
+            sync_pages = _sync_pages(service, pager, options)
+            return _sync_entries(sync_pages) if entries else sync_pages
+
+        method.__name__ = self.__name__
+        method.__qualname__ = f"{type(service).__name__}.{self.__name__}"
+        method.__doc__ = self.__doc__
+        parameters = list(self.page.__signature__.parameters.values())[1:]
+        method.__signature__ = self.page.__signature__.replace(  # type: ignore[attr-defined]
+            parameters=parameters, return_annotation=f"Iterator[{self.item.__name__}]"
+        )
+        return method
+
+
+async def _async_pages(
+    service: AsyncService, pager: _Pager, options: CallOptions
+) -> AsyncIterator[HistoryListResponse]:
+    while (page_request := pager.next_request()) is not None:
+        page = await service._send(HISTORY_LIST, page_request, options)
+        more = pager.accept(page)
+        yield page
+        if not more:
+            return
+
+
+def _sync_pages(
+    service: SyncService, pager: _Pager, options: CallOptions
+) -> Iterator[HistoryListResponse]:
+    while (page_request := pager.next_request()) is not None:
+        page = service._send(HISTORY_LIST, page_request, options)
+        more = pager.accept(page)
+        yield page
+        if not more:
+            return
+
+
+async def _async_entries(
+    pages: AsyncIterator[HistoryListResponse],
+) -> AsyncIterator[HistoryEntry]:
+    async for page in pages:
+        for entry in page.detail_data:  # noqa: RUF100, UP028 - no yield from in async code
+            yield entry
+
+
+def _sync_entries(pages: Iterator[HistoryListResponse]) -> Iterator[HistoryEntry]:
+    for page in pages:
+        yield from page.detail_data
+
+
+class ReportingEndpoints:
     """Transaction history (BI-SNAP credentials)."""
+
+    clock: Clock
+    """The clock the date-range rules are checked against (default: the system clock)."""
+
+    history_page = Endpoint(HISTORY_LIST, HistoryListFields, prepare=_checked)
+    history_pages = _Pages(
+        HistoryPagesKeywords,
+        HistoryListResponse,
+        "Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50, the "
+        "maximum), stopping after a short page or ``max_pages`` pages. The request is validated "
+        "at once; pages are fetched as the iterator advances.",
+    )
+    history = _Pages(
+        HistoryPagesKeywords,
+        HistoryEntry,
+        "Every history entry over all pages (see :meth:`history_pages`).",
+    )
+    history_detail = Endpoint(HISTORY_DETAIL, HistoryDetailFields)
+
+
+class AsyncReporting(AsyncService, ReportingEndpoints):
+    """``client.reporting`` of :class:`~bisnap.client.AsyncSnapClient`."""
 
     def __init__(self, client: AsyncCaller) -> None:
         super().__init__(client)
-        self.clock: Clock = system_clock
-
-    async def history_page(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> HistoryListResponse:
-        """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
-        built = _checked(request, fields, self.clock)
-        return await self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
-
-    def history_pages(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> AsyncIterator[HistoryListResponse]:
-        """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
-        the maximum), stopping after a short page or ``max_pages`` pages. The request is
-        validated at once; pages are fetched as the iterator advances."""
-        pager = _Pager(_checked(request, fields, self.clock), max_pages)
-        return self._pages(pager, headers, timeout)
-
-    async def _pages(
-        self, pager: _Pager, headers: Headers, timeout: Timeout
-    ) -> AsyncIterator[HistoryListResponse]:
-        while (page_request := pager.next_request()) is not None:
-            page = await self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
-            more = pager.accept(page)
-            yield page
-            if not more:
-                return
-
-    def history(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> AsyncIterator[HistoryEntry]:
-        """Every history entry over all pages (see :meth:`history_pages`)."""
-        pages = self.history_pages(
-            request, max_pages=max_pages, headers=headers, timeout=timeout, **fields
-        )
-        return self._entries(pages)
-
-    async def history_detail(
-        self,
-        request: HistoryDetailRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryDetailFields],
-    ) -> HistoryDetailResponse:
-        """One transaction: ``originalPartnerReferenceNo`` and
-        ``additionalInfo.referenceNo`` (both from a history entry)."""
-        return await self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
-
-    async def _entries(
-        self, pages: AsyncIterator[HistoryListResponse]
-    ) -> AsyncIterator[HistoryEntry]:
-        async for page in pages:
-            for entry in page.detail_data:  # noqa: RUF100, UP028 - no yield from in async code
-                yield entry
+        self.clock = system_clock
 
 
-# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
-
-
-class Reporting(SyncService):
-    """Transaction history (BI-SNAP credentials)."""
+class Reporting(SyncService, ReportingEndpoints):
+    """``client.reporting`` of :class:`~bisnap.client.SnapClient`."""
 
     def __init__(self, client: SyncCaller) -> None:
         super().__init__(client)
-        self.clock: Clock = system_clock
-
-    def history_page(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> HistoryListResponse:
-        """One page of the history (``pageSize`` 1-50, default 10; ``pageNumber`` from 0)."""
-        built = _checked(request, fields, self.clock)
-        return self._call(HISTORY_LIST, built, {}, external_id, headers, timeout)
-
-    def history_pages(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> Iterator[HistoryListResponse]:
-        """Every page from ``pageNumber`` (default 0) on, ``pageSize`` per page (default 50,
-        the maximum), stopping after a short page or ``max_pages`` pages. The request is
-        validated at once; pages are fetched as the iterator advances."""
-        pager = _Pager(_checked(request, fields, self.clock), max_pages)
-        return self._pages(pager, headers, timeout)
-
-    def _pages(
-        self, pager: _Pager, headers: Headers, timeout: Timeout
-    ) -> Iterator[HistoryListResponse]:
-        while (page_request := pager.next_request()) is not None:
-            page = self._call(HISTORY_LIST, page_request, {}, None, headers, timeout)
-            more = pager.accept(page)
-            yield page
-            if not more:
-                return
-
-    def history(
-        self,
-        request: HistoryListRequest | None = None,
-        /,
-        *,
-        max_pages: int | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryListFields],
-    ) -> Iterator[HistoryEntry]:
-        """Every history entry over all pages (see :meth:`history_pages`)."""
-        pages = self.history_pages(
-            request, max_pages=max_pages, headers=headers, timeout=timeout, **fields
-        )
-        return self._entries(pages)
-
-    def history_detail(
-        self,
-        request: HistoryDetailRequest | None = None,
-        /,
-        *,
-        external_id: str | None = None,
-        headers: Headers = None,
-        timeout: Timeout = None,
-        **fields: Unpack[HistoryDetailFields],
-    ) -> HistoryDetailResponse:
-        """One transaction: ``originalPartnerReferenceNo`` and
-        ``additionalInfo.referenceNo`` (both from a history entry)."""
-        return self._call(HISTORY_DETAIL, request, fields, external_id, headers, timeout)
-
-    def _entries(self, pages: Iterator[HistoryListResponse]) -> Iterator[HistoryEntry]:
-        for page in pages:
-            for entry in page.detail_data:  # noqa: RUF100, UP028 - no yield from in async code
-                yield entry
-
-
-# --- end of generated code ---
+        self.clock = system_clock

@@ -1,4 +1,8 @@
-"""The sync clients are the async ones without ``await``: same names, parameters, docstrings."""
+"""The sync clients are the async ones without ``await``: same names, parameters, docstrings.
+
+The client itself is generated (``scripts/unasync.py``); a service namespace's async and sync
+classes share one table of endpoints, so their bound methods are compared here too.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pytest
 
 from bisnap.client import AsyncSnapClient, SnapClient
 from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.endpoint import CallKeywords, CustomerKeywords
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,18 +106,23 @@ def test_generated_request_fields_are_current() -> None:
     assert _script("request_fields").main(["--check"]) == 0, "run: python scripts/request_fields.py"
 
 
-def test_every_operation_s_fields_are_its_request_model_s_fields() -> None:
+def test_every_operation_s_fields_are_its_request_model_s_fields_and_its_options() -> None:
     from bisnap.services import fields
-    from bisnap.services.operation import Operation
+    from bisnap.services.catalog import all_operations
 
-    for family in _FAMILIES:
-        module = importlib.import_module(f"bisnap.services.{family}")
-        for operation in vars(module).values():
-            if isinstance(operation, Operation):
-                model = operation.request_model
-                name = model.__name__.removesuffix("Request").removesuffix("Params") + "Fields"
-                typed = getattr(fields, name)
-                assert set(typed.__annotations__) == set(model.model_fields), operation.name
+    operations = all_operations()
+    for operation in operations:
+        model = operation.request_model
+        name = model.__name__.removesuffix("Request").removesuffix("Params") + "Fields"
+        typed = getattr(fields, name)
+        if operation.host == "app":  # a URL for the browser: no call options
+            options: set[str] = set()
+        elif operation.needs_customer_token or operation.needs_device_id:
+            options = set(CustomerKeywords.__annotations__)
+        else:
+            options = set(CallKeywords.__annotations__)
+        assert set(typed.__annotations__) == set(model.model_fields) | options, operation.name
+        assert not typed.__required_keys__, operation.name
 
 
 def test_unasync_rewrites_async_names() -> None:
@@ -141,6 +151,30 @@ def test_every_namespace_has_the_same_surface_sync_and_async() -> None:
     for _, sync, async_ in pairs:
         assert sync.__name__ == async_.__name__.removeprefix("Async")
         _assert_same_surface(sync, async_)
+
+
+def _bound(namespace: object) -> dict[str, object]:
+    return {
+        name: getattr(namespace, name)
+        for name in dir(type(namespace))
+        if not name.startswith("_") and callable(getattr(namespace, name))
+    }
+
+
+def test_every_namespace_s_bound_methods_match_sync_and_async() -> None:
+    """What a caller gets (``client.qris.generate``): same parameters and docstring, a
+    coroutine function on the async client only."""
+    for _, sync, async_ in _namespace_pairs():
+        sync_methods = _bound(sync(object()))
+        async_methods = _bound(async_(object()))
+        assert set(sync_methods) == set(async_methods)
+        assert sync_methods, sync.__name__
+        for name, s in sync_methods.items():
+            a = async_methods[name]
+            assert _parameters(s) == _parameters(a), f"{sync.__name__}.{name}"
+            assert inspect.getdoc(s) == inspect.getdoc(a), f"{sync.__name__}.{name} docstring"
+            assert inspect.getdoc(s), f"{sync.__name__}.{name} has no docstring"
+            assert not inspect.iscoroutinefunction(s), f"{sync.__name__}.{name}"
 
 
 def test_the_two_clients_have_the_same_surface() -> None:

@@ -1,0 +1,208 @@
+"""A service method as data: ``generate = Endpoint(QRIS_GENERATE, QrisGenerateFields)``.
+
+An :class:`Endpoint` is declared once in a family's table of endpoints and shared by the async
+and the sync namespace. Read from an :class:`~bisnap.services.base.AsyncService` it is a
+coroutine function, from a :class:`~bisnap.services.base.SyncService` a plain function; both
+take the typed request positionally *or* its fields as keywords, plus the call options, and
+return the typed response.
+
+The keywords are one ``TypedDict`` (the generated ``...Fields`` of
+:mod:`bisnap.services.fields`, which inherit :class:`CallKeywords`). It is the signature's
+source twice over: type checkers read it as the method's keyword parameters (a TypedDict
+class is a callable taking its keys), and at runtime it gives the bound method its
+``__signature__``, so ``help()``, ``inspect`` and editors show every field.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints, overload
+
+import httpx
+from typing_extensions import ParamSpec, Self
+
+from bisnap.models.common import SnapRequest, SnapResponse
+from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.core import CallOptions
+from bisnap.services.operation import Operation
+
+__all__ = ["AsyncCall", "CallKeywords", "CustomerKeywords", "Endpoint", "Prepare", "SyncCall"]
+
+P = ParamSpec("P")
+_Req = TypeVar("_Req", bound=SnapRequest)
+_Resp = TypeVar("_Resp", bound=SnapResponse)
+_ReqIn = TypeVar("_ReqIn", bound=SnapRequest, contravariant=True)
+_RespOut = TypeVar("_RespOut", bound=SnapResponse, covariant=True)
+
+
+class CallKeywords(TypedDict, total=False):
+    """The options every call takes besides the request's fields."""
+
+    external_id: str | None
+    """The ``X-EXTERNAL-ID`` (default: generated, or the field the operation ties to it)."""
+    headers: Mapping[str, str] | None
+    """Extra end-customer headers (``X-IP-ADDRESS``, ``X-LATITUDE``...)."""
+    timeout: httpx.Timeout | float | None
+    """This call's timeout; None keeps the client's."""
+
+
+class CustomerKeywords(CallKeywords, total=False):
+    """The options of a call made on a linked customer's behalf (GoPay tokenization)."""
+
+    customer_token: str | None
+    """The customer token from bind, sent as ``Authorization-Customer``."""
+    device_id: str | None
+    """``X-DEVICE-ID`` (default: the client's ``device_id``)."""
+
+
+_CALL_OPTIONS = frozenset(CustomerKeywords.__annotations__)
+
+Prepare = Callable[[Any, _Req, Mapping[str, Any]], _Req]
+"""``prepare(service, request, options)``: checks (or completes) the validated request before
+it is sent; ``options`` are the call's keywords that are not request fields."""
+
+
+class AsyncCall(Protocol[P, _ReqIn, _RespOut]):
+    """An endpoint read from an async namespace."""
+
+    def __call__(
+        self, request: _ReqIn | None = None, /, *args: P.args, **kwargs: P.kwargs
+    ) -> Awaitable[_RespOut]: ...
+
+
+class SyncCall(Protocol[P, _ReqIn, _RespOut]):
+    """An endpoint read from a sync namespace."""
+
+    def __call__(
+        self, request: _ReqIn | None = None, /, *args: P.args, **kwargs: P.kwargs
+    ) -> _RespOut: ...
+
+
+class Endpoint(Generic[P, _Req, _Resp]):
+    """One service method: ``operation``, sent with the keywords of ``keywords``.
+
+    ``keywords``  the TypedDict of the method's keyword parameters: the request's fields and
+                  the call options (:class:`CallKeywords`; :class:`CustomerKeywords` where
+                  the call is made for a linked customer; extra options such as ``route`` are
+                  handed to ``prepare`` and never sent)
+    ``prepare``   ``prepare(service, request, options)``: checks the validated request (an
+                  amount limit) or completes it (default dates) before it is sent
+    The method's name is the operation's last name part; its docstring is ``operation.doc``.
+    """
+
+    def __init__(
+        self,
+        operation: Operation[_Req, _Resp],
+        keywords: Callable[P, object],
+        *,
+        prepare: Prepare[_Req] | None = None,
+    ) -> None:
+        self.operation = operation
+        self.prepare = prepare
+        self.__name__ = operation.name.rpartition(".")[2]
+        self.__doc__ = operation.doc
+        hints = get_type_hints(keywords)
+        fields = operation.request_model.model_fields
+        self.options = frozenset(name for name in hints if name not in fields)
+        self.__signature__ = _signature(operation, hints)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name != self.__name__:
+            raise TypeError(f"{owner.__name__}.{name} is the endpoint of {self.operation.name}")
+
+    @overload
+    def __get__(self, service: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(
+        self, service: AsyncService, owner: type | None = None
+    ) -> AsyncCall[P, _Req, _Resp]: ...
+    @overload
+    def __get__(
+        self, service: SyncService, owner: type | None = None
+    ) -> SyncCall[P, _Req, _Resp]: ...
+    def __get__(self, service: object, owner: type | None = None) -> Any:
+        if service is None:
+            return self
+        if isinstance(service, AsyncService):
+            method = _async_method(self, service)
+        elif isinstance(service, SyncService):
+            method = _sync_method(self, service)
+        else:
+            raise TypeError(f"{self.operation.name} is read from a service namespace")
+        method.__name__ = self.__name__
+        method.__qualname__ = f"{type(service).__name__}.{self.__name__}"
+        method.__doc__ = self.__doc__
+        unbound = list(self.__signature__.parameters.values())
+        method.__signature__ = self.__signature__.replace(  # type: ignore[attr-defined]
+            parameters=unbound[1:]
+        )
+        vars(service)[self.__name__] = method  # bound once per namespace
+        return method
+
+    def prepared(
+        self, service: object, args: tuple[Any, ...], keywords: dict[str, Any]
+    ) -> tuple[Operation[_Req, _Resp], _Req, CallOptions]:
+        """The operation, the validated (and ``prepare``-checked) request, the call options."""
+        if len(args) > 1:
+            raise TypeError(
+                f"{self.operation.name} takes one positional argument (the request), "
+                f"got {len(args)}"
+            )
+        options = {name: keywords.pop(name) for name in list(keywords) if name in self.options}
+        request = self.operation.build(args[0] if args else None, keywords)
+        if self.prepare is not None:
+            request = self.prepare(service, request, options)
+        call = {name: value for name, value in options.items() if name in _CALL_OPTIONS}
+        return self.operation, request, CallOptions(**call)
+
+    def __call__(self, service: AsyncService | SyncService, /, *args: Any, **keywords: Any) -> Any:
+        """``AsyncQris.generate(client.qris, ...)``, as for a function read from its class."""
+        return self.__get__(service)(*args, **keywords)
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.operation.name})"
+
+
+def _async_method(endpoint: Endpoint[Any, Any, Any], service: AsyncService) -> Callable[..., Any]:
+    async def method(*args: Any, **keywords: Any) -> Any:
+        return await service._send(*endpoint.prepared(service, args, keywords))
+
+    return method
+
+
+def _sync_method(endpoint: Endpoint[Any, Any, Any], service: SyncService) -> Callable[..., Any]:
+    def method(*args: Any, **keywords: Any) -> Any:
+        return service._send(*endpoint.prepared(service, args, keywords))
+
+    return method
+
+
+class _Unset:
+    """The default shown for a field in a signature: left out of the request."""
+
+    def __repr__(self) -> str:
+        return "unset"
+
+
+_UNSET = _Unset()
+
+
+def _signature(operation: Operation[Any, Any], hints: Mapping[str, Any]) -> inspect.Signature:
+    """``(self, request=None, /, *, <options and fields>) -> Response``, for help() and docs."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    positional = inspect.Parameter.POSITIONAL_ONLY
+    parameters = [
+        inspect.Parameter("self", positional),
+        inspect.Parameter(
+            "request", positional, default=None, annotation=operation.request_model | None
+        ),
+    ]
+    fields = operation.request_model.model_fields
+    parameters += [
+        inspect.Parameter(
+            name, keyword, default=_UNSET if name in fields else None, annotation=hint
+        )
+        for name, hint in hints.items()
+    ]
+    return inspect.Signature(parameters, return_annotation=operation.response_model)
