@@ -8,7 +8,7 @@ the client's call.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import httpx
 
@@ -16,7 +16,15 @@ from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.services.core import CallOptions, ClientCore, expect
 from bisnap.services.operation import AnyOperation, Operation
 
-__all__ = ["AsyncCaller", "AsyncService", "Headers", "SyncCaller", "SyncService", "Timeout"]
+__all__ = [
+    "AsyncCaller",
+    "AsyncService",
+    "Headers",
+    "Namespace",
+    "SyncCaller",
+    "SyncService",
+    "Timeout",
+]
 
 Headers = Mapping[str, str] | None
 """Extra HTTP headers for one call (``headers=``)."""
@@ -27,37 +35,43 @@ _Req = TypeVar("_Req", bound=SnapRequest)
 _Resp = TypeVar("_Resp", bound=SnapResponse)
 
 
-class AsyncCaller(Protocol):
-    """What an async namespace needs from its client."""
-
+class _HasCore(Protocol):
     @property
     def core(self) -> ClientCore: ...
+
+
+class AsyncCaller(_HasCore, Protocol):
+    """What an async namespace needs from its client."""
 
     async def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse: ...
 
 
-class SyncCaller(Protocol):
+class SyncCaller(_HasCore, Protocol):
     """What a sync namespace needs from its client."""
-
-    @property
-    def core(self) -> ClientCore: ...
 
     def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse: ...
 
 
-class AsyncService:
-    """An async namespace: its endpoints are coroutine functions."""
+_Caller = TypeVar("_Caller", bound=_HasCore)
 
-    def __init__(self, client: AsyncCaller) -> None:
-        self._client = client
+
+class Namespace(Generic[_Caller]):
+    """What both flavours of a namespace hold: the client they send through."""
+
+    def __init__(self, client: _Caller) -> None:
+        self._client: _Caller = client
 
     @property
     def _core(self) -> ClientCore:
         return self._client.core
+
+
+class AsyncService(Namespace[AsyncCaller]):
+    """An async namespace: its endpoints are coroutine functions."""
 
     async def _send(
         self, operation: Operation[_Req, _Resp], request: _Req, options: CallOptions
@@ -66,15 +80,8 @@ class AsyncService:
         return expect(answer, operation.response_model)
 
 
-class SyncService:
+class SyncService(Namespace[SyncCaller]):
     """A sync namespace: its endpoints are plain functions."""
-
-    def __init__(self, client: SyncCaller) -> None:
-        self._client = client
-
-    @property
-    def _core(self) -> ClientCore:
-        return self._client.core
 
     def _send(
         self, operation: Operation[_Req, _Resp], request: _Req, options: CallOptions

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints, overload
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints
 
 import httpx
-from typing_extensions import ParamSpec, Self
+from typing_extensions import ParamSpec
 
 from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.services.base import AsyncService, SyncService
 from bisnap.services.core import CallOptions
+from bisnap.services.method import NamespaceMethod
 from bisnap.services.operation import Operation
 
 __all__ = ["AsyncCall", "CallKeywords", "CustomerKeywords", "Endpoint", "Prepare", "SyncCall"]
@@ -79,7 +80,10 @@ class SyncCall(Protocol[P, _ReqIn, _RespOut]):
     ) -> _RespOut: ...
 
 
-class Endpoint(Generic[P, _Req, _Resp]):
+class Endpoint(
+    NamespaceMethod[AsyncCall[P, _Req, _Resp], SyncCall[P, _Req, _Resp]],
+    Generic[P, _Req, _Resp],
+):
     """One service method: ``operation``, sent with the keywords of ``keywords``.
 
     ``keywords``  the TypedDict of the method's keyword parameters: the request's fields and
@@ -100,45 +104,11 @@ class Endpoint(Generic[P, _Req, _Resp]):
     ) -> None:
         self.operation = operation
         self.prepare = prepare
-        self.__name__ = operation.name.rpartition(".")[2]
-        self.__doc__ = operation.doc
         hints = get_type_hints(keywords)
         fields = operation.request_model.model_fields
         self.options = frozenset(name for name in hints if name not in fields)
-        self.__signature__ = _signature(operation, hints)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        if name != self.__name__:
-            raise TypeError(f"{owner.__name__}.{name} is the endpoint of {self.operation.name}")
-
-    @overload
-    def __get__(self, service: None, owner: type | None = None) -> Self: ...
-    @overload
-    def __get__(
-        self, service: AsyncService, owner: type | None = None
-    ) -> AsyncCall[P, _Req, _Resp]: ...
-    @overload
-    def __get__(
-        self, service: SyncService, owner: type | None = None
-    ) -> SyncCall[P, _Req, _Resp]: ...
-    def __get__(self, service: object, owner: type | None = None) -> Any:
-        if service is None:
-            return self
-        if isinstance(service, AsyncService):
-            method = _async_method(self, service)
-        elif isinstance(service, SyncService):
-            method = _sync_method(self, service)
-        else:
-            raise TypeError(f"{self.operation.name} is read from a service namespace")
-        method.__name__ = self.__name__
-        method.__qualname__ = f"{type(service).__name__}.{self.__name__}"
-        method.__doc__ = self.__doc__
-        unbound = list(self.__signature__.parameters.values())
-        method.__signature__ = self.__signature__.replace(  # type: ignore[attr-defined]
-            parameters=unbound[1:]
-        )
-        vars(service)[self.__name__] = method  # bound once per namespace
-        return method
+        name = operation.name.rpartition(".")[2]
+        self.describe(name, operation.doc, _signature(operation, hints))
 
     def prepared(
         self, service: object, args: tuple[Any, ...], keywords: dict[str, Any]
@@ -156,26 +126,20 @@ class Endpoint(Generic[P, _Req, _Resp]):
         call = {name: value for name, value in options.items() if name in _CALL_OPTIONS}
         return self.operation, request, CallOptions(**call)
 
-    def __call__(self, service: AsyncService | SyncService, /, *args: Any, **keywords: Any) -> Any:
-        """``AsyncQris.generate(client.qris, ...)``, as for a function read from its class."""
-        return self.__get__(service)(*args, **keywords)
+    def async_method(self, service: AsyncService) -> Callable[..., Any]:
+        async def method(*args: Any, **keywords: Any) -> Any:
+            return await service._send(*self.prepared(service, args, keywords))
+
+        return method
+
+    def sync_method(self, service: SyncService) -> Callable[..., Any]:
+        def method(*args: Any, **keywords: Any) -> Any:
+            return service._send(*self.prepared(service, args, keywords))
+
+        return method
 
     def __repr__(self) -> str:
         return f"Endpoint({self.operation.name})"
-
-
-def _async_method(endpoint: Endpoint[Any, Any, Any], service: AsyncService) -> Callable[..., Any]:
-    async def method(*args: Any, **keywords: Any) -> Any:
-        return await service._send(*endpoint.prepared(service, args, keywords))
-
-    return method
-
-
-def _sync_method(endpoint: Endpoint[Any, Any, Any], service: SyncService) -> Callable[..., Any]:
-    def method(*args: Any, **keywords: Any) -> Any:
-        return service._send(*endpoint.prepared(service, args, keywords))
-
-    return method
 
 
 class _Unset:
@@ -189,14 +153,13 @@ _UNSET = _Unset()
 
 
 def _signature(operation: Operation[Any, Any], hints: Mapping[str, Any]) -> inspect.Signature:
-    """``(self, request=None, /, *, <options and fields>) -> Response``, for help() and docs."""
+    """``(request=None, /, *, <options and fields>) -> Response``, for help() and docs."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     positional = inspect.Parameter.POSITIONAL_ONLY
     parameters = [
-        inspect.Parameter("self", positional),
         inspect.Parameter(
             "request", positional, default=None, annotation=operation.request_model | None
-        ),
+        )
     ]
     fields = operation.request_model.model_fields
     parameters += [

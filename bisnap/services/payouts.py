@@ -14,11 +14,9 @@ one, and a caller-given id is checked before anything is sent.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import anyio
 
 from bisnap.errors import RequestValidationError
 from bisnap.models.payouts import (
@@ -43,6 +41,7 @@ from bisnap.services.fields import (
     VaInquiryIntrabankFields,
     VaPaymentIntrabankFields,
 )
+from bisnap.services.flow import Call, Flow, Sleep, Sleeper, Step
 from bisnap.services.operations import PAYOUT_ACCOUNT_INQUIRY as ACCOUNT_INQUIRY
 from bisnap.services.operations import PAYOUT_BALANCE as BALANCE
 from bisnap.services.operations import PAYOUT_EMONEY_ACCOUNT_INQUIRY as EMONEY_ACCOUNT_INQUIRY
@@ -96,45 +95,41 @@ class StatusPolling:
             raise RequestValidationError("max_wait must be >= first_check_after", field="max_wait")
 
 
-class _Schedule:
-    """When :meth:`Payouts.wait_for_transfer` asks and when it stops (both loops use it)."""
+def _wait_for_transfer(
+    service: object,
+    original_partner_reference_no: str,
+    service_code: str,
+    *,
+    polling: StatusPolling | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleeper | None = None,
+    timeout: Timeout = None,
+) -> Generator[Step, Any, TransferStatusResponse]:
+    """Poll ``transfer/status`` until the transfer's status is final.
 
-    def __init__(
-        self,
-        reference_no: str,
-        service_code: str,
-        timeout: Timeout,
-        polling: StatusPolling | None,
-        clock: Callable[[], float],
-    ) -> None:
-        self.inquiry: TransferStatusFields = {
-            "original_partner_reference_no": reference_no,
-            "service_code": service_code,
-            "timeout": timeout,
-        }
-        """The keywords of each ``transfer_status`` call."""
-        self.policy = polling or StatusPolling()
-        self.clock = clock
-        self.start = clock()
-        self.delay = self.policy.first_check_after
-        """Seconds to sleep before the next inquiry."""
-
-    def done(self, answer: TransferStatusResponse) -> bool:
-        """True when ``answer`` is final or ``max_wait`` leaves no room for another inquiry."""
-        if answer.is_final:
-            return True
-        self.delay = self.policy.interval
-        return self.clock() - self.start + self.policy.interval > self.policy.max_wait
-
-
-_WAIT_DOC = """Poll ``transfer/status`` until the transfer's status is final.
-
-Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's guidance)
-before the first inquiry, then asks every ``polling.interval`` seconds. Returns the final
-answer, or the last one when ``polling.max_wait`` runs out (check
-:attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep`` are
-injectable for tests.
-"""
+    Waits ``polling.first_check_after`` seconds (default 10 minutes, the gateway's guidance)
+    before the first inquiry, then asks every ``polling.interval`` seconds. Returns the final
+    answer, or the last one when ``polling.max_wait`` runs out (check
+    :attr:`TransferStatusResponse.is_final`). ``clock`` (monotonic seconds) and ``sleep``
+    (default ``time.sleep``, or ``anyio.sleep`` on the async client) are injectable for tests.
+    """
+    policy = polling or StatusPolling()
+    inquiry: TransferStatusFields = {
+        "original_partner_reference_no": original_partner_reference_no,
+        "service_code": service_code,
+        "timeout": timeout,
+    }
+    start = clock()
+    delay = policy.first_check_after
+    while True:
+        if delay > 0:
+            yield Sleep(delay, sleep)
+        answer = yield Call("transfer_status", inquiry)
+        if not isinstance(answer, TransferStatusResponse):  # pragma: no cover - a bug
+            raise TypeError(f"transfer_status answered {type(answer).__name__}")
+        if answer.is_final or clock() - start + policy.interval > policy.max_wait:
+            return answer
+        delay = policy.interval
 
 
 def _intrabank(
@@ -186,53 +181,12 @@ class PayoutsEndpoints:
     transfer_status = Endpoint(TRANSFER_STATUS, TransferStatusFields)
     emoney_account_inquiry = Endpoint(EMONEY_ACCOUNT_INQUIRY, EmoneyAccountInquiryFields)
     topup = Endpoint(TOPUP, TopupFields, prepare=_topup)
+    wait_for_transfer = Flow(_wait_for_transfer)
 
 
 class AsyncPayouts(AsyncService, PayoutsEndpoints):
     """``client.payouts`` of :class:`~bisnap.client.AsyncSnapClient`."""
 
-    async def wait_for_transfer(
-        self,
-        original_partner_reference_no: str,
-        service_code: str,
-        *,
-        polling: StatusPolling | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-        timeout: Timeout = None,
-    ) -> TransferStatusResponse:
-        reference_no = original_partner_reference_no
-        schedule = _Schedule(reference_no, service_code, timeout, polling, clock)
-        while True:
-            if schedule.delay > 0:
-                await sleep(schedule.delay)
-            answer = await self.transfer_status(**schedule.inquiry)
-            if schedule.done(answer):
-                return answer
-
-    wait_for_transfer.__doc__ = _WAIT_DOC
-
 
 class Payouts(SyncService, PayoutsEndpoints):
     """``client.payouts`` of :class:`~bisnap.client.SnapClient`."""
-
-    def wait_for_transfer(
-        self,
-        original_partner_reference_no: str,
-        service_code: str,
-        *,
-        polling: StatusPolling | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        timeout: Timeout = None,
-    ) -> TransferStatusResponse:
-        reference_no = original_partner_reference_no
-        schedule = _Schedule(reference_no, service_code, timeout, polling, clock)
-        while True:
-            if schedule.delay > 0:
-                sleep(schedule.delay)
-            answer = self.transfer_status(**schedule.inquiry)
-            if schedule.done(answer):
-                return answer
-
-    wait_for_transfer.__doc__ = _WAIT_DOC

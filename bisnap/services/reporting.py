@@ -8,11 +8,12 @@ own ``X-EXTERNAL-ID``; history calls are read-only, so transient failures are re
 from __future__ import annotations
 
 import calendar
+import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar
 
-from typing_extensions import ParamSpec, Self
+from typing_extensions import ParamSpec
 
 from bisnap.errors import ProtocolError, RequestValidationError
 from bisnap.models.common import build_request
@@ -28,6 +29,7 @@ from bisnap.services.base import AsyncCaller, AsyncService, SyncCaller, SyncServ
 from bisnap.services.core import CallOptions
 from bisnap.services.endpoint import Endpoint
 from bisnap.services.fields import HistoryDetailFields, HistoryListFields
+from bisnap.services.method import NamespaceMethod
 from bisnap.services.operations import HISTORY_DETAIL
 from bisnap.services.operations import HISTORY_PAGE as HISTORY_LIST
 from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
@@ -145,59 +147,44 @@ class SyncPagesCall(Protocol[P, _ItemOut]):
     ) -> Iterator[_ItemOut]: ...
 
 
-class _Pages(Generic[P, _Item]):
-    """A method iterating over every history page (or entry), async or sync as its namespace.
+class _Pages(NamespaceMethod[AsyncPagesCall[P, _Item], SyncPagesCall[P, _Item]], Generic[P, _Item]):
+    """``history_pages`` (``item`` a page) or ``history`` (``item`` an entry): an iterator,
+    async or sync as its namespace.
 
     The request is validated when the method is called; pages are fetched as the iterator
     advances, each as a ``history_page`` call of its own.
     """
 
     def __init__(self, keywords: Callable[P, object], item: type[_Item], doc: str) -> None:
-        self.item = item
-        self.__doc__ = doc
+        self.entries = item is HistoryEntry
         self.page = Endpoint(HISTORY_LIST, keywords)  # validation and the signature
+        bound = self.page.bound_signature.replace(return_annotation=inspect.Signature.empty)
+        self.describe("history" if self.entries else "history_pages", doc, bound)
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.__name__ = name
+    def _start(
+        self, service: object, args: tuple[Any, ...], keywords: dict[str, Any]
+    ) -> tuple[_Pager, CallOptions]:
+        if keywords.get("external_id") is not None:
+            raise RequestValidationError(
+                "each history page has its own X-EXTERNAL-ID: external_id is not accepted",
+                field="external_id",
+            )
+        max_pages = keywords.pop("max_pages", None)
+        _, request, options = self.page.prepared(service, args, keywords)
+        return _Pager(_checked(service, request, {}), max_pages), options
 
-    @overload
-    def __get__(self, service: None, owner: type | None = None) -> Self: ...
-    @overload
-    def __get__(
-        self, service: AsyncService, owner: type | None = None
-    ) -> AsyncPagesCall[P, _Item]: ...
-    @overload
-    def __get__(
-        self, service: SyncService, owner: type | None = None
-    ) -> SyncPagesCall[P, _Item]: ...
-    def __get__(self, service: object, owner: type | None = None) -> Any:
-        if service is None:
-            return self
-        entries = self.item is HistoryEntry
-
+    def async_method(self, service: AsyncService) -> Callable[..., Any]:
         def method(*args: Any, **keywords: Any) -> Any:
-            if keywords.get("external_id") is not None:
-                raise RequestValidationError(
-                    "each history page has its own X-EXTERNAL-ID: external_id is not accepted",
-                    field="external_id",
-                )
-            max_pages = keywords.pop("max_pages", None)
-            _, request, options = self.page.prepared(service, args, keywords)
-            pager = _Pager(_checked(service, request, {}), max_pages)
-            if isinstance(service, AsyncService):
-                pages = _async_pages(service, pager, options)
-                return _async_entries(pages) if entries else pages
-            assert isinstance(service, SyncService)
-            sync_pages = _sync_pages(service, pager, options)
-            return _sync_entries(sync_pages) if entries else sync_pages
+            pages = _async_pages(service, *self._start(service, args, keywords))
+            return _async_entries(pages) if self.entries else pages
 
-        method.__name__ = self.__name__
-        method.__qualname__ = f"{type(service).__name__}.{self.__name__}"
-        method.__doc__ = self.__doc__
-        parameters = list(self.page.__signature__.parameters.values())[1:]
-        method.__signature__ = self.page.__signature__.replace(  # type: ignore[attr-defined]
-            parameters=parameters, return_annotation=f"Iterator[{self.item.__name__}]"
-        )
+        return method
+
+    def sync_method(self, service: SyncService) -> Callable[..., Any]:
+        def method(*args: Any, **keywords: Any) -> Any:
+            pages = _sync_pages(service, *self._start(service, args, keywords))
+            return _sync_entries(pages) if self.entries else pages
+
         return method
 
 
