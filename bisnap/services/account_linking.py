@@ -29,11 +29,8 @@ from bisnap.services.operations import LINK_INQUIRY as INQUIRY
 from bisnap.services.operations import LINK_UNBIND as UNBIND
 from bisnap.signing import sign_rsa
 
+# The operations (bisnap.services.operations) stay importable under their family names.
 __all__ = [
-    "AUTH_CODE",
-    "BIND",
-    "INQUIRY",
-    "UNBIND",
     "AccountLinking",
     "AccountLinkingEndpoints",
     "AsyncAccountLinking",

@@ -19,15 +19,8 @@ from bisnap.services.operations import DEBIT_PAYMENT as PAYMENT
 from bisnap.services.operations import DEBIT_REFUND as REFUND
 from bisnap.services.operations import DEBIT_STATUS as STATUS
 
-__all__ = [
-    "CANCEL",
-    "PAYMENT",
-    "REFUND",
-    "STATUS",
-    "AsyncDirectDebit",
-    "DirectDebit",
-    "DirectDebitEndpoints",
-]
+# The operations (bisnap.services.operations) stay importable under their family names.
+__all__ = ["AsyncDirectDebit", "DirectDebit", "DirectDebitEndpoints", "PaymentKeywords"]
 
 
 class PaymentKeywords(DebitPaymentFields, CustomerKeywords, total=False):

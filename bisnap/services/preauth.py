@@ -17,16 +17,8 @@ from bisnap.services.operations import PREAUTH_QUERY as QUERY
 from bisnap.services.operations import PREAUTH_REFUND as REFUND
 from bisnap.services.operations import PREAUTH_VOID as VOID
 
-__all__ = [
-    "AUTHORIZE",
-    "CAPTURE",
-    "QUERY",
-    "REFUND",
-    "VOID",
-    "AsyncPreAuth",
-    "PreAuth",
-    "PreAuthEndpoints",
-]
+# The operations (bisnap.services.operations) stay importable under their family names.
+__all__ = ["AsyncPreAuth", "PreAuth", "PreAuthEndpoints"]
 
 
 class PreAuthEndpoints:

@@ -15,7 +15,8 @@ from bisnap.services.operations import QRIS_GENERATE as GENERATE
 from bisnap.services.operations import QRIS_QUERY as QUERY
 from bisnap.services.operations import QRIS_REFUND as REFUND
 
-__all__ = ["CANCEL", "GENERATE", "QUERY", "REFUND", "AsyncQris", "Qris", "QrisEndpoints"]
+# The operations (bisnap.services.operations) stay importable under their family names.
+__all__ = ["AsyncQris", "Qris", "QrisEndpoints"]
 
 
 class QrisEndpoints:

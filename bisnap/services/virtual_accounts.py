@@ -9,14 +9,8 @@ from bisnap.services.operations import VA_CREATE as CREATE
 from bisnap.services.operations import VA_DELETE as DELETE
 from bisnap.services.operations import VA_STATUS as STATUS
 
-__all__ = [
-    "CREATE",
-    "DELETE",
-    "STATUS",
-    "AsyncVirtualAccounts",
-    "VirtualAccounts",
-    "VirtualAccountsEndpoints",
-]
+# The operations (bisnap.services.operations) stay importable under their family names.
+__all__ = ["AsyncVirtualAccounts", "VirtualAccounts", "VirtualAccountsEndpoints"]
 
 
 class VirtualAccountsEndpoints:
