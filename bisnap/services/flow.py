@@ -23,7 +23,7 @@ import inspect
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, Generic, TypeVar
+from typing import Any, Concatenate, Generic, TypeVar, get_args, get_type_hints
 
 import anyio
 from typing_extensions import ParamSpec
@@ -70,7 +70,10 @@ class Flow(NamespaceMethod[Callable[P, Awaitable[_R]], Callable[P, _R]], Generic
     def __init__(self, function: Callable[Concatenate[Any, P], Generator[Step, Any, _R]]) -> None:
         self.function = function
         signature = inspect.signature(function)
-        bound = signature.replace(parameters=list(signature.parameters.values())[1:])
+        returns = get_args(get_type_hints(function)["return"])[2]  # Generator[Step, Any, R]
+        bound = signature.replace(
+            parameters=list(signature.parameters.values())[1:], return_annotation=returns
+        )
         self.describe(function.__name__.lstrip("_"), function.__doc__, bound)
 
     def async_method(self, service: AsyncService) -> Callable[..., Any]:

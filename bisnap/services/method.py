@@ -52,6 +52,9 @@ class NamespaceMethod(Generic[_Async, _Sync]):
     def __set_name__(self, owner: type, name: str) -> None:
         if name != self.__name__:
             raise TypeError(f"{owner.__name__}.{name} must be named {self.__name__}")
+        # Where it is declared, as for a function (what help() and the docs report).
+        self.__module__ = owner.__module__
+        self.__qualname__ = f"{owner.__qualname__}.{name}"
 
     @overload
     def __get__(self, service: None, owner: type | None = None) -> Self: ...
