@@ -29,8 +29,12 @@ from bisnap.services.operations import LINK_INQUIRY as INQUIRY
 from bisnap.services.operations import LINK_UNBIND as UNBIND
 from bisnap.signing import sign_rsa
 
-# The operations (bisnap.services.operations) stay importable under their family names.
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
 __all__ = [
+    "AUTH_CODE",
+    "BIND",
+    "INQUIRY",
+    "UNBIND",
     "AccountLinking",
     "AccountLinkingEndpoints",
     "AsyncAccountLinking",

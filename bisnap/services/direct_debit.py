@@ -19,8 +19,17 @@ from bisnap.services.operations import DEBIT_PAYMENT as PAYMENT
 from bisnap.services.operations import DEBIT_REFUND as REFUND
 from bisnap.services.operations import DEBIT_STATUS as STATUS
 
-# The operations (bisnap.services.operations) stay importable under their family names.
-__all__ = ["AsyncDirectDebit", "DirectDebit", "DirectDebitEndpoints", "PaymentKeywords"]
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
+__all__ = [
+    "CANCEL",
+    "PAYMENT",
+    "REFUND",
+    "STATUS",
+    "AsyncDirectDebit",
+    "DirectDebit",
+    "DirectDebitEndpoints",
+    "PaymentKeywords",
+]
 
 
 class PaymentKeywords(DebitPaymentFields, CustomerKeywords, total=False):

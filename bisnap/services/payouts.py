@@ -52,8 +52,17 @@ from bisnap.services.operations import PAYOUT_TRANSFER_STATUS as TRANSFER_STATUS
 from bisnap.services.operations import PAYOUT_VA_INQUIRY as VA_INQUIRY
 from bisnap.services.operations import PAYOUT_VA_PAYMENT as VA_PAYMENT
 
-# The operations (bisnap.services.operations) stay importable under their family names.
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
 __all__ = [
+    "ACCOUNT_INQUIRY",
+    "BALANCE",
+    "EMONEY_ACCOUNT_INQUIRY",
+    "INTERBANK_TRANSFER",
+    "INTRABANK_TRANSFER",
+    "TOPUP",
+    "TRANSFER_STATUS",
+    "VA_INQUIRY",
+    "VA_PAYMENT",
     "AsyncPayouts",
     "InterbankTransferKeywords",
     "Payouts",

@@ -17,8 +17,17 @@ from bisnap.services.operations import PREAUTH_QUERY as QUERY
 from bisnap.services.operations import PREAUTH_REFUND as REFUND
 from bisnap.services.operations import PREAUTH_VOID as VOID
 
-# The operations (bisnap.services.operations) stay importable under their family names.
-__all__ = ["AsyncPreAuth", "PreAuth", "PreAuthEndpoints"]
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
+__all__ = [
+    "AUTHORIZE",
+    "CAPTURE",
+    "QUERY",
+    "REFUND",
+    "VOID",
+    "AsyncPreAuth",
+    "PreAuth",
+    "PreAuthEndpoints",
+]
 
 
 class PreAuthEndpoints:

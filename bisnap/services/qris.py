@@ -15,8 +15,8 @@ from bisnap.services.operations import QRIS_GENERATE as GENERATE
 from bisnap.services.operations import QRIS_QUERY as QUERY
 from bisnap.services.operations import QRIS_REFUND as REFUND
 
-# The operations (bisnap.services.operations) stay importable under their family names.
-__all__ = ["AsyncQris", "Qris", "QrisEndpoints"]
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
+__all__ = ["CANCEL", "GENERATE", "QUERY", "REFUND", "AsyncQris", "Qris", "QrisEndpoints"]
 
 
 class QrisEndpoints:

@@ -34,8 +34,10 @@ from bisnap.services.operations import HISTORY_DETAIL
 from bisnap.services.operations import HISTORY_PAGE as HISTORY_LIST
 from bisnap.timestamps import JAKARTA, Clock, TimestampStyle, format_timestamp, system_clock
 
-# The operations (bisnap.services.operations) stay importable under their family names.
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
 __all__ = [
+    "HISTORY_DETAIL",
+    "HISTORY_LIST",
     "AsyncReporting",
     "HistoryPagesKeywords",
     "Reporting",

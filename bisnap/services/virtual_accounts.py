@@ -9,8 +9,15 @@ from bisnap.services.operations import VA_CREATE as CREATE
 from bisnap.services.operations import VA_DELETE as DELETE
 from bisnap.services.operations import VA_STATUS as STATUS
 
-# The operations (bisnap.services.operations) stay importable under their family names.
-__all__ = ["AsyncVirtualAccounts", "VirtualAccounts", "VirtualAccountsEndpoints"]
+# The operations of bisnap.services.operations, under their family names, then the namespaces.
+__all__ = [
+    "CREATE",
+    "DELETE",
+    "STATUS",
+    "AsyncVirtualAccounts",
+    "VirtualAccounts",
+    "VirtualAccountsEndpoints",
+]
 
 
 class VirtualAccountsEndpoints:
