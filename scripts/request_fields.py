@@ -1,8 +1,9 @@
 """Write ``bisnap/services/fields.py``: one TypedDict of keyword parameters per request model.
 
 A service method's keywords are its request's fields plus the call options
-(:class:`~bisnap.services.endpoint.CallKeywords`; ``CustomerKeywords`` for an operation that
-needs a customer token or device id), so type checkers and editors know the snake_case names
+(:class:`~bisnap.services.keywords.CallKeywords`; ``CustomerKeywords`` for an operation that
+needs a device id, ``LinkedCustomerKeywords``, where ``customer_token`` is required, for one
+that needs a customer token), so type checkers and editors know the snake_case names
 (a misspelt one is flagged before running; at runtime an unknown keyword is refused too, and
 camelCase wire names are still accepted). An ``app``-host operation (a page the customer's
 browser opens) takes its fields only. The TypedDicts inherit as the models do: fields a
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bisnap.services.endpoint import CallKeywords, CustomerKeywords'''
+from bisnap.services.keywords import CallKeywords, CustomerKeywords, LinkedCustomerKeywords'''
 
 
 def fields_name(model_name: str) -> str:
@@ -90,11 +91,14 @@ def source() -> str:
 
     options: dict[Any, str | None] = {}  # model -> the options its TypedDict adds
     for operation in all_operations():
-        customer = operation.needs_customer_token or operation.needs_device_id
         if operation.host == "app":  # a page for the customer's browser: a URL, never sent
             options[operation.request_model] = None
+        elif operation.needs_customer_token:
+            options[operation.request_model] = "LinkedCustomerKeywords"
+        elif operation.needs_device_id:
+            options[operation.request_model] = "CustomerKeywords"
         else:
-            options[operation.request_model] = "CustomerKeywords" if customer else "CallKeywords"
+            options[operation.request_model] = "CallKeywords"
     pending = list(options)
     while pending:
         for base in _declared_bases(pending.pop()):

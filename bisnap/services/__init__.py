@@ -33,9 +33,10 @@ How to add a service namespace (the contract every family module follows)
 
 3. ``python scripts/request_fields.py`` writes the operation's keyword parameters
    (:mod:`bisnap.services.fields`): a TypedDict of the request model's fields that inherits
-   the call options (:class:`~bisnap.services.endpoint.CallKeywords`: ``external_id``,
+   the call options (:class:`~bisnap.services.keywords.CallKeywords`: ``external_id``,
    ``headers``, ``timeout``; ``CustomerKeywords`` adds ``customer_token`` and ``device_id``
-   for an operation that needs them). CI runs it with ``--check``.
+   for an operation that needs a device id; ``LinkedCustomerKeywords`` requires
+   ``customer_token`` for one that needs it). CI runs it with ``--check``.
 
 4. The family module declares its methods once, in a table of endpoints that both the async
    and the sync namespace inherit::

@@ -7,13 +7,14 @@ from typing import Any
 
 from bisnap.models.direct_debit import DebitPaymentRequest, check_tokenization_payment
 from bisnap.services.base import AsyncService, SyncService
-from bisnap.services.endpoint import CustomerKeywords, Endpoint
+from bisnap.services.endpoint import Endpoint
 from bisnap.services.fields import (
     DebitCancelFields,
     DebitPaymentFields,
     DebitRefundFields,
     DebitStatusFields,
 )
+from bisnap.services.keywords import CustomerKeywords
 from bisnap.services.operations import DEBIT_CANCEL as CANCEL
 from bisnap.services.operations import DEBIT_PAYMENT as PAYMENT
 from bisnap.services.operations import DEBIT_REFUND as REFUND

@@ -7,54 +7,35 @@ take the typed request positionally *or* its fields as keywords, plus the call o
 return the typed response.
 
 The keywords are one ``TypedDict`` (the generated ``...Fields`` of
-:mod:`bisnap.services.fields`, which inherit :class:`CallKeywords`). It is the signature's
-source twice over: type checkers read it as the method's keyword parameters (a TypedDict
-class is a callable taking its keys), and at runtime it gives the bound method its
-``__signature__``, so ``help()``, ``inspect`` and editors show every field.
+:mod:`bisnap.services.fields`, which inherit the call options of
+:mod:`bisnap.services.keywords`). It is the signature's source twice over: type checkers
+read it as the method's keyword parameters (a TypedDict class is a callable taking its
+keys), and at runtime it gives the bound method its ``__signature__``, so ``help()``,
+``inspect`` and editors show every field.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, Protocol, TypedDict, TypeVar, get_type_hints
+from typing import Any, Generic, Protocol, TypeVar, get_type_hints
 
-import httpx
 from typing_extensions import ParamSpec
 
 from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.services.base import AsyncService, SyncService
 from bisnap.services.core import CallOptions
+from bisnap.services.keywords import CustomerKeywords
 from bisnap.services.method import NamespaceMethod
 from bisnap.services.operation import Operation
 
-__all__ = ["AsyncCall", "CallKeywords", "CustomerKeywords", "Endpoint", "Prepare", "SyncCall"]
+__all__ = ["AsyncCall", "Endpoint", "Prepare", "SyncCall"]
 
 P = ParamSpec("P")
 _Req = TypeVar("_Req", bound=SnapRequest)
 _Resp = TypeVar("_Resp", bound=SnapResponse)
 _ReqIn = TypeVar("_ReqIn", bound=SnapRequest, contravariant=True)
 _RespOut = TypeVar("_RespOut", bound=SnapResponse, covariant=True)
-
-
-class CallKeywords(TypedDict, total=False):
-    """The options every call takes besides the request's fields."""
-
-    external_id: str | None
-    """The ``X-EXTERNAL-ID`` (default: generated, or the field the operation ties to it)."""
-    headers: Mapping[str, str] | None
-    """Extra end-customer headers (``X-IP-ADDRESS``, ``X-LATITUDE``...)."""
-    timeout: httpx.Timeout | float | None
-    """This call's timeout; None keeps the client's."""
-
-
-class CustomerKeywords(CallKeywords, total=False):
-    """The options of a call made on a linked customer's behalf (GoPay tokenization)."""
-
-    customer_token: str | None
-    """The customer token from bind, sent as ``Authorization-Customer``."""
-    device_id: str | None
-    """``X-DEVICE-ID`` (default: the client's ``device_id``)."""
 
 
 _CALL_OPTIONS = frozenset(CustomerKeywords.__annotations__)
@@ -87,7 +68,7 @@ class Endpoint(
     """One service method: ``operation``, sent with the keywords of ``keywords``.
 
     ``keywords``  the TypedDict of the method's keyword parameters: the request's fields and
-                  the call options (:class:`CallKeywords`; :class:`CustomerKeywords` where
+                  the call options (:mod:`bisnap.services.keywords`; ``CustomerKeywords`` where
                   the call is made for a linked customer; extra options such as ``route`` are
                   handed to ``prepare`` and never sent)
     ``prepare``   ``prepare(service, request, options)``: checks the validated request (an
@@ -108,7 +89,8 @@ class Endpoint(
         fields = operation.request_model.model_fields
         self.options = frozenset(name for name in hints if name not in fields)
         name = operation.name.rpartition(".")[2]
-        self.describe(name, operation.doc, _signature(operation, hints))
+        required: frozenset[str] = getattr(keywords, "__required_keys__", frozenset())
+        self.describe(name, operation.doc, _signature(operation, hints, required))
 
     def prepared(
         self, service: object, args: tuple[Any, ...], keywords: dict[str, Any]
@@ -152,7 +134,9 @@ class _Unset:
 _UNSET = _Unset()
 
 
-def _signature(operation: Operation[Any, Any], hints: Mapping[str, Any]) -> inspect.Signature:
+def _signature(
+    operation: Operation[Any, Any], hints: Mapping[str, Any], required: frozenset[str]
+) -> inspect.Signature:
     """``(request=None, /, *, <options and fields>) -> Response``, for help() and docs."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     positional = inspect.Parameter.POSITIONAL_ONLY
@@ -162,10 +146,10 @@ def _signature(operation: Operation[Any, Any], hints: Mapping[str, Any]) -> insp
         )
     ]
     fields = operation.request_model.model_fields
+    defaults: dict[str, Any] = {name: _UNSET if name in fields else None for name in hints}
+    defaults.update(dict.fromkeys(required, inspect.Parameter.empty))
     parameters += [
-        inspect.Parameter(
-            name, keyword, default=_UNSET if name in fields else None, annotation=hint
-        )
+        inspect.Parameter(name, keyword, default=defaults[name], annotation=hint)
         for name, hint in hints.items()
     ]
     return inspect.Signature(parameters, return_annotation=operation.response_model)

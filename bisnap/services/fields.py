@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bisnap.services.endpoint import CallKeywords, CustomerKeywords
+from bisnap.services.keywords import CallKeywords, CustomerKeywords, LinkedCustomerKeywords
 
 __all__ = [
     "AuthCodeFields",
@@ -55,7 +55,7 @@ class AuthCodeFields(TypedDict, total=False):
     payment_type: str
 
 
-class AuthorizeFields(CustomerKeywords, total=False):
+class AuthorizeFields(LinkedCustomerKeywords, total=False):
     """Keyword parameters for :class:`~bisnap.models.preauth.AuthorizeRequest`."""
 
     partner_reference_no: str
@@ -315,7 +315,7 @@ class TransferStatusFields(CallKeywords, total=False):
     additional_info: Any
 
 
-class UnbindFields(CustomerKeywords, total=False):
+class UnbindFields(LinkedCustomerKeywords, total=False):
     """Keyword parameters for :class:`~bisnap.models.account_linking.UnbindRequest`."""
 
     merchant_id: str

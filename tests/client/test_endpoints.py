@@ -116,6 +116,24 @@ def test_an_option_of_another_operation_is_an_unknown_field(
     assert gateway.calls == []
 
 
+def test_a_call_that_needs_a_customer_token_requires_it(merchant_keys: GeneratedKeyPair) -> None:
+    gateway = FakeGateway([])
+    unbind = inspect.signature(Qris(object()).query)  # type: ignore[arg-type]
+    assert unbind.parameters["external_id"].default is None
+    with sync_client(gateway, merchant_keys) as client:
+        signature = inspect.signature(client.account_linking.unbind)
+        assert signature.parameters["customer_token"].default is inspect.Parameter.empty
+        assert signature.parameters["device_id"].default is None
+        assert (
+            inspect.signature(client.direct_debit.payment).parameters["customer_token"].default
+            is None
+        )
+        with pytest.raises(RequestValidationError, match="customer_token"):
+            # The type checker flags the missing token too.
+            client.account_linking.unbind(merchant_id="h", device_id="d")  # type: ignore[call-arg]
+    assert gateway.calls == []
+
+
 def test_more_than_one_positional_argument_is_a_type_error() -> None:
     sync, _ = _namespaces()
     request = QrisGenerateRequest.model_validate({"amount": AMOUNT, "merchantId": "G1"})

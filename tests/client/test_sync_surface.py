@@ -16,7 +16,7 @@ import pytest
 
 from bisnap.client import AsyncSnapClient, SnapClient
 from bisnap.services.base import AsyncService, SyncService
-from bisnap.services.endpoint import CallKeywords, CustomerKeywords
+from bisnap.services.keywords import CallKeywords, CustomerKeywords, LinkedCustomerKeywords
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,12 +117,16 @@ def test_every_operation_s_fields_are_its_request_model_s_fields_and_its_options
         typed = getattr(fields, name)
         if operation.host == "app":  # a URL for the browser: no call options
             options: set[str] = set()
-        elif operation.needs_customer_token or operation.needs_device_id:
+        elif operation.needs_customer_token:
+            options = set(LinkedCustomerKeywords.__annotations__)
+        elif operation.needs_device_id:
             options = set(CustomerKeywords.__annotations__)
         else:
             options = set(CallKeywords.__annotations__)
         assert set(typed.__annotations__) == set(model.model_fields) | options, operation.name
-        assert not typed.__required_keys__, operation.name
+        # Only the customer token of a call that needs one is a required keyword.
+        required = {"customer_token"} if operation.needs_customer_token else set()
+        assert set(typed.__required_keys__) == required, operation.name
 
 
 def test_unasync_rewrites_async_names() -> None:
