@@ -159,7 +159,11 @@ class _Pages(NamespaceMethod[AsyncPagesCall[P, _Item], SyncPagesCall[P, _Item]],
     def __init__(self, keywords: Callable[P, object], item: type[_Item], doc: str) -> None:
         self.entries = item is HistoryEntry
         self.page = Endpoint(HISTORY_LIST, keywords)  # validation and the signature
-        bound = self.page.bound_signature.replace(return_annotation=inspect.Signature.empty)
+        shown = self.page.bound_signature  # without external_id, which a page sets itself
+        bound = shown.replace(
+            parameters=[p for p in shown.parameters.values() if p.name != "external_id"],
+            return_annotation=inspect.Signature.empty,
+        )
         self.describe("history" if self.entries else "history_pages", doc, bound)
 
     def _start(

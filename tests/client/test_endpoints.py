@@ -195,6 +195,7 @@ def test_the_flow_and_the_iterators_have_one_signature_for_both_clients() -> Non
         assert inspect.signature(s) == inspect.signature(a)
         assert "max_pages" in inspect.signature(s).parameters
         assert "page_size" in inspect.signature(s).parameters
+        assert "external_id" not in inspect.signature(s).parameters
         assert s.__doc__ == a.__doc__
     assert isinstance(sync, SyncService)
     assert isinstance(async_, AsyncService)
