@@ -1,8 +1,9 @@
 """Typed SNAP clients: :class:`SnapClient` (sync) and :class:`AsyncSnapClient` (async).
 
-Both share one core (:class:`bisnap.services.core.ClientCore`) and differ only in how they send
-and how they sleep between retries; ``SnapClient`` is generated from ``AsyncSnapClient`` by
-``scripts/unasync.py``::
+Both share one core (:class:`bisnap.services.core.ClientCore`), one send / retry loop
+(:func:`bisnap.call_flow.call_flow`, which does no I/O) and one set of keyword options
+(:class:`ClientOptions`); they differ only in how they send and how they sleep between
+retries::
 
     from bisnap.client import SnapClient
     from bisnap.credentials import Credentials
@@ -15,17 +16,16 @@ and how they sleep between retries; ``SnapClient`` is generated from ``AsyncSnap
 
 from __future__ import annotations
 
-import os
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 import anyio
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from bisnap.auth import SnapAuth
+from bisnap.call_flow import CallFlow, Outcome, call_flow, resume
 from bisnap.credentials import Credentials
 from bisnap.errors import ConfigurationError, OutcomeUnknownError
 from bisnap.gateways import GatewayProfile, profile_from_env
@@ -42,26 +42,89 @@ from bisnap.services.reporting import AsyncReporting, Reporting
 from bisnap.services.virtual_accounts import AsyncVirtualAccounts, VirtualAccounts
 from bisnap.timestamps import Clock
 from bisnap.token_stores import TokenStore
-from bisnap.transport import Backend, create_async_client, create_client
+from bisnap.transport import Backend, ConnectionOptions, create_async_client, create_client
 
-__all__ = ["AsyncSnapClient", "SnapClient"]
+__all__ = ["AsyncSnapClient", "ClientOptions", "SnapClient"]
+
+_Sync = TypeVar("_Sync")
+_Async = TypeVar("_Async")
+
+
+class ClientOptions(ConnectionOptions, total=False):
+    """Keyword options of both clients, each optional (with :class:`ConnectionOptions`'s
+    ``timeout``, ``limits``, ``ca_bundle``, ``allow_insecure_http``, ``allow_unverified_tls``)."""
+
+    auth: httpx.Auth | None
+    """Replaces the default :class:`bisnap.auth.SnapAuth` (token, signature, headers)."""
+    token_store: TokenStore | None
+    """Where the default SnapAuth keeps access tokens (default: in memory, per client)."""
+    clock: Clock | None
+    """The default SnapAuth's clock (X-TIMESTAMP, token expiry)."""
+    device_id: str | None
+    """The default ``X-DEVICE-ID`` (a call's ``device_id=`` overrides it)."""
+    retry: RetryPolicy | None
+    """Automatic retries of read-only calls (default: ``RetryPolicy()``)."""
+    external_id_factory: Callable[[], str] | None
+    """Makes each fresh X-EXTERNAL-ID (default: :func:`bisnap.new_external_id`)."""
+
+
+def _connection_options(options: ClientOptions) -> ConnectionOptions:
+    """The options that go on to the httpx client builder."""
+    keys = ConnectionOptions.__optional_keys__
+    return cast(ConnectionOptions, {key: value for key, value in options.items() if key in keys})
+
+
+class _Namespace(Generic[_Sync, _Async]):
+    """A client attribute such as ``client.qris``: the sync or the async namespace class,
+    made for the client on first use."""
+
+    def __init__(
+        self, sync: Callable[[SnapClient], _Sync], async_: Callable[[AsyncSnapClient], _Async]
+    ) -> None:
+        self._sync = sync
+        self._async = async_
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, client: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, client: SnapClient, owner: type | None = None) -> _Sync: ...
+    @overload
+    def __get__(self, client: AsyncSnapClient, owner: type | None = None) -> _Async: ...
+    def __get__(
+        self, client: SnapClient | AsyncSnapClient | None, owner: type | None = None
+    ) -> Self | _Sync | _Async:
+        if client is None:
+            return self
+        namespace = (
+            self._async(client) if isinstance(client, AsyncSnapClient) else self._sync(client)
+        )
+        client.__dict__[self._name] = namespace  # later reads find it without the descriptor
+        return namespace
 
 
 class _ClientBase:
-    """Configuration shared by both clients."""
+    """What both clients share: their checks, core, authentication and namespaces."""
+
+    virtual_accounts = _Namespace(VirtualAccounts, AsyncVirtualAccounts)
+    qris = _Namespace(Qris, AsyncQris)
+    direct_debit = _Namespace(DirectDebit, AsyncDirectDebit)
+    account_linking = _Namespace(AccountLinking, AsyncAccountLinking)
+    preauth = _Namespace(PreAuth, AsyncPreAuth)
+    payouts = _Namespace(Payouts, AsyncPayouts)
+    reporting = _Namespace(Reporting, AsyncReporting)
 
     def __init__(
-        self,
-        profile: GatewayProfile,
-        credentials: Credentials,
-        *,
-        auth: httpx.Auth | None,
-        token_store: TokenStore | None,
-        clock: Clock | None,
-        device_id: str | None,
-        retry: RetryPolicy | None,
-        external_id_factory: Callable[[], str] | None,
+        self, profile: GatewayProfile, credentials: Credentials, options: ClientOptions
     ) -> None:
+        unknown = sorted(options.keys() - ClientOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {unknown[0]!r}"
+            )
         if not isinstance(profile, GatewayProfile):
             raise ConfigurationError(
                 "the first argument is the gateway profile (e.g. MIDTRANS_SANDBOX), "
@@ -78,14 +141,20 @@ class _ClientBase:
         self._core = ClientCore(
             profile,
             credentials,
-            device_id=device_id,
-            retry=retry,
-            external_id_factory=external_id_factory,
+            device_id=options.get("device_id"),
+            retry=options.get("retry"),
+            external_id_factory=options.get("external_id_factory"),
         )
+        auth = options.get("auth")
         self._auth: httpx.Auth = (
             auth
             if auth is not None
-            else SnapAuth(credentials, profile, token_store=token_store, clock=clock)
+            else SnapAuth(
+                credentials,
+                profile,
+                token_store=options.get("token_store"),
+                clock=options.get("clock"),
+            )
         )
 
     @property
@@ -105,26 +174,14 @@ class _ClientBase:
         )
 
 
-async def _anyio_sleep(delay: float) -> None:
-    await anyio.sleep(delay)
-
-
 class AsyncSnapClient(_ClientBase):
-    """Typed SNAP client (the async one is awaited, the sync one blocks; same namespaces).
+    """Typed SNAP client whose calls are awaited (the namespaces of :class:`SnapClient`).
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);
     ``backend`` (async only): ``"httpx"`` (default) or ``"aiohttp"``
     (``pip install "bisnap[aiohttp]"``), which keeps the same TLS, timeout, pool and
-    retry-safety guarantees and carries many more calls in flight per CPU;
-    ``timeout`` defaults to 10 s connect / 30 s otherwise and can never be unlimited;
-    ``limits`` caps the connection pool (a connection count or an :class:`httpx.Limits`;
-    default 20 connections, all kept alive; 100 on aiohttp);
-    ``ca_bundle`` adds a CA (TLS verification cannot be turned off: a ``transport`` that does
-    not verify is refused unless ``allow_unverified_tls=True``, for tests);
-    plain ``http://`` is refused except to loopback unless ``allow_insecure_http=True``;
-    ``device_id`` is the default ``X-DEVICE-ID``; ``retry`` governs automatic retries of
-    read-only calls; ``sleep`` is what waits between them (injectable for tests). ``auth``
-    replaces the default :class:`bisnap.auth.SnapAuth`.
+    retry-safety guarantees and carries many more calls in flight per CPU; ``sleep`` is what
+    waits between retries (injectable for tests); ``options``: :class:`ClientOptions`.
     """
 
     def __init__(
@@ -133,57 +190,27 @@ class AsyncSnapClient(_ClientBase):
         credentials: Credentials,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        backend: Backend = "httpx",  # async only
-        timeout: httpx.Timeout | float | None = None,
-        limits: httpx.Limits | int | None = None,
-        ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
-        auth: httpx.Auth | None = None,
-        token_store: TokenStore | None = None,
-        clock: Clock | None = None,
-        device_id: str | None = None,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = _anyio_sleep,
-        external_id_factory: Callable[[], str] | None = None,
-        allow_insecure_http: bool = False,
-        allow_unverified_tls: bool = False,
+        backend: Backend = "httpx",
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        super().__init__(
-            profile,
-            credentials,
-            auth=auth,
-            token_store=token_store,
-            clock=clock,
-            device_id=device_id,
-            retry=retry,
-            external_id_factory=external_id_factory,
-        )
+        super().__init__(profile, credentials, options)
         self._sleep = sleep
         self._http = create_async_client(
             profile,
             auth=self._auth,
-            ca_bundle=ca_bundle,
-            timeout=timeout,
-            limits=limits,
             transport=transport,
-            backend=backend,  # async only
-            allow_insecure_http=allow_insecure_http,
-            allow_unverified_tls=allow_unverified_tls,
+            backend=backend,
+            **_connection_options(options),
         )
-        self.virtual_accounts = AsyncVirtualAccounts(self)
-        self.qris = AsyncQris(self)
-        self.direct_debit = AsyncDirectDebit(self)
-        self.account_linking = AsyncAccountLinking(self)
-        self.preauth = AsyncPreAuth(self)
-        # --- further namespaces attach here (payouts, reporting) ---
-        self.payouts = AsyncPayouts(self)
-        self.reporting = AsyncReporting(self)
 
     async def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse:
         """Validate, send and interpret one operation (what every namespace method uses)."""
-        prepared = self._core.prepare(operation, request, options)
-        return await self._send(prepared)
+        return await self._run(
+            call_flow(self._core, self._core.prepare(operation, request, options))
+        )
 
     async def resend(self, error: OutcomeUnknownError | str) -> SnapResponse:
         """Send a call whose outcome is unknown again: same X-EXTERNAL-ID, same body bytes.
@@ -191,60 +218,42 @@ class AsyncSnapClient(_ClientBase):
         The gateway answers a repeated payment with the original result instead of charging
         twice. Accepts the OutcomeUnknownError (or its ``external_id``) raised by this client.
         """
-        return await self._send(self._core.prepared_for(error))
+        return await self._run(call_flow(self._core, self._core.prepared_for(error)))
 
-    async def _send(self, prepared: PreparedCall) -> SnapResponse:
-        attempt = 1
-        while True:
-            try:
-                response = await self._http.send(prepared.build(self._http))
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-            except httpx.TransportError as exc:
-                decision: SnapResponse | Retry = self._core.on_transport_error(
-                    prepared, exc, attempt
-                )
+    async def _run(self, flow: CallFlow) -> SnapResponse:
+        step = resume(flow, None)
+        while not isinstance(step, SnapResponse):
+            if isinstance(step, Retry):
+                await self._sleep(step.delay)
+                step = resume(flow, None)
             else:
-                decision = self._core.on_response(prepared, response, attempt)
-            if isinstance(decision, Retry):
-                await self._sleep(decision.delay)
-                prepared = self._core.next_attempt(prepared)
-                attempt += 1
-                continue
-            self._core.settled(prepared)
-            return decision
+                step = resume(flow, await self._send(step))
+        return step
+
+    async def _send(self, prepared: PreparedCall) -> Outcome:
+        """One attempt: the answer, read in full, or the transport failure."""
+        try:
+            return await self._http.send(prepared.build(self._http))
+        except httpx.TransportError as error:
+            return error
 
     async def aclose(self) -> None:
+        """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncSnapClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 
-# --- generated by scripts/unasync.py from the Async classes above: do not edit ---
-
-
 class SnapClient(_ClientBase):
-    """Typed SNAP client (the async one is awaited, the sync one blocks; same namespaces).
+    """Typed SNAP client whose calls block (the namespaces of :class:`AsyncSnapClient`).
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);
-    ``backend`` (async only): ``"httpx"`` (default) or ``"aiohttp"``
-    (``pip install "bisnap[aiohttp]"``), which keeps the same TLS, timeout, pool and
-    retry-safety guarantees and carries many more calls in flight per CPU;
-    ``timeout`` defaults to 10 s connect / 30 s otherwise and can never be unlimited;
-    ``limits`` caps the connection pool (a connection count or an :class:`httpx.Limits`;
-    default 20 connections, all kept alive; 100 on aiohttp);
-    ``ca_bundle`` adds a CA (TLS verification cannot be turned off: a ``transport`` that does
-    not verify is refused unless ``allow_unverified_tls=True``, for tests);
-    plain ``http://`` is refused except to loopback unless ``allow_insecure_http=True``;
-    ``device_id`` is the default ``X-DEVICE-ID``; ``retry`` governs automatic retries of
-    read-only calls; ``sleep`` is what waits between them (injectable for tests). ``auth``
-    replaces the default :class:`bisnap.auth.SnapAuth`.
+    ``sleep`` is what waits between retries (injectable for tests); ``options``:
+    :class:`ClientOptions`.
     """
 
     def __init__(
@@ -253,55 +262,19 @@ class SnapClient(_ClientBase):
         credentials: Credentials,
         *,
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout | float | None = None,
-        limits: httpx.Limits | int | None = None,
-        ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
-        auth: httpx.Auth | None = None,
-        token_store: TokenStore | None = None,
-        clock: Clock | None = None,
-        device_id: str | None = None,
-        retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        external_id_factory: Callable[[], str] | None = None,
-        allow_insecure_http: bool = False,
-        allow_unverified_tls: bool = False,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        super().__init__(
-            profile,
-            credentials,
-            auth=auth,
-            token_store=token_store,
-            clock=clock,
-            device_id=device_id,
-            retry=retry,
-            external_id_factory=external_id_factory,
-        )
+        super().__init__(profile, credentials, options)
         self._sleep = sleep
-        self._http = create_client(
-            profile,
-            auth=self._auth,
-            ca_bundle=ca_bundle,
-            timeout=timeout,
-            limits=limits,
-            transport=transport,
-            allow_insecure_http=allow_insecure_http,
-            allow_unverified_tls=allow_unverified_tls,
-        )
-        self.virtual_accounts = VirtualAccounts(self)
-        self.qris = Qris(self)
-        self.direct_debit = DirectDebit(self)
-        self.account_linking = AccountLinking(self)
-        self.preauth = PreAuth(self)
-        # --- further namespaces attach here (payouts, reporting) ---
-        self.payouts = Payouts(self)
-        self.reporting = Reporting(self)
+        connection = _connection_options(options)
+        self._http = create_client(profile, auth=self._auth, transport=transport, **connection)
 
     def call(
         self, operation: AnyOperation, request: SnapRequest | None, options: CallOptions
     ) -> SnapResponse:
         """Validate, send and interpret one operation (what every namespace method uses)."""
-        prepared = self._core.prepare(operation, request, options)
-        return self._send(prepared)
+        return self._run(call_flow(self._core, self._core.prepare(operation, request, options)))
 
     def resend(self, error: OutcomeUnknownError | str) -> SnapResponse:
         """Send a call whose outcome is unknown again: same X-EXTERNAL-ID, same body bytes.
@@ -309,39 +282,31 @@ class SnapClient(_ClientBase):
         The gateway answers a repeated payment with the original result instead of charging
         twice. Accepts the OutcomeUnknownError (or its ``external_id``) raised by this client.
         """
-        return self._send(self._core.prepared_for(error))
+        return self._run(call_flow(self._core, self._core.prepared_for(error)))
 
-    def _send(self, prepared: PreparedCall) -> SnapResponse:
-        attempt = 1
-        while True:
-            try:
-                response = self._http.send(prepared.build(self._http))
-                try:
-                    response.read()
-                finally:
-                    response.close()
-            except httpx.TransportError as exc:
-                decision: SnapResponse | Retry = self._core.on_transport_error(
-                    prepared, exc, attempt
-                )
+    def _run(self, flow: CallFlow) -> SnapResponse:
+        step = resume(flow, None)
+        while not isinstance(step, SnapResponse):
+            if isinstance(step, Retry):
+                self._sleep(step.delay)
+                step = resume(flow, None)
             else:
-                decision = self._core.on_response(prepared, response, attempt)
-            if isinstance(decision, Retry):
-                self._sleep(decision.delay)
-                prepared = self._core.next_attempt(prepared)
-                attempt += 1
-                continue
-            self._core.settled(prepared)
-            return decision
+                step = resume(flow, self._send(step))
+        return step
+
+    def _send(self, prepared: PreparedCall) -> Outcome:
+        """One attempt: the answer, read in full, or the transport failure."""
+        try:
+            return self._http.send(prepared.build(self._http))
+        except httpx.TransportError as error:
+            return error
 
     def close(self) -> None:
+        """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> SnapClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-# --- end of generated code ---

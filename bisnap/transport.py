@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
+from typing_extensions import TypedDict, Unpack
 
 from bisnap.connection_security import check_connection_security, require_verifying_context
 from bisnap.durations import positive_seconds
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "REDACTED",
     "SENSITIVE_HEADERS",
+    "ConnectionOptions",
     "RedactingFilter",
     "create_async_client",
     "create_client",
@@ -134,15 +136,6 @@ def validate_timeout(timeout: httpx.Timeout | float | None) -> httpx.Timeout:
     )
 
 
-def _check_transport_limits(transport: object, limits: object) -> None:
-    if transport is not None and limits is not None:
-        raise ConfigurationError(
-            "limits= sizes bisnap's own connection pool; a transport= brings its own pool, "
-            "so set the limits on that transport",
-            field="limits",
-        )
-
-
 def pool_limits(limits: httpx.Limits | int | None, backend: Backend = "httpx") -> httpx.Limits:
     """The pool limits to use: an :class:`httpx.Limits`, a connection count, or the defaults
     for ``backend`` (:data:`DEFAULT_LIMITS`, :data:`DEFAULT_AIOHTTP_LIMITS`).
@@ -207,22 +200,62 @@ def _user_agent() -> str:
         return "bisnap"
 
 
-def _options(
+class ConnectionOptions(TypedDict, total=False):
+    """How bisnap connects to a gateway: keyword options of :func:`create_client`,
+    :func:`create_async_client` and both clients (each optional)."""
+
+    timeout: httpx.Timeout | float | None
+    """Seconds or an :class:`httpx.Timeout`, finite and positive in every phase (never
+    unlimited); default :data:`DEFAULT_TIMEOUT` (10 s connect, 30 s otherwise)."""
+    limits: httpx.Limits | int | None
+    """The connection pool's size: a connection count (all kept alive) or an
+    :class:`httpx.Limits`; default :data:`DEFAULT_LIMITS` (20), or
+    :data:`DEFAULT_AIOHTTP_LIMITS` (100) on aiohttp. Not with a ``transport``, which brings
+    its own pool."""
+    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None
+    """A CA bundle (PEM file) to trust instead of the system store, or a verifying
+    :class:`ssl.SSLContext`. TLS verification cannot be turned off."""
+    allow_insecure_http: bool
+    """Allow plain ``http://`` to a host that is not loopback (default False), loudly."""
+    allow_unverified_tls: bool
+    """Allow a supplied ``transport`` that does not verify TLS (default False; for tests)."""
+
+
+def _checked_options(
+    builder: str,
     profile: GatewayProfile,
-    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None,
-    timeout: httpx.Timeout | float | None,
-    limits: httpx.Limits | int | None,
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     headers: Mapping[str, str] | None,
-    backend: Backend = "httpx",
+    backend: Backend,
+    connection: ConnectionOptions,
 ) -> dict[str, Any]:
-    all_headers = {"User-Agent": _user_agent(), "Accept": "application/json"}
-    all_headers.update(headers or {})
+    """The httpx client keywords both builders share, after every check they share."""
+    unknown = sorted(connection.keys() - ConnectionOptions.__optional_keys__)
+    if unknown:
+        raise TypeError(f"{builder}() got an unexpected keyword argument {unknown[0]!r}")
+    if backend not in BACKENDS:
+        raise ConfigurationError(
+            f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}", field="backend"
+        )
+    check_connection_security(
+        profile.base_url,
+        transport,
+        allow_insecure_http=connection.get("allow_insecure_http", False),
+        allow_unverified_tls=connection.get("allow_unverified_tls", False),
+    )
+    limits = connection.get("limits")
+    if transport is not None and limits is not None:
+        raise ConfigurationError(
+            "limits= sizes bisnap's own connection pool; a transport= brings its own pool, "
+            "so set the limits on that transport",
+            field="limits",
+        )
     return {
         "base_url": profile.base_url,
-        "verify": _client_ssl_context(ca_bundle),
-        "timeout": validate_timeout(timeout),
+        "verify": _client_ssl_context(connection.get("ca_bundle")),
+        "timeout": validate_timeout(connection.get("timeout")),
         "limits": pool_limits(limits, backend),
-        "headers": all_headers,
+        "headers": {"User-Agent": _user_agent(), "Accept": "application/json", **(headers or {})},
         "follow_redirects": False,
     }
 
@@ -238,6 +271,10 @@ class _IgnoresCookies:
     """Mixed into the httpx clients: the cookie store never takes cookies from answers."""
 
     _ignored_cookies: httpx.Cookies
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.cookies = None  # httpx's __init__ fills its own store, not this property
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -260,71 +297,41 @@ def create_client(
     profile: GatewayProfile = MIDTRANS_SANDBOX,
     *,
     auth: httpx.Auth | None = None,
-    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
-    timeout: httpx.Timeout | float | None = None,
-    limits: httpx.Limits | int | None = None,
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
-    allow_insecure_http: bool = False,
-    allow_unverified_tls: bool = False,
+    **connection: Unpack[ConnectionOptions],
 ) -> httpx.Client:
     """An :class:`httpx.Client` for ``profile``'s host with bisnap's defaults.
 
     Redirects are not followed (a SNAP API never redirects, and a redirect would resend a
     signed body elsewhere). ``transport`` replaces the network (an emulator, a mock).
-    ``limits`` caps the connection pool (an :class:`httpx.Limits` or a connection count;
-    default :data:`DEFAULT_LIMITS`). Plain http only to loopback and TLS verification on a
-    supplied transport are enforced (:mod:`bisnap.connection_security`);
-    ``allow_insecure_http`` and ``allow_unverified_tls`` lift them, loudly.
+    ``connection``: timeout, pool limits, CA bundle (:class:`ConnectionOptions`). Plain http
+    only to loopback and TLS verification on a supplied transport are enforced
+    (:mod:`bisnap.connection_security`); ``allow_insecure_http`` and ``allow_unverified_tls``
+    lift them, loudly.
     """
-    check_connection_security(
-        profile.base_url,
-        transport,
-        allow_insecure_http=allow_insecure_http,
-        allow_unverified_tls=allow_unverified_tls,
-    )
-    _check_transport_limits(transport, limits)
-    options = _options(profile, ca_bundle, timeout, limits, headers)
-    client = _Client(
-        auth=auth,
-        transport=transport,
-        event_hooks={"request": [_log_request], "response": [_log_response]},
-        **options,
-    )
-    client.cookies = None
-    return client
+    options = _checked_options("create_client", profile, transport, headers, "httpx", connection)
+    hooks = {"request": [_log_request], "response": [_log_response]}
+    return _Client(auth=auth, transport=transport, event_hooks=hooks, **options)
 
 
 def create_async_client(
     profile: GatewayProfile = MIDTRANS_SANDBOX,
     *,
     auth: httpx.Auth | None = None,
-    ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
-    timeout: httpx.Timeout | float | None = None,
-    limits: httpx.Limits | int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-    headers: Mapping[str, str] | None = None,
     backend: Backend = "httpx",
-    allow_insecure_http: bool = False,
-    allow_unverified_tls: bool = False,
+    headers: Mapping[str, str] | None = None,
+    **connection: Unpack[ConnectionOptions],
 ) -> httpx.AsyncClient:
     """An :class:`httpx.AsyncClient` with the same defaults as :func:`create_client`.
 
     ``backend="aiohttp"`` sends through aiohttp (``bisnap[aiohttp]``) with the same TLS,
     timeout and pool settings; it scales much better with many calls in flight.
     """
-    if backend not in BACKENDS:
-        raise ConfigurationError(
-            f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}", field="backend"
-        )
-    check_connection_security(
-        profile.base_url,
-        transport,
-        allow_insecure_http=allow_insecure_http,
-        allow_unverified_tls=allow_unverified_tls,
+    options = _checked_options(
+        "create_async_client", profile, transport, headers, backend, connection
     )
-    _check_transport_limits(transport, limits)
-    options = _options(profile, ca_bundle, timeout, limits, headers, backend)
     if backend == "aiohttp":
         if transport is not None:
             raise ConfigurationError(
@@ -333,11 +340,5 @@ def create_async_client(
         from bisnap.aiohttp_transport import AiohttpTransport
 
         transport = AiohttpTransport(ssl_context=options["verify"], limits=options["limits"])
-    async_client = _AsyncClient(
-        auth=auth,
-        transport=transport,
-        event_hooks={"request": [_alog_request], "response": [_alog_response]},
-        **options,
-    )
-    async_client.cookies = None
-    return async_client
+    hooks = {"request": [_alog_request], "response": [_alog_response]}
+    return _AsyncClient(auth=auth, transport=transport, event_hooks=hooks, **options)

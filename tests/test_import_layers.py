@@ -127,7 +127,7 @@ RULES = {
 # ARCHITECTURE.md's drawing, top to bottom: a module imports from its own layer or below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     (*CLI, *EMULATOR),
-    ("bisnap.client", "bisnap.services"),
+    ("bisnap.client", "bisnap.call_flow", "bisnap.services"),
     ("bisnap.models",),
     ("bisnap.notifications",),
     ("bisnap.auth",),

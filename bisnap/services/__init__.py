@@ -66,9 +66,8 @@ How to add a service namespace (the contract every family module follows)
    :class:`~bisnap.services.method.NamespaceMethod`. ``tests/client/test_sync_surface.py``
    checks that both surfaces match.
 
-5. Attach it in :mod:`bisnap.client`: one line in ``AsyncSnapClient.__init__``
-   (``self.payouts = AsyncPayouts(self)``), in the block marked for extra namespaces, then
-   ``python scripts/unasync.py`` writes the ``SnapClient`` line.
+5. Attach it in :mod:`bisnap.client`: one line in the clients' shared base
+   (``payouts = _Namespace(Payouts, AsyncPayouts)``) gives both clients ``client.payouts``.
 """
 
 from bisnap.services.base import AsyncService, SyncService

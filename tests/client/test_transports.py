@@ -243,6 +243,14 @@ async def test_limits_with_a_transport_of_ones_own_are_refused() -> None:
         create_async_client(limits=5, transport=httpx.AsyncHTTPTransport())
 
 
+def test_an_unknown_keyword_is_a_type_error_naming_it() -> None:
+    # The shared options are a TypedDict: a misspelt one must not be silently dropped.
+    with pytest.raises(TypeError, match=r"^create_client\(\) got .* 'timout'$"):
+        create_client(timout=5)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^create_async_client\(\) got .* 'verify'$"):
+        create_async_client(verify=False)  # type: ignore[call-arg]
+
+
 async def test_backend_and_transport_together_or_an_unknown_backend_are_refused() -> None:
     with pytest.raises(ConfigurationError) as info:
         create_async_client(backend="aiohttp", transport=httpx.AsyncHTTPTransport())
