@@ -22,6 +22,7 @@ from bisnap.models.common import (
     reference,
     refund_reference,
 )
+from bisnap.models.references import OriginalIdentifiers, ReferenceNumbers
 from bisnap.models.shared import (
     CustomerDetails,
     Item,
@@ -165,11 +166,9 @@ class DebitPaymentInfo(SnapObject):
         )
 
 
-class DebitPaymentResponse(SnapResponse):
+class DebitPaymentResponse(ReferenceNumbers, SnapResponse):
     """Answer to a payment: send the customer to ``webRedirectUrl`` (or ``appRedirectUrl``)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     web_redirect_url: str | None = None
     app_redirect_url: str | None = None
     additional_info: DebitPaymentInfo | None = None
@@ -195,13 +194,10 @@ class DebitStatusInfo(SnapObject):
     metadata: dict[str, Any] | None = None
 
 
-class DebitStatusResponse(SnapResponse):
+class DebitStatusResponse(OriginalIdentifiers, SnapResponse):
     """``latestTransactionStatus``: 00 success, 03 pending, 04 refunded, 05 canceled,
     06 failed, 07 not found, 08 expired, 09 rejected."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     service_code: str | None = None
     latest_transaction_status: str | None = None
     trans_amount: Amount | None = None

@@ -15,6 +15,7 @@ from bisnap.models.common import (
     reference,
     refund_reference,
 )
+from bisnap.models.references import OriginalIdentifiers, OriginalReferences, ReferenceNumbers
 from bisnap.models.shared import RefundHistoryEntry
 
 __all__ = [
@@ -47,11 +48,9 @@ class QrisGenerateRequest(SnapRequest):
     additional_info: QrisGenerateInfo | None = None
 
 
-class QrisGenerateResponse(SnapResponse):
+class QrisGenerateResponse(ReferenceNumbers, SnapResponse):
     """Answer to generate: ``qrContent`` (the QR string), ``qrUrl``, ``qrImage`` (base64)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     qr_content: str | None = None
     qr_url: str | None = None
     qr_image: str | None = None
@@ -76,11 +75,9 @@ class QrisQueryInfo(SnapObject):
     refund_history: list[RefundHistoryEntry] | None = None
 
 
-class QrisQueryResponse(SnapResponse):
+class QrisQueryResponse(OriginalReferences, SnapResponse):
     """Answer to a query: ``latestTransactionStatus`` 00 paid, 03 pending, 05 canceled..."""
 
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
     original_external_id: str | None = None
     service_code: str | None = None
     latest_transaction_status: str | None = None
@@ -107,12 +104,9 @@ class QrisCancelRequest(RequiresOneOf):
     one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
 
-class QrisCancelResponse(SnapResponse):
+class QrisCancelResponse(OriginalIdentifiers, SnapResponse):
     """Answer to a cancel."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     cancel_time: SnapTimestamp | None = None
     transaction_date: SnapTimestamp | None = None
     additional_info: dict[str, Any] | None = None
@@ -136,12 +130,9 @@ class QrisRefundRequest(SnapRequest):
     additional_info: dict[str, Any] | None = None
 
 
-class QrisRefundResponse(SnapResponse):
+class QrisRefundResponse(OriginalIdentifiers, SnapResponse):
     """Answer to a refund."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     reference_no: str | None = None
     partner_refund_no: str | None = None
     refund_amount: Amount | None = None

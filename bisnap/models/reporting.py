@@ -15,10 +15,8 @@ from pydantic import (
     BeforeValidator,
     Field,
     SerializationInfo,
-    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
@@ -29,10 +27,10 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
-    drop_unset,
     is_lenient,
     limit,
 )
+from bisnap.models.references import ReferenceNumbers
 from bisnap.timestamps import JAKARTA
 
 __all__ = [
@@ -155,11 +153,9 @@ class HistoryListRequest(SnapRequest):
         return self
 
 
-class HistoryEntryInfo(SnapObject):
+class HistoryEntryInfo(ReferenceNumbers, SnapObject):
     """``detailData[].additionalInfo``: the Midtrans view of one transaction."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     status: str | None = None
     type: str | None = None
     channel: str | None = None
@@ -194,15 +190,9 @@ class HistoryListResponse(SnapResponse):
 
     detail_data: list[HistoryEntry] = Field(default_factory=list)
 
-    @model_serializer(mode="wrap")
-    def _omit_unset_none(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            drop_unset(self, data)
-            if "detail_data" not in self.model_fields_set:
-                data.pop("detailData", None)
+    def _wire_form(self, data: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
+        if "detail_data" not in self.model_fields_set:
+            data.pop("detailData", None)
         return data
 
 
@@ -286,9 +276,7 @@ class HistoryDetailInfo(SnapObject):
     fee: Amount | None = None
 
 
-class HistoryDetailResponse(SnapResponse):
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
+class HistoryDetailResponse(ReferenceNumbers, SnapResponse):
     date_time: SnapTimestamp | None = None
     amount: Amount | None = None
     remark: str | None = None

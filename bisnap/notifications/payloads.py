@@ -339,6 +339,20 @@ def _holds(data: Any, part: int | str) -> bool:
     return False
 
 
+def decode_json_object(body: bytes | str) -> dict[str, Any]:
+    """The JSON object of a notification body, numbers with a fraction as Decimal; anything else
+    (not UTF-8, not JSON, not an object) raises :class:`NotificationPayloadError`."""
+    try:
+        data = json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        raise NotificationPayloadError(
+            "body is not valid JSON", field=None, missing=False
+        ) from None
+    if not isinstance(data, dict):
+        raise NotificationPayloadError("body is not a JSON object", field=None, missing=False)
+    return data
+
+
 def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
     """Parse ``body`` (the verified bytes) into the payload model of ``kind``, leniently.
 
@@ -348,14 +362,7 @@ def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
     JSON object raises :class:`NotificationPayloadError`: there is nothing to type.
     """
     model = _MODELS[kind]
-    try:
-        raw = json.loads(body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        raise NotificationPayloadError(
-            "body is not valid JSON", field=None, missing=False
-        ) from None
-    if not isinstance(raw, dict):
-        raise NotificationPayloadError("body is not a JSON object", field=None, missing=False)
+    raw = decode_json_object(body)
     data = copy.deepcopy(raw)
     invalid: dict[str, Any] = {}
     for _ in range(_MAX_PASSES):
