@@ -174,14 +174,20 @@ class DebitPaymentResponse(ReferenceNumbers, SnapResponse):
     additional_info: DebitPaymentInfo | None = None
 
 
-class DebitStatusRequest(RequiresOneOf):
-    """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
+class _NamesOriginalPayment(RequiresOneOf):
+    """Status and cancel name the payment by its ``originalReferenceNo`` or the
+    ``X-EXTERNAL-ID`` it was sent with (at least one of them)."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
     original_external_id: Annotated[str, limit(36)] | None = None
-    service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
 
     one_of = ("original_reference_no", "original_external_id")
+
+
+class DebitStatusRequest(_NamesOriginalPayment):
+    """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
+
+    service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
 
 
 class DebitStatusInfo(SnapObject):
@@ -206,15 +212,11 @@ class DebitStatusResponse(OriginalIdentifiers, SnapResponse):
     additional_info: DebitStatusInfo | None = None
 
 
-class DebitCancelRequest(RequiresOneOf):
+class DebitCancelRequest(_NamesOriginalPayment):
     """``POST /v1.0/debit/cancel``. ``originalPartnerReferenceNo`` is mandatory (as the
     endpoint's table says, though some SDK samples omit it)."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_external_id: Annotated[str, limit(36)] | None = None
     original_partner_reference_no: Annotated[str, limit(64)]
-
-    one_of = ("original_reference_no", "original_external_id")
 
 
 class DebitCancelResponse(SnapResponse):

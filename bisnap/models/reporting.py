@@ -164,14 +164,19 @@ class HistoryEntryInfo(ReferenceNumbers, SnapObject):
     fee: Amount | None = None
 
 
-class HistoryEntry(SnapObject):
-    """One ``detailData[]`` entry: BI-SNAP ``status``/``type`` plus the Midtrans details."""
+class _TransactionSummary(SnapObject):
+    """The BI-SNAP view of one transaction, shared by a list entry and the detail answer."""
 
     date_time: SnapTimestamp | None = None
     amount: Amount | None = None
     remark: str | None = None
     status: str | None = None
     type: str | None = None
+
+
+class HistoryEntry(_TransactionSummary, SnapObject):
+    """One ``detailData[]`` entry: BI-SNAP ``status``/``type`` plus the Midtrans details."""
+
     additional_info: HistoryEntryInfo | None = None
 
     @property
@@ -276,10 +281,8 @@ class HistoryDetailInfo(SnapObject):
     fee: Amount | None = None
 
 
-class HistoryDetailResponse(ReferenceNumbers, SnapResponse):
-    date_time: SnapTimestamp | None = None
-    amount: Amount | None = None
-    remark: str | None = None
-    status: str | None = None
-    type: str | None = None
+# Bases are listed last-on-the-wire first: referenceNo, partnerReferenceNo, then the summary.
+class HistoryDetailResponse(_TransactionSummary, ReferenceNumbers, SnapResponse):
+    """One transaction: its references, the BI-SNAP summary and the Midtrans details."""
+
     additional_info: HistoryDetailInfo | None = None
