@@ -57,7 +57,14 @@ class QrisGenerateResponse(ReferenceNumbers, SnapResponse):
     additional_info: QrisGenerateInfo | None = None
 
 
-class QrisQueryRequest(RequiresOneOf):
+class _NamesOriginalQrisPayment(RequiresOneOf):
+    """Query and cancel need one of the three original identifiers (their fields differ in
+    order and length, so each declares them)."""
+
+    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
+
+
+class QrisQueryRequest(_NamesOriginalQrisPayment):
     """``POST /v1.0/qr/qr-mpm-query``: one of the three original identifiers is needed."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
@@ -65,8 +72,6 @@ class QrisQueryRequest(RequiresOneOf):
     original_external_id: Annotated[str, limit(36)] | None = None
     merchant_id: Annotated[str, limit(64)] | None = None
     service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "47"
-
-    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
 
 class QrisQueryInfo(SnapObject):
@@ -88,7 +93,7 @@ class QrisQueryResponse(OriginalReferences, SnapResponse):
     additional_info: QrisQueryInfo | None = None
 
 
-class QrisCancelRequest(RequiresOneOf):
+class QrisCancelRequest(_NamesOriginalQrisPayment):
     """``POST /v1.0/qr/qr-mpm-cancel``; ``merchantId`` and ``reason`` are mandatory."""
 
     original_partner_reference_no: Annotated[str, limit(64)] | None = None
@@ -100,8 +105,6 @@ class QrisCancelRequest(RequiresOneOf):
     reason: Annotated[str, limit(256)]
     amount: Amount | None = None
     additional_info: dict[str, Any] | None = None
-
-    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
 
 class QrisCancelResponse(OriginalIdentifiers, SnapResponse):
