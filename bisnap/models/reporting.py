@@ -23,6 +23,7 @@ from pydantic import (
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
     Amount,
+    SnapModel,
     SnapObject,
     SnapRequest,
     SnapResponse,
@@ -164,7 +165,7 @@ class HistoryEntryInfo(ReferenceNumbers, SnapObject):
     fee: Amount | None = None
 
 
-class _TransactionSummary(SnapObject):
+class _TransactionSummary(SnapModel):
     """The BI-SNAP view of one transaction, shared by a list entry and the detail answer."""
 
     date_time: SnapTimestamp | None = None
