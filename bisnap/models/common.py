@@ -113,6 +113,11 @@ class SnapModel(BaseModel):
                 continue
             for key in keys:
                 data.pop(key, None)
+        return self._wire_form(data, info)
+
+    def _wire_form(self, data: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
+        """Last step of serialization, with unset None fields already left out: a model whose
+        wire form differs from its fields (a key spelling kept as received...) adjusts it."""
         return data
 
     def to_wire(self) -> dict[str, Any]:
@@ -305,14 +310,15 @@ def _timestamp_in(value: Any, info: ValidationInfo) -> Any:
 def limit(max_length: int | None = None, pattern: str | None = None, *, what: str = "") -> Any:
     """A validator enforcing length and characters on requests only (responses are lenient).
 
-    Use as ``Annotated[str, limit(36, r"^[A-Za-z0-9\\-_~.]+$")]``.
+    Use as ``Annotated[str, limit(36, r"^[A-Za-z0-9\\-_~.]+$")]``. The length applies to text:
+    on a field that may also be a number (:data:`Quantity`) a number passes unchecked.
     """
     compiled = re.compile(pattern) if pattern is not None else None
 
     def check(value: str, info: ValidationInfo) -> str:
         if is_lenient(info):
             return value
-        if max_length is not None and len(value) > max_length:
+        if max_length is not None and isinstance(value, str) and len(value) > max_length:
             raise ValueError(f"is {len(value)} characters long; at most {max_length} allowed")
         if compiled is not None and not compiled.fullmatch(value):
             raise ValueError(f"may contain only {what or compiled.pattern}")

@@ -22,6 +22,7 @@ from bisnap.models.common import (
     reference,
     refund_reference,
 )
+from bisnap.models.references import OriginalIdentifiers, ReferenceNumbers
 from bisnap.models.shared import (
     CustomerDetails,
     Item,
@@ -165,24 +166,28 @@ class DebitPaymentInfo(SnapObject):
         )
 
 
-class DebitPaymentResponse(SnapResponse):
+class DebitPaymentResponse(ReferenceNumbers, SnapResponse):
     """Answer to a payment: send the customer to ``webRedirectUrl`` (or ``appRedirectUrl``)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     web_redirect_url: str | None = None
     app_redirect_url: str | None = None
     additional_info: DebitPaymentInfo | None = None
 
 
-class DebitStatusRequest(RequiresOneOf):
-    """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
+class _NamesOriginalPayment(RequiresOneOf):
+    """Status and cancel name the payment by its ``originalReferenceNo`` or the
+    ``X-EXTERNAL-ID`` it was sent with (at least one of them)."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
     original_external_id: Annotated[str, limit(36)] | None = None
-    service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
 
     one_of = ("original_reference_no", "original_external_id")
+
+
+class DebitStatusRequest(_NamesOriginalPayment):
+    """``POST /v1.0/debit/status``; ``serviceCode`` is the original call's (54 payment)."""
+
+    service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "54"
 
 
 class DebitStatusInfo(SnapObject):
@@ -195,13 +200,10 @@ class DebitStatusInfo(SnapObject):
     metadata: dict[str, Any] | None = None
 
 
-class DebitStatusResponse(SnapResponse):
+class DebitStatusResponse(OriginalIdentifiers, SnapResponse):
     """``latestTransactionStatus``: 00 success, 03 pending, 04 refunded, 05 canceled,
     06 failed, 07 not found, 08 expired, 09 rejected."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     service_code: str | None = None
     latest_transaction_status: str | None = None
     trans_amount: Amount | None = None
@@ -210,15 +212,11 @@ class DebitStatusResponse(SnapResponse):
     additional_info: DebitStatusInfo | None = None
 
 
-class DebitCancelRequest(RequiresOneOf):
+class DebitCancelRequest(_NamesOriginalPayment):
     """``POST /v1.0/debit/cancel``. ``originalPartnerReferenceNo`` is mandatory (as the
     endpoint's table says, though some SDK samples omit it)."""
 
-    original_reference_no: Annotated[str, limit(64)] | None = None
-    original_external_id: Annotated[str, limit(36)] | None = None
     original_partner_reference_no: Annotated[str, limit(64)]
-
-    one_of = ("original_reference_no", "original_external_id")
 
 
 class DebitCancelResponse(SnapResponse):

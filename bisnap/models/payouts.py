@@ -30,6 +30,7 @@ from bisnap.models.common import (
     is_lenient,
     limit,
 )
+from bisnap.models.references import OriginalReferences, ReferenceNumbers
 from bisnap.timestamps import JAKARTA, TimestampStyle, format_timestamp
 
 __all__ = [
@@ -306,13 +307,15 @@ class InterbankTransferRequest(_TransferBase):
     additional_info: InterbankAdditionalInfo | None = None
 
 
-class IntrabankTransferResponse(SnapResponse):
-    """Whole body from ASPI (the Midtrans response table could not be read)."""
+class _TransferResponse(ReferenceNumbers, SnapResponse):
+    """What both transfer answers start with (whole bodies from ASPI: the Midtrans response
+    tables could not be read)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     amount: Amount | None = None
     beneficiary_account_no: str | None = None
+
+
+class IntrabankTransferResponse(_TransferResponse):
     currency: str | None = None
     customer_reference: str | None = None
     source_account: str | None = None
@@ -321,13 +324,7 @@ class IntrabankTransferResponse(SnapResponse):
     additional_info: dict[str, Any] | None = None
 
 
-class InterbankTransferResponse(SnapResponse):
-    """Whole body from ASPI (the Midtrans response table could not be read)."""
-
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
-    amount: Amount | None = None
-    beneficiary_account_no: str | None = None
+class InterbankTransferResponse(_TransferResponse):
     beneficiary_bank_code: str | None = None
     source_account_no: str | None = None
     trace_no: str | None = None
@@ -408,16 +405,20 @@ class TransferVaData(SnapObject):
     additional_info: dict[str, Any] | None = None
 
 
-class VaInquiryIntrabankResponse(SnapResponse):
+class _TransferVaResponse(SnapResponse):
+    """The VA inquiry and the VA payment answer with the same object."""
+
     virtual_account_data: TransferVaData | None = None
     additional_info: dict[str, Any] | None = None  # ASPI
 
 
-class VaPaymentIntrabankResponse(SnapResponse):
-    """Whole body from ASPI (the Midtrans response table could not be read)."""
+class VaInquiryIntrabankResponse(_TransferVaResponse):
+    """Answer to a VA inquiry: the VA's name and bill (``virtualAccountData``)."""
 
-    virtual_account_data: TransferVaData | None = None
-    additional_info: dict[str, Any] | None = None
+
+class VaPaymentIntrabankResponse(_TransferVaResponse):
+    """Answer to a VA payment (whole body from ASPI: the Midtrans response table could not be
+    read)."""
 
 
 # --- transfer status (36) ----------------------------------------------------------------------
@@ -445,9 +446,7 @@ class TransferStatusRequest(SnapRequest):
         return value
 
 
-class TransferStatusResponse(SnapResponse):
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
+class TransferStatusResponse(OriginalReferences, SnapResponse):
     service_code: str | None = None
     amount: Amount | None = None
     transaction_date: SnapTimestamp | None = None
@@ -533,11 +532,9 @@ class TopupRequest(SnapRequest):
     additional_info: TopupAdditionalInfo
 
 
-class TopupResponse(SnapResponse):
+class TopupResponse(ReferenceNumbers, SnapResponse):
     """Whole body from ASPI (the Midtrans response table could not be read)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     session_id: str | None = None
     customer_number: str | None = None
     amount: Amount | None = None

@@ -23,6 +23,7 @@ from bisnap.models.common import (
     refund_reference,
 )
 from bisnap.models.direct_debit import PayOptionDetail
+from bisnap.models.references import OriginalReferences, ReferenceNumbers
 from bisnap.models.shared import CustomerDetails, Item, PayOptionSummary, RefundHistoryEntry
 
 __all__ = [
@@ -127,11 +128,9 @@ class AuthorizeResultInfo(SnapObject):
     valid_up_to: SnapTimestamp | None = None
 
 
-class AuthorizeResponse(SnapResponse):
+class AuthorizeResponse(ReferenceNumbers, SnapResponse):
     """Answer to an authorization."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     paid_time: SnapTimestamp | None = None
     additional_info: AuthorizeResultInfo | None = None
 
@@ -150,12 +149,10 @@ class PreAuthQueryInfo(SnapObject):
     metadata: dict[str, Any] | None = None
 
 
-class PreAuthQueryResponse(SnapResponse):
+class PreAuthQueryResponse(OriginalReferences, SnapResponse):
     """``latestTransactionStatus``: 00 captured, 01 authorized, 04 refunded, 05 canceled
     (voided), 06 failed, 07 not found, 08 expired, 09 rejected."""
 
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
     paid_time: SnapTimestamp | None = None
     latest_transaction_status: str | None = None
     amount: Amount | None = None
@@ -172,11 +169,9 @@ class CaptureRequest(_RefersToAuthorization):
     title: Annotated[str, limit(256)]
 
 
-class CaptureResponse(SnapResponse):
+class CaptureResponse(OriginalReferences, SnapResponse):
     """Answer to a capture."""
 
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
     capture_no: str | None = None
     partner_capture_no: str | None = None
     capture_amount: Amount | None = None
@@ -192,11 +187,9 @@ class VoidRequest(_RefersToAuthorization):
     reason: Annotated[str, limit(256)] | None = None
 
 
-class VoidResponse(SnapResponse):
+class VoidResponse(OriginalReferences, SnapResponse):
     """Answer to a void."""
 
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
     void_no: str | None = None
     partner_void_no: str | None = None
     void_amount: Amount | None = None

@@ -15,6 +15,7 @@ from bisnap.models.common import (
     reference,
     refund_reference,
 )
+from bisnap.models.references import OriginalIdentifiers, OriginalReferences, ReferenceNumbers
 from bisnap.models.shared import RefundHistoryEntry
 
 __all__ = [
@@ -47,18 +48,23 @@ class QrisGenerateRequest(SnapRequest):
     additional_info: QrisGenerateInfo | None = None
 
 
-class QrisGenerateResponse(SnapResponse):
+class QrisGenerateResponse(ReferenceNumbers, SnapResponse):
     """Answer to generate: ``qrContent`` (the QR string), ``qrUrl``, ``qrImage`` (base64)."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     qr_content: str | None = None
     qr_url: str | None = None
     qr_image: str | None = None
     additional_info: QrisGenerateInfo | None = None
 
 
-class QrisQueryRequest(RequiresOneOf):
+class _NamesOriginalQrisPayment(RequiresOneOf):
+    """Query and cancel need one of the three original identifiers (their fields differ in
+    order and length, so each declares them)."""
+
+    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
+
+
+class QrisQueryRequest(_NamesOriginalQrisPayment):
     """``POST /v1.0/qr/qr-mpm-query``: one of the three original identifiers is needed."""
 
     original_reference_no: Annotated[str, limit(64)] | None = None
@@ -67,8 +73,6 @@ class QrisQueryRequest(RequiresOneOf):
     merchant_id: Annotated[str, limit(64)] | None = None
     service_code: Annotated[str, limit(2, r"^\d{2}$", what="two digits")] = "47"
 
-    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
-
 
 class QrisQueryInfo(SnapObject):
     """``additionalInfo`` of a query answer: the refund history."""
@@ -76,11 +80,9 @@ class QrisQueryInfo(SnapObject):
     refund_history: list[RefundHistoryEntry] | None = None
 
 
-class QrisQueryResponse(SnapResponse):
+class QrisQueryResponse(OriginalReferences, SnapResponse):
     """Answer to a query: ``latestTransactionStatus`` 00 paid, 03 pending, 05 canceled..."""
 
-    original_reference_no: str | None = None
-    original_partner_reference_no: str | None = None
     original_external_id: str | None = None
     service_code: str | None = None
     latest_transaction_status: str | None = None
@@ -91,7 +93,7 @@ class QrisQueryResponse(SnapResponse):
     additional_info: QrisQueryInfo | None = None
 
 
-class QrisCancelRequest(RequiresOneOf):
+class QrisCancelRequest(_NamesOriginalQrisPayment):
     """``POST /v1.0/qr/qr-mpm-cancel``; ``merchantId`` and ``reason`` are mandatory."""
 
     original_partner_reference_no: Annotated[str, limit(64)] | None = None
@@ -104,15 +106,10 @@ class QrisCancelRequest(RequiresOneOf):
     amount: Amount | None = None
     additional_info: dict[str, Any] | None = None
 
-    one_of = ("original_reference_no", "original_partner_reference_no", "original_external_id")
 
-
-class QrisCancelResponse(SnapResponse):
+class QrisCancelResponse(OriginalIdentifiers, SnapResponse):
     """Answer to a cancel."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     cancel_time: SnapTimestamp | None = None
     transaction_date: SnapTimestamp | None = None
     additional_info: dict[str, Any] | None = None
@@ -136,12 +133,9 @@ class QrisRefundRequest(SnapRequest):
     additional_info: dict[str, Any] | None = None
 
 
-class QrisRefundResponse(SnapResponse):
+class QrisRefundResponse(OriginalIdentifiers, SnapResponse):
     """Answer to a refund."""
 
-    original_partner_reference_no: str | None = None
-    original_reference_no: str | None = None
-    original_external_id: str | None = None
     reference_no: str | None = None
     partner_refund_no: str | None = None
     refund_amount: Amount | None = None

@@ -15,24 +15,23 @@ from pydantic import (
     BeforeValidator,
     Field,
     SerializationInfo,
-    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
 from bisnap.errors import RequestValidationError
 from bisnap.models.common import (
     Amount,
+    SnapModel,
     SnapObject,
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
-    drop_unset,
     is_lenient,
     limit,
 )
+from bisnap.models.references import ReferenceNumbers
 from bisnap.timestamps import JAKARTA
 
 __all__ = [
@@ -155,11 +154,9 @@ class HistoryListRequest(SnapRequest):
         return self
 
 
-class HistoryEntryInfo(SnapObject):
+class HistoryEntryInfo(ReferenceNumbers, SnapObject):
     """``detailData[].additionalInfo``: the Midtrans view of one transaction."""
 
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
     status: str | None = None
     type: str | None = None
     channel: str | None = None
@@ -168,14 +165,19 @@ class HistoryEntryInfo(SnapObject):
     fee: Amount | None = None
 
 
-class HistoryEntry(SnapObject):
-    """One ``detailData[]`` entry: BI-SNAP ``status``/``type`` plus the Midtrans details."""
+class _TransactionSummary(SnapModel):
+    """The BI-SNAP view of one transaction, shared by a list entry and the detail answer."""
 
     date_time: SnapTimestamp | None = None
     amount: Amount | None = None
     remark: str | None = None
     status: str | None = None
     type: str | None = None
+
+
+class HistoryEntry(_TransactionSummary, SnapObject):
+    """One ``detailData[]`` entry: BI-SNAP ``status``/``type`` plus the Midtrans details."""
+
     additional_info: HistoryEntryInfo | None = None
 
     @property
@@ -194,15 +196,9 @@ class HistoryListResponse(SnapResponse):
 
     detail_data: list[HistoryEntry] = Field(default_factory=list)
 
-    @model_serializer(mode="wrap")
-    def _omit_unset_none(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            drop_unset(self, data)
-            if "detail_data" not in self.model_fields_set:
-                data.pop("detailData", None)
+    def _wire_form(self, data: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
+        if "detail_data" not in self.model_fields_set:
+            data.pop("detailData", None)
         return data
 
 
@@ -286,12 +282,8 @@ class HistoryDetailInfo(SnapObject):
     fee: Amount | None = None
 
 
-class HistoryDetailResponse(SnapResponse):
-    reference_no: str | None = None
-    partner_reference_no: str | None = None
-    date_time: SnapTimestamp | None = None
-    amount: Amount | None = None
-    remark: str | None = None
-    status: str | None = None
-    type: str | None = None
+# Bases are listed last-on-the-wire first: referenceNo, partnerReferenceNo, then the summary.
+class HistoryDetailResponse(_TransactionSummary, ReferenceNumbers, SnapResponse):
+    """One transaction: its references, the BI-SNAP summary and the Midtrans details."""
+
     additional_info: HistoryDetailInfo | None = None

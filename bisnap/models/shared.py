@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import field_validator
-
-from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, is_lenient, limit
+from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, limit
 
 __all__ = [
     "Address",
@@ -48,9 +46,6 @@ class CustomerDetails(SnapObject):
     shipping_address: Address | None = None
 
 
-_QUANTITY_TEXT_LENGTH = 16
-
-
 class Item(SnapObject):
     """One line item. ``quantity`` may be a number (VA samples) or a numeric string of at most
     16 characters (debit, tokenization: String(16)); merchantName, brand, category and url are
@@ -58,19 +53,12 @@ class Item(SnapObject):
 
     id: Annotated[str, limit(32)] | None = None
     price: Amount
-    quantity: Quantity
+    quantity: Annotated[Quantity, limit(16)]
     name: Text64
     merchant_name: Text64 | None = None
     brand: Text64 | None = None
     category: Text64 | None = None
     url: Text64 | None = None
-
-    @field_validator("quantity")
-    @classmethod
-    def _quantity_text_length(cls, value: Any, info: Any) -> Any:
-        if isinstance(value, str) and len(value) > _QUANTITY_TEXT_LENGTH and not is_lenient(info):
-            raise ValueError(f"is {len(value)} characters long; at most 16 allowed")
-        return value
 
 
 class UrlParam(SnapObject):

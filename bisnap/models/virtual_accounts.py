@@ -13,11 +13,9 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializationInfo,
-    SerializerFunctionWrapHandler,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
@@ -28,7 +26,6 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
-    drop_unset,
     is_lenient,
     limit,
     reference,
@@ -239,10 +236,15 @@ class VirtualAccountData(SnapObject):
     additional_info: dict[str, Any] | None = None
 
 
-class CreateVaResponse(SnapResponse):
-    """Answer to create-va; ``virtualAccountData.virtualAccountNo`` is the VA number to show."""
+class _VaDataResponse(SnapResponse):
+    """The VA answers: create-va, status and delete-va all carry ``virtualAccountData``."""
 
     virtual_account_data: VirtualAccountData | None = None
+
+
+class CreateVaResponse(_VaDataResponse):
+    """Answer to create-va; ``virtualAccountData.virtualAccountNo`` is the VA number to show."""
+
     additional_info: dict[str, Any] | None = None
 
 
@@ -277,16 +279,9 @@ class VaMerchantInfo(SnapObject):
             model._snake_key = True
         return model
 
-    @model_serializer(mode="wrap")
-    def _omit_unset_none(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        data = handler(self)
-        if not isinstance(data, dict):
-            return data
-        drop_unset(self, data)
+    def _wire_form(self, data: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
         if self._snake_key and info.by_alias and "merchantId" in data:
-            data = {(_SNAKE_MERCHANT_ID if k == "merchantId" else k): v for k, v in data.items()}
+            return {(_SNAKE_MERCHANT_ID if k == "merchantId" else k): v for k, v in data.items()}
         return data
 
 
@@ -363,11 +358,10 @@ class VaStatusResponseInfo(SnapObject):
     recurring_payment_detail: RecurringPaymentDetail | None = None
 
 
-class VaStatusResponse(SnapResponse):
+class VaStatusResponse(_VaDataResponse):
     """Status of a single-use VA (``virtualAccountData``) or a multi-use VA
     (``additionalInfo.recurringPaymentDetail``)."""
 
-    virtual_account_data: VirtualAccountData | None = None
     additional_info: VaStatusResponseInfo | None = None
 
     @property
@@ -383,7 +377,5 @@ class DeleteVaRequest(_VaIdentity, SnapRequest):
     additional_info: VaMerchantInfo | None = None
 
 
-class DeleteVaResponse(SnapResponse):
+class DeleteVaResponse(_VaDataResponse):
     """Answer to delete-va."""
-
-    virtual_account_data: VirtualAccountData | None = None

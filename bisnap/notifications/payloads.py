@@ -138,6 +138,16 @@ class NotificationPayload(_Model):
         """Values that could not be read into their typed field, by wire path (as sent)."""
         return dict(self._invalid)
 
+    @property
+    def is_success(self) -> bool:
+        """True when the payment status is ``00`` (paid / settled): ``latestTransactionStatus``,
+        or ``additionalInfo.paymentFlagStatus`` for a VA payment. Always False for a
+        notification that carries no payment status."""
+        return self._payment_status() == SUCCESS_STATUS
+
+    def _payment_status(self) -> str | None:
+        return None
+
     def to_wire(self) -> dict[str, Any]:
         """The body as received, values that could not be typed included."""
         if self._raw:
@@ -160,10 +170,8 @@ class _TransactionNotification(NotificationPayload):
     transaction_status_desc: str | None = None
     amount: Amount | None = None
 
-    @property
-    def is_success(self) -> bool:
-        """True when ``latestTransactionStatus`` is ``00`` (paid / settled)."""
-        return self.latest_transaction_status == SUCCESS_STATUS
+    def _payment_status(self) -> str | None:
+        return self.latest_transaction_status
 
 
 class DirectDebitAdditionalInfo(_Model):
@@ -256,11 +264,9 @@ class VaPaymentNotification(NotificationPayload):
     reference_no: str | None = None
     additional_info: VaPaymentAdditionalInfo | None = None
 
-    @property
-    def is_success(self) -> bool:
-        """True when ``additionalInfo.paymentFlagStatus`` is ``00``."""
+    def _payment_status(self) -> str | None:
         info = self.additional_info
-        return info is not None and info.payment_flag_status == SUCCESS_STATUS
+        return info.payment_flag_status if info is not None else None
 
 
 class AccountLinkingInfo(_Model):
@@ -339,6 +345,20 @@ def _holds(data: Any, part: int | str) -> bool:
     return False
 
 
+def decode_json_object(body: bytes | str) -> dict[str, Any]:
+    """The JSON object of a notification body, numbers with a fraction as Decimal; anything else
+    (not UTF-8, not JSON, not an object) raises :class:`NotificationPayloadError`."""
+    try:
+        data = json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        raise NotificationPayloadError(
+            "body is not valid JSON", field=None, missing=False
+        ) from None
+    if not isinstance(data, dict):
+        raise NotificationPayloadError("body is not a JSON object", field=None, missing=False)
+    return data
+
+
 def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
     """Parse ``body`` (the verified bytes) into the payload model of ``kind``, leniently.
 
@@ -348,14 +368,7 @@ def parse_payload(kind: NotificationKind, body: bytes) -> NotificationPayload:
     JSON object raises :class:`NotificationPayloadError`: there is nothing to type.
     """
     model = _MODELS[kind]
-    try:
-        raw = json.loads(body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        raise NotificationPayloadError(
-            "body is not valid JSON", field=None, missing=False
-        ) from None
-    if not isinstance(raw, dict):
-        raise NotificationPayloadError("body is not a JSON object", field=None, missing=False)
+    raw = decode_json_object(body)
     data = copy.deepcopy(raw)
     invalid: dict[str, Any] = {}
     for _ in range(_MAX_PASSES):

@@ -10,7 +10,6 @@ correctly signed notification is never refused because Midtrans added something.
 from __future__ import annotations
 
 import enum
-import json
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bisnap.notifications.errors import NotificationPayloadError
+from bisnap.notifications.payloads import decode_json_object
 
 __all__ = [
     "PayoutErrorCode",
@@ -231,14 +231,7 @@ def parse_payouts_payload(body: bytes | str) -> PayoutsPayload:
     :class:`~bisnap.notifications.errors.NotificationPayloadError` naming the first bad field,
     never its value.
     """
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        raise NotificationPayloadError(
-            "the body is not UTF-8 JSON", field=None, missing=False
-        ) from None
-    if not isinstance(data, dict):
-        raise NotificationPayloadError("the body is not a JSON object", field=None, missing=False)
+    data = decode_json_object(body)
     model = _detect(data)
     try:
         return model.model_validate(data)

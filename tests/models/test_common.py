@@ -160,6 +160,15 @@ def test_quantity_number_stays_a_number_and_string_stays_a_string() -> None:
     assert int(as_number.quantity) + int(as_text.quantity) == 4
 
 
+def test_quantity_length_limit_applies_to_text_only() -> None:
+    price = {"value": "1.00"}
+    assert Item.model_validate({"price": price, "quantity": "1" * 16, "name": "n"}).quantity
+    number = 10**20  # a JSON number has no String(16) length to break
+    assert Item.model_validate({"price": price, "quantity": number, "name": "n"}).quantity == number
+    with pytest.raises(ValueError, match="17 characters long; at most 16 allowed"):
+        Item.model_validate({"price": price, "quantity": "1" * 17, "name": "n"})
+
+
 @pytest.mark.parametrize("bad", ["one", "-1", 1.5, -2])
 def test_quantity_must_be_a_whole_number(bad: object) -> None:
     with pytest.raises(ValueError, match="quantity"):

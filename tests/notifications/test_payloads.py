@@ -116,6 +116,7 @@ def test_account_linking_sample_hides_the_customer_token() -> None:
     assert info.access_token.get_secret_value().startswith("MjAyMjEwMTM2NjE1OGRi")
     assert info.status_message == "Account linked"
     assert "MjAyMjEw" not in repr(payload) + str(payload) + repr(info)
+    assert not payload.is_success  # a linking notification carries no payment status
 
 
 def test_unknown_fields_are_kept_at_every_level() -> None:

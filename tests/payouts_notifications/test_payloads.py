@@ -150,3 +150,16 @@ def test_parsing_keeps_values_exactly(
 def test_arbitrary_bytes_parse_or_raise_a_payload_error(body: bytes) -> None:
     with contextlib.suppress(NotificationPayloadError):
         parse_payouts_payload(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [(b"{not json", "body is not valid JSON"), (b"\xff\xfe", "body is not valid JSON"),
+     (b"[1, 2]", "body is not a JSON object")],
+)  # fmt: skip
+def test_a_body_that_is_not_a_json_object_is_refused(body: bytes, problem: str) -> None:
+    with pytest.raises(NotificationPayloadError) as caught:
+        parse_payouts_payload(body)
+    assert caught.value.field is None
+    assert not caught.value.missing
+    assert problem in str(caught.value)
