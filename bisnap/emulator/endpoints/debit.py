@@ -14,15 +14,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
+    PROCESSED,
     STATUS_DESCRIPTIONS,
-    add_refund,
+    cancel_pending,
     check_merchant_id,
     expiry,
     find_original,
     iso,
-    new_refund_amount,
     open_payment,
+    original_payment,
     partner_refund_no,
+    refund_handler,
+    refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import (
@@ -153,18 +156,14 @@ def _user_payment(record: Payment) -> list[dict[str, str]]:
     return [{"payMethod": record.data["payMethod"].lower(), "payOption": record.data["payOption"]}]
 
 
-def _refunds(record: Payment) -> list[dict[str, Any]]:
-    return [
-        {
-            "refundNo": r.refund_no,
-            "partnerReferenceNo": r.partner_refund_no,
-            "refundAmount": money(r.amount),
-            "refundStatus": "00",
-            "refundDate": iso(r.time),
-            "reason": r.reason,
-        }
-        for r in record.refunds
-    ]
+_REFUND_HISTORY = (
+    "refundNo",
+    "partnerReferenceNo",
+    "refundAmount",
+    "refundStatus",
+    "refundDate",
+    "reason",
+)
 
 
 def status(call: Call) -> dict[str, Any]:
@@ -177,7 +176,7 @@ def status(call: Call) -> dict[str, Any]:
         raise SnapFailure.bad_format("serviceCode")
     record = find_original(call, "debit", reference_no=reference, external_id=external_id)
     body: dict[str, Any] = {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalPartnerReferenceNo": record.partner_reference_no,
         "originalReferenceNo": record.reference_no,
         "originalExternalId": record.external_id,
@@ -188,7 +187,7 @@ def status(call: Call) -> dict[str, Any]:
     if record.paid_time is not None:
         body["paidTime"] = iso(record.paid_time)
     if record.refunds:
-        body["refundHistory"] = _refunds(record)
+        body["refundHistory"] = refund_history(record, _REFUND_HISTORY)
     body["additionalInfo"] = {
         "fraudStatus": "accept",
         "validUpTo": iso(record.expires),
@@ -198,56 +197,31 @@ def status(call: Call) -> dict[str, Any]:
 
 
 def _original(call: Call) -> Payment:
-    f = call.fields
-    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
-    record = find_original(
+    return original_payment(
         call,
         "debit",
-        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
-        external_id=f.text("originalExternalId", required=False, max_len=36),
+        external_id=lambda f: f.text("originalExternalId", required=False, max_len=36),
     )
-    if record.partner_reference_no != partner_ref:
-        raise SnapFailure.not_found()
-    return record
 
 
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending direct-debit payment."""
     record = _original(call)
-    if record.status != "03":
-        raise SnapFailure.not_permitted(f"payment is not pending (status {record.status})")
-    call.emulator.transition(record, "05", call.now, event="cancelled")
+    cancel_pending(call, record, "payment")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalReferenceNo": record.reference_no,
         "cancelTime": iso(call.now),
     }
 
 
-def refund(call: Call) -> dict[str, Any]:
-    """Refund a settled direct-debit payment, fully or partly."""
-    f = call.fields
-    refund_no = partner_refund_no(f)
-    reason = f.text("reason", required=False, max_len=256)
-    record = _original(call)
-    amount = new_refund_amount(
-        f,
-        record,
-        refund_no,
-        not_settled=SnapFailure.not_permitted(f"payment is not settled (status {record.status})"),
-    )
-    binding = record.data["binding"]
-    if isinstance(binding, Binding):
-        binding.wallet_balance += amount
-    entry = add_refund(call, record, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalReferenceNo": record.reference_no,
-        "refundNo": entry.refund_no,
-        "partnerRefundNo": refund_no,
-        "refundAmount": money(amount),
-        "refundTime": iso(call.now),
-    }
+refund = refund_handler(
+    _original,
+    refund_no=partner_refund_no,
+    not_settled="payment is not settled",
+    answer=("originalReferenceNo", "refundNo", "partnerRefundNo", "refundAmount", "refundTime"),
+)
+"""Refund a settled direct-debit payment, fully or partly (to the bound wallet, if any)."""
 
 
 def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
@@ -271,7 +245,7 @@ def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime
     if record.status != "03":
         info["userPaymentDetails"] = _user_payment(record)
     if record.refunds:
-        info["refundHistory"] = _refunds(record)
+        info["refundHistory"] = refund_history(record, _REFUND_HISTORY)
         info["totalRefundAmount"] = money(record.refunded)
     body["additionalInfo"] = info
     emulator.notify(record.client_id, NOTIFY_PATH, body)

@@ -14,14 +14,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
+    PROCESSED,
     STATUS_DESCRIPTIONS,
-    add_refund,
     check_merchant_id,
     expiry,
-    find_original,
     iso,
-    new_refund_amount,
     open_payment,
+    original_payment,
+    refund_handler,
+    refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import (
@@ -40,6 +41,14 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _OPTIONS = ("GOPAY_WALLET", "GOPAY_WALLET_POCKET")
+_REFUND_HISTORY = (
+    "partnerReferenceNo",
+    "refundAmount",
+    "refundDate",
+    "refundNo",
+    "reason",
+    "refundStatus",
+)
 
 
 def _original_external_id(f: Fields) -> str | None:
@@ -54,18 +63,9 @@ def _original_external_id(f: Fields) -> str | None:
 
 
 def _original(call: Call) -> Payment:
-    f = call.fields
-    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
-    record = find_original(
-        call,
-        "preauth",
-        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
-        partner_reference_no=partner_ref,
-        external_id=_original_external_id(f),
+    return original_payment(
+        call, "preauth", external_id=_original_external_id, by_partner_reference=True
     )
-    if record.partner_reference_no != partner_ref:
-        raise SnapFailure.not_found()
-    return record
 
 
 def _binding(record: Payment) -> Binding:
@@ -117,7 +117,7 @@ def auth_payment(call: Call) -> dict[str, Any]:
     )
     open_payment(call, record, channel="gopay")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "referenceNo": record.reference_no,
         "partnerReferenceNo": partner_ref,
         "paidTime": iso(call.now),
@@ -150,17 +150,7 @@ def query(call: Call) -> dict[str, Any]:
                 "fraudStatus": "accept",
                 "validUpTo": iso(record.expires),
                 "payOptionDetails": {"payMethod": "GOPAY", "payOption": record.data["payOption"]},
-                "refundHistory": [
-                    {
-                        "partnerReferenceNo": r.partner_refund_no,
-                        "refundAmount": money(r.amount),
-                        "refundDate": iso(r.time),
-                        "refundNo": r.refund_no,
-                        "reason": r.reason,
-                        "refundStatus": "00",
-                    }
-                    for r in record.refunds
-                ],
+                "refundHistory": refund_history(record, _REFUND_HISTORY),
             },
         }
     )
@@ -204,7 +194,7 @@ def void(call: Call) -> dict[str, Any]:
     _binding(record).wallet_balance += record.amount
     call.emulator.transition(record, "05", call.now, event="voided", amount=record.amount)
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalReferenceNo": record.reference_no,
         "originalPartnerReferenceNo": record.partner_reference_no,
         "voidNo": call.state.new_reference("VD"),
@@ -214,28 +204,13 @@ def void(call: Call) -> dict[str, Any]:
     }
 
 
-def refund(call: Call) -> dict[str, Any]:
-    """Refund a captured pre-auth, fully or partly."""
-    f = call.fields
-    refund_no = f.need_text("partnerRefundNo", max_len=64)
-    reason = f.text("reason", required=False, max_len=256)
-    record = _original(call)
-    amount = new_refund_amount(
-        f,
-        record,
-        refund_no,
-        not_settled=SnapFailure.not_permitted(f"pre-auth is not captured (status {record.status})"),
-    )
-    _binding(record).wallet_balance += amount
-    entry = add_refund(call, record, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalReferenceNo": record.reference_no,
-        "partnerRefundNo": refund_no,
-        "refundNo": entry.refund_no,
-        "refundTime": iso(call.now),
-        "refundAmount": money(amount),
-    }
+refund = refund_handler(
+    _original,
+    refund_no=lambda f: f.need_text("partnerRefundNo", max_len=64),
+    not_settled="pre-auth is not captured",
+    answer=("originalReferenceNo", "partnerRefundNo", "refundNo", "refundTime", "refundAmount"),
+)
+"""Refund a captured pre-auth, fully or partly (back to the wallet)."""
 
 
 def _release_on_expiry(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:

@@ -9,15 +9,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
+    PROCESSED,
     STATUS_DESCRIPTIONS,
-    add_refund,
+    cancel_pending,
     check_merchant_id,
     expiry,
     find_original,
     iso,
-    new_refund_amount,
     open_payment,
     partner_refund_no,
+    refund_answer,
+    refund_history,
+    refund_payment,
 )
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, RouteTable
@@ -31,6 +34,15 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
+_REFUND_ANSWER = (
+    "originalPartnerReferenceNo",
+    "originalReferenceNo",
+    "originalExternalId",
+    "referenceNo",
+    "partnerRefundNo",
+    "refundAmount",
+    "refundTime",
+)
 _ACQUIRERS = ("gopay", "airpay shopee")
 
 
@@ -121,7 +133,7 @@ def generate(call: Call) -> dict[str, Any]:
     )
     open_payment(call, payment, channel="qris")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "referenceNo": reference,
         "partnerReferenceNo": partner_ref,
         "qrContent": content,
@@ -131,18 +143,14 @@ def generate(call: Call) -> dict[str, Any]:
     }
 
 
-def _refund_history(payment: Payment) -> list[dict[str, Any]]:
-    return [
-        {
-            "reason": r.reason,
-            "refundNo": r.refund_no,
-            "partnerReferenceNo": r.partner_refund_no,
-            "refundDate": iso(r.time),
-            "refundStatus": "00",
-            "refundAmount": money(r.amount),
-        }
-        for r in payment.refunds
-    ]
+_REFUND_HISTORY = (
+    "reason",
+    "refundNo",
+    "partnerReferenceNo",
+    "refundDate",
+    "refundStatus",
+    "refundAmount",
+)
 
 
 def _original(
@@ -168,7 +176,7 @@ def query(call: Call) -> dict[str, Any]:
     if service not in ("47", "77", "78"):
         raise SnapFailure.bad_format("serviceCode")
     payment = _original(call, reference, partner_ref, external_id)
-    body: dict[str, Any] = {"responseMessage": "Request has been processed successfully"}
+    body: dict[str, Any] = {"responseMessage": PROCESSED}
     body["originalReferenceNo"] = payment.reference_no
     if partner_ref and not reference:
         body["originalPartnerReferenceNo"] = payment.partner_reference_no
@@ -184,7 +192,7 @@ def query(call: Call) -> dict[str, Any]:
     )
     if payment.paid_time is not None:
         body["paidTime"] = iso(payment.paid_time)
-    body["additionalInfo"] = {"refundHistory": _refund_history(payment)}
+    body["additionalInfo"] = {"refundHistory": refund_history(payment, _REFUND_HISTORY)}
     return body
 
 
@@ -200,11 +208,9 @@ def cancel(call: Call) -> dict[str, Any]:
     payment = _original(call, reference, partner_ref, external_id)
     if amount is not None and amount != payment.amount:
         raise SnapFailure(404, "13", "Invalid Amount")
-    if payment.status != "03":
-        raise SnapFailure.not_permitted(f"QRIS is not pending (status {payment.status})")
-    call.emulator.transition(payment, "05", call.now, event="cancelled")
+    cancel_pending(call, payment, "QRIS")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalPartnerReferenceNo": payment.partner_reference_no,
         "originalReferenceNo": payment.reference_no,
         "originalExternalId": payment.external_id,
@@ -229,24 +235,15 @@ def refund(call: Call) -> dict[str, Any]:
     payment = _original(call, reference, partner_ref, external_id)
     if payment.partner_reference_no != partner_ref:
         raise SnapFailure.not_found()
-    amount = new_refund_amount(
-        f,
+    entry = refund_payment(
+        call,
         payment,
         refund_no,
+        reason,
         not_settled=SnapFailure.invalid_status(),
         over_limit=SnapFailure(404, "13", "Invalid amount or user balance exceeded."),
     )
-    record = add_refund(call, payment, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalPartnerReferenceNo": payment.partner_reference_no,
-        "originalReferenceNo": payment.reference_no,
-        "originalExternalId": payment.external_id,
-        "referenceNo": record.refund_no,
-        "partnerRefundNo": refund_no,
-        "refundAmount": money(amount),
-        "refundTime": iso(call.now),
-    }
+    return refund_answer(call, payment, entry, _REFUND_ANSWER)
 
 
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
@@ -260,7 +257,7 @@ def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetim
     }
     info: dict[str, Any] = {}
     if payment.refunds:
-        info["refundHistory"] = _refund_history(payment)
+        info["refundHistory"] = refund_history(payment, _REFUND_HISTORY)
     if payment.status in ("00", "04"):
         acquirer = payment.data["acquirer"]
         info["qris"] = {

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
+    cancel_pending,
     check_merchant_id,
     expiry,
     iso,
@@ -214,9 +215,7 @@ def delete_va(call: Call) -> dict[str, Any]:
     merchant_id = _merchant_id(info) if info is not None else None
     check_merchant_id(call, merchant_id)
     payment = _find(call, trx_id, va_no)
-    if payment.status != "03":
-        raise SnapFailure.not_permitted(f"VA is not pending (status {payment.status})")
-    call.emulator.transition(payment, "05", call.now, event="cancelled")
+    cancel_pending(call, payment, "VA")
     data: dict[str, Any] = {
         "partnerServiceId": psid,
         "customerNo": customer_no,
