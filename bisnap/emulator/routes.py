@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bisnap.emulator.responses import EmulatorResponse, SnapFailure
 from bisnap.errors import InvalidTimestampError
@@ -28,6 +28,7 @@ __all__ = [
     "Call",
     "CustomerToken",
     "Endpoint",
+    "Family",
     "Fields",
     "Handler",
     "Payer",
@@ -107,14 +108,6 @@ class RouteTable:
         self._routes[key] = endpoint
         return endpoint
 
-    def add_posts(self, family: str, rows: Iterable[tuple[str, str, Handler, bool, str]]) -> None:
-        """Register ``POST`` endpoints of ``family`` from ``(path, service, handler, replay,
-        summary)`` rows (the other :class:`Endpoint` fields take their defaults)."""
-        for path, service, handler, replay, summary in rows:
-            self.add(
-                Endpoint("POST", path, service, handler, family, replay=replay, summary=summary)
-            )
-
     def on_payment_change(self, kind: str, hook: PaymentHook) -> None:
         """Call ``hook`` whenever a payment of ``kind`` changes state (to notify, mostly)."""
         self.payment_hooks[kind] = hook
@@ -134,6 +127,75 @@ class RouteTable:
     def endpoints(self) -> list[Endpoint]:
         """Every endpoint, in registration order."""
         return list(self._routes.values())
+
+
+_H = TypeVar("_H", bound=Handler)
+_P = TypeVar("_P", bound=PaymentHook)
+_Y = TypeVar("_Y", bound=Payer)
+
+
+class Family:
+    """A family's endpoints and payment hooks, declared beside the handlers.
+
+    ``@family.post(path, service, summary)`` declares a handler; :meth:`register` (the family
+    module's ``register``) puts everything in a :class:`RouteTable`. Payments the family keeps
+    are of the kind named like the family.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._endpoints: list[Endpoint] = []
+        self._payment_hook: PaymentHook | None = None
+        self._payer: Payer | None = None
+
+    def post(
+        self,
+        path: str,
+        service: str,
+        summary: str,
+        *,
+        replay: bool = False,
+        customer_token: CustomerToken = CustomerToken.NONE,
+        device_id: bool = False,
+    ) -> Callable[[_H], _H]:
+        """Declare the decorated handler as ``POST path`` (see :class:`Endpoint`)."""
+
+        def declare(handler: _H) -> _H:
+            self._endpoints.append(
+                Endpoint(
+                    "POST",
+                    path,
+                    service,
+                    handler,
+                    self.name,
+                    replay=replay,
+                    customer_token=customer_token,
+                    device_id=device_id,
+                    summary=summary,
+                )
+            )
+            return handler
+
+        return declare
+
+    def on_payment_change(self, hook: _P) -> _P:
+        """Declare the hook run whenever a payment of this family changes state."""
+        self._payment_hook = hook
+        return hook
+
+    def on_pay(self, payer: _Y) -> _Y:
+        """Declare how the ``pay_*`` controls pay a payment of this family."""
+        self._payer = payer
+        return payer
+
+    def register(self, table: RouteTable) -> None:
+        """Register the declared endpoints and hooks."""
+        for endpoint in self._endpoints:
+            table.add(endpoint)
+        if self._payment_hook is not None:
+            table.on_payment_change(self.name, self._payment_hook)
+        if self._payer is not None:
+            table.on_pay(self.name, self._payer)
 
 
 class Fields:

@@ -7,8 +7,16 @@ notifications, handlers) ``bisnap/emulator/endpoints/<family>`` with a function:
         table.add(Endpoint("POST", "/v1.0/balance-inquiry", "11", balance_inquiry,
                            family="payouts", replay=False))
 
-(``table.add_posts(family, rows)`` registers several ``POST`` endpoints from
-``(path, service, handler, replay, summary)`` rows.)
+or declares its endpoints beside the handlers with a :class:`~bisnap.emulator.routes.Family`::
+
+    _ENDPOINTS = Family("payouts")
+
+    @_ENDPOINTS.post("/v1.0/balance-inquiry", "11", "Balance inquiry")
+    def balance_inquiry(call: Call) -> dict[str, Any]: ...
+
+    register = _ENDPOINTS.register
+
+(``@_ENDPOINTS.on_payment_change`` and ``@_ENDPOINTS.on_pay`` declare the hooks below.)
 
 It is listed in :data:`FAMILIES`; a listed module that does not exist yet is skipped.
 

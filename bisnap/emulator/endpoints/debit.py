@@ -32,9 +32,8 @@ from bisnap.emulator.routes import (
     REFERENCE_PATTERN,
     Call,
     CustomerToken,
-    Endpoint,
+    Family,
     Fields,
-    RouteTable,
 )
 from bisnap.emulator.state import Binding, Payment
 
@@ -53,6 +52,7 @@ _DEEPLINK_METHODS = ("GOPAY", "SHOPEEPAY", "DANA")
 _TOKENIZATION_OPTIONS = ("GOPAY_WALLET", "PAY_LATER")
 _MIN = Decimal("1.00")
 _MAX = Decimal("99999999999.00")
+_ENDPOINTS = Family("debit")
 
 
 def _url_params(f: Fields, *, required: bool) -> None:
@@ -87,6 +87,13 @@ def _pay_options(call: Call, binding: Binding | None) -> tuple[str, str, Decimal
     return method, option, total
 
 
+@_ENDPOINTS.post(
+    "/v1.0/debit/payment-host-to-host",
+    "54",
+    "Direct debit payment (deeplink, GoPay Tokenization)",
+    replay=True,
+    customer_token=CustomerToken.OPTIONAL,
+)
 def payment(call: Call) -> dict[str, Any]:
     """Create a direct-debit payment (pending until the customer approves it)."""
     f = call.fields
@@ -166,6 +173,7 @@ _REFUND_HISTORY = (
 )
 
 
+@_ENDPOINTS.post("/v1.0/debit/status", "55", "Direct debit status")
 def status(call: Call) -> dict[str, Any]:
     """Status of a direct-debit payment."""
     f = call.fields
@@ -204,6 +212,7 @@ def _original(call: Call) -> Payment:
     )
 
 
+@_ENDPOINTS.post("/v1.0/debit/cancel", "57", "Direct debit cancel", replay=True)
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending direct-debit payment."""
     record = _original(call)
@@ -215,15 +224,18 @@ def cancel(call: Call) -> dict[str, Any]:
     }
 
 
-refund = refund_handler(
-    _original,
-    refund_no=partner_refund_no,
-    not_settled="payment is not settled",
-    answer=("originalReferenceNo", "refundNo", "partnerRefundNo", "refundAmount", "refundTime"),
+refund = _ENDPOINTS.post("/v1.0/debit/refund", "58", "Direct debit refund", replay=True)(
+    refund_handler(
+        _original,
+        refund_no=partner_refund_no,
+        not_settled="payment is not settled",
+        answer=("originalReferenceNo", "refundNo", "partnerRefundNo", "refundAmount", "refundTime"),
+    )
 )
 """Refund a settled direct-debit payment, fully or partly (to the bound wallet, if any)."""
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     """Send the debit notification (spec §7.3) on every state change."""
     body: dict[str, Any] = {
@@ -251,26 +263,4 @@ def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime
     emulator.notify(record.client_id, NOTIFY_PATH, body)
 
 
-def register(table: RouteTable) -> None:
-    """Register the direct-debit endpoints."""
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/debit/payment-host-to-host",
-            "54",
-            payment,
-            "debit",
-            replay=True,
-            customer_token=CustomerToken.OPTIONAL,
-            summary="Direct debit payment (deeplink, GoPay Tokenization)",
-        )
-    )
-    table.add_posts(
-        "debit",
-        (
-            ("/v1.0/debit/status", "55", status, False, "Direct debit status"),
-            ("/v1.0/debit/cancel", "57", cancel, True, "Direct debit cancel"),
-            ("/v1.0/debit/refund", "58", refund, True, "Direct debit refund"),
-        ),
-    )
-    table.on_payment_change("debit", _on_change)
+register = _ENDPOINTS.register

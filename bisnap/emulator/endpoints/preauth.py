@@ -29,9 +29,8 @@ from bisnap.emulator.routes import (
     REFERENCE_PATTERN,
     Call,
     CustomerToken,
-    Endpoint,
+    Family,
     Fields,
-    RouteTable,
 )
 from bisnap.emulator.state import Binding, Payment
 
@@ -49,6 +48,7 @@ _REFUND_HISTORY = (
     "reason",
     "refundStatus",
 )
+_ENDPOINTS = Family("preauth")
 
 
 def _original_external_id(f: Fields) -> str | None:
@@ -74,6 +74,14 @@ def _binding(record: Payment) -> Binding:
     return binding
 
 
+@_ENDPOINTS.post(
+    "/v1.0/auth/payment",
+    "63",
+    "Pre-auth payment",
+    replay=True,
+    customer_token=CustomerToken.REQUIRED,
+    device_id=True,
+)
 def auth_payment(call: Call) -> dict[str, Any]:
     """Authorise (hold) an amount on the customer's GoPay wallet."""
     f = call.fields
@@ -132,6 +140,7 @@ def auth_payment(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/auth/query", "64", "Pre-auth query")
 def query(call: Call) -> dict[str, Any]:
     """The pre-auth's current status."""
     record = _original(call)
@@ -157,6 +166,7 @@ def query(call: Call) -> dict[str, Any]:
     return body
 
 
+@_ENDPOINTS.post("/v1.0/auth/capture", "65", "Pre-auth capture", replay=True)
 def capture(call: Call) -> dict[str, Any]:
     """Capture an authorised pre-auth in full."""
     f = call.fields
@@ -182,6 +192,7 @@ def capture(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/auth/void", "67", "Pre-auth void", replay=True)
 def void(call: Call) -> dict[str, Any]:
     """Void (release) an authorised pre-auth."""
     f = call.fields
@@ -204,42 +215,21 @@ def void(call: Call) -> dict[str, Any]:
     }
 
 
-refund = refund_handler(
-    _original,
-    refund_no=lambda f: f.need_text("partnerRefundNo", max_len=64),
-    not_settled="pre-auth is not captured",
-    answer=("originalReferenceNo", "partnerRefundNo", "refundNo", "refundTime", "refundAmount"),
+refund = _ENDPOINTS.post("/v1.0/auth/refund", "69", "Pre-auth refund", replay=True)(
+    refund_handler(
+        _original,
+        refund_no=lambda f: f.need_text("partnerRefundNo", max_len=64),
+        not_settled="pre-auth is not captured",
+        answer=("originalReferenceNo", "partnerRefundNo", "refundNo", "refundTime", "refundAmount"),
+    )
 )
 """Refund a captured pre-auth, fully or partly (back to the wallet)."""
 
 
+@_ENDPOINTS.on_payment_change
 def _release_on_expiry(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     if previous == "01" and record.status == "08":
         _binding(record).wallet_balance += record.amount
 
 
-def register(table: RouteTable) -> None:
-    """Register the pre-auth endpoints."""
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/auth/payment",
-            "63",
-            auth_payment,
-            "preauth",
-            replay=True,
-            customer_token=CustomerToken.REQUIRED,
-            device_id=True,
-            summary="Pre-auth payment",
-        )
-    )
-    table.add_posts(
-        "preauth",
-        (
-            ("/v1.0/auth/query", "64", query, False, "Pre-auth query"),
-            ("/v1.0/auth/capture", "65", capture, True, "Pre-auth capture"),
-            ("/v1.0/auth/void", "67", void, True, "Pre-auth void"),
-            ("/v1.0/auth/refund", "69", refund, True, "Pre-auth refund"),
-        ),
-    )
-    table.on_payment_change("preauth", _release_on_expiry)
+register = _ENDPOINTS.register

@@ -23,7 +23,7 @@ from bisnap.emulator.endpoints._common import (
     refund_payment,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, RouteTable
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Family
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.timestamps import JAKARTA
@@ -44,6 +44,7 @@ _REFUND_ANSWER = (
     "refundTime",
 )
 _ACQUIRERS = ("gopay", "airpay shopee")
+_ENDPOINTS = Family("qris")
 
 
 def _png_placeholder(text: str) -> str:
@@ -87,6 +88,7 @@ def _qr_content(reference: str, amount: Decimal | None) -> str:
     return payload + f"{zlib.crc32(payload.encode()) & 0xFFFF:04X}"
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-generate", "47", "QRIS generate", replay=True)
 def generate(call: Call) -> dict[str, Any]:
     """Generate a dynamic QR; ``partnerReferenceNo`` must equal ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -165,6 +167,7 @@ def _original(
     )
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-query", "51", "QRIS query")
 def query(call: Call) -> dict[str, Any]:
     """Query a QRIS payment by ``originalReferenceNo`` > ``originalPartnerReferenceNo`` > id."""
     f = call.fields
@@ -196,6 +199,7 @@ def query(call: Call) -> dict[str, Any]:
     return body
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-cancel", "77", "QRIS cancel", replay=True)
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending QRIS payment (``latestTransactionStatus`` becomes ``05``)."""
     f = call.fields
@@ -219,6 +223,7 @@ def cancel(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-refund", "78", "QRIS refund", replay=True)
 def refund(call: Call) -> dict[str, Any]:
     """Refund a paid QRIS payment, fully or partly; ``partnerRefundNo`` = ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -246,6 +251,7 @@ def refund(call: Call) -> dict[str, Any]:
     return refund_answer(call, payment, entry, _REFUND_ANSWER)
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
     """Send the QRIS notification (spec §7.3) on every state change."""
     body: dict[str, Any] = {
@@ -269,21 +275,7 @@ def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetim
     emulator.notify(payment.client_id, NOTIFY_PATH, body)
 
 
-def register(table: RouteTable) -> None:
-    """Register the QRIS endpoints."""
-    table.add_posts(
-        "qris",
-        (
-            ("/v1.0/qr/qr-mpm-generate", "47", generate, True, "QRIS generate"),
-            ("/v1.0/qr/qr-mpm-query", "51", query, False, "QRIS query"),
-            ("/v1.0/qr/qr-mpm-cancel", "77", cancel, True, "QRIS cancel"),
-            ("/v1.0/qr/qr-mpm-refund", "78", refund, True, "QRIS refund"),
-        ),
-    )
-    table.on_payment_change("qris", _on_change)
-    table.on_pay("qris", _pay)
-
-
+@_ENDPOINTS.on_pay
 def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
     """A QR without an amount takes what the customer entered; one with an amount exactly it."""
     if payment.data.get("openAmount"):
@@ -291,3 +283,6 @@ def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
             raise SimulationError("this QR has no amount: pass the amount paid")
         return emulator.payments.settle(payment, paid)
     return emulator.payments.settle_exact(payment, paid, "this QR takes")
+
+
+register = _ENDPOINTS.register

@@ -18,7 +18,7 @@ from bisnap.emulator.endpoints._common import (
 )
 from bisnap.emulator.raw_json import raw_member
 from bisnap.emulator.responses import SnapFailure, format_amount, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Family, Fields
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.signing import minify_json
@@ -39,6 +39,7 @@ _MULTI_USE_FIRST_PAYMENT = timedelta(days=180)  # "6 months for first payment"
 _MAX_PAGE_SIZE = 15
 _DEFAULT_PAGE_SIZE = 10
 _MULTI_USE_MINIMUM = Decimal("1.00")
+_ENDPOINTS = Family("va")
 
 
 def is_multi_use(payment: Payment) -> bool:
@@ -91,6 +92,7 @@ def _find(call: Call, trx_id: str, va_no: str) -> Payment:
     return payment
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/create-va", "27", "Create VA", replay=True)
 def create_va(call: Call) -> dict[str, Any]:
     """Create a single-use VA; ``trxId`` must equal ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -177,6 +179,7 @@ def create_va(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": data}
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/status", "26", "VA inquiry status")
 def va_status(call: Call) -> dict[str, Any]:
     """Inquiry status of a single-use VA by ``inquiryRequestId`` (= trxId)."""
     f = call.fields
@@ -206,6 +209,7 @@ def va_status(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": data, "additionalInfo": {"merchantId": merchant_id}}
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/delete-va", "31", "Delete VA", replay=True)
 def delete_va(call: Call) -> dict[str, Any]:
     """Cancel a pending VA (``paymentFlagStatus`` becomes ``05``)."""
     f = call.fields
@@ -298,6 +302,7 @@ def pay_multi_use(
     return payment
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
     """Send the VA payment notification (spec §7.3) when a VA is paid."""
     if payment.status != "00" or previous != "03":
@@ -347,47 +352,12 @@ def _notify(
     emulator.notify(payment.client_id, NOTIFY_PATH, body, raw_values=raw_values)
 
 
-def register(table: RouteTable) -> None:
-    """Register the VA endpoints."""
-    family = "va"
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/create-va",
-            "27",
-            create_va,
-            family,
-            replay=True,
-            summary="Create VA",
-        )
-    )
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/status",
-            "26",
-            va_status,
-            family,
-            summary="VA inquiry status",
-        )
-    )
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/delete-va",
-            "31",
-            delete_va,
-            family,
-            replay=True,
-            summary="Delete VA",
-        )
-    )
-    table.on_payment_change("va", _on_change)
-    table.on_pay("va", _pay)
-
-
+@_ENDPOINTS.on_pay
 def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
     """A single-use VA takes exactly its total; a multi-use one any amount, many times."""
     if is_multi_use(payment):
         return pay_multi_use(emulator, payment, paid, emulator.clock())
     return emulator.payments.settle_exact(payment, paid, "this VA accepts")
+
+
+register = _ENDPOINTS.register
