@@ -155,8 +155,32 @@ def cancel_pending(call: Call, payment: Payment, what: str) -> None:
     call.emulator.transition(payment, "05", call.now, event="cancelled")
 
 
-def open_payment(call: Call, payment: Payment, *, channel: str, **extra: object) -> Payment:
-    """Store a new payment and open its ledger record (``PAYMENT``, status from the payment)."""
+def open_payment(
+    call: Call,
+    kind: str,
+    *,
+    reference_no: str,
+    partner_reference_no: str,
+    amount: Decimal,
+    status: str,
+    expires: datetime,
+    data: dict[str, Any],
+    channel: str,
+    **extra: object,
+) -> Payment:
+    """Store the payment this call makes; open its ledger record (``PAYMENT``, its status)."""
+    payment = Payment(
+        kind=kind,
+        client_id=call.client_id,
+        reference_no=reference_no,
+        partner_reference_no=partner_reference_no,
+        external_id=call.external_id,
+        amount=amount,
+        status=status,
+        created=call.now,
+        expires=expires,
+        data=data,
+    )
     call.state.add_payment(payment)
     call.state.ledger.open(
         client_id=payment.client_id,

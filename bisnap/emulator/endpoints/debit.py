@@ -28,13 +28,7 @@ from bisnap.emulator.endpoints._common import (
     refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import (
-    REFERENCE_PATTERN,
-    Call,
-    CustomerToken,
-    Family,
-    Fields,
-)
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, CustomerToken, Family, Fields
 from bisnap.emulator.state import Binding, Payment
 
 if TYPE_CHECKING:
@@ -113,24 +107,23 @@ def payment(call: Call) -> dict[str, Any]:
         if balance < amount:
             raise SnapFailure.insufficient_funds()
     reference = call.state.new_reference("DD")
-    record = Payment(
-        kind="debit",
-        client_id=call.client_id,
-        reference_no=reference,
-        partner_reference_no=partner_ref,
-        external_id=call.external_id,
-        amount=amount,
-        status="03",
-        created=call.now,
-        expires=expires,
-        data={"payMethod": method, "payOption": option, "binding": binding},
-    )
     info = f.obj("additionalInfo", required=False)
     email = None
     if info is not None:
         details = info.obj("customerDetails", required=False)
         email = details.text("email", required=False) if details is not None else None
-    open_payment(call, record, channel=method.lower(), customer_email=email)
+    open_payment(
+        call,
+        "debit",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        amount=amount,
+        status="03",
+        expires=expires,
+        data={"payMethod": method, "payOption": option, "binding": binding},
+        channel=method.lower(),
+        customer_email=email,
+    )
     redirect = f"{call.emulator.public_base_url}/_emulator/pay/{reference}"
     extra: dict[str, Any] = {
         "paymentType": method,

@@ -25,13 +25,7 @@ from bisnap.emulator.endpoints._common import (
     refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import (
-    REFERENCE_PATTERN,
-    Call,
-    CustomerToken,
-    Family,
-    Fields,
-)
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, CustomerToken, Family, Fields
 from bisnap.emulator.state import Binding, Payment
 
 if TYPE_CHECKING:
@@ -111,19 +105,17 @@ def auth_payment(call: Call) -> dict[str, Any]:
     if binding.wallet_balance < amount:
         raise SnapFailure.insufficient_funds()
     binding.wallet_balance -= amount
-    record = Payment(
-        kind="preauth",
-        client_id=call.client_id,
+    record = open_payment(
+        call,
+        "preauth",
         reference_no=call.state.new_reference("PA"),
         partner_reference_no=partner_ref,
-        external_id=call.external_id,
         amount=amount,
         status="01",
-        created=call.now,
         expires=expires,
         data={"binding": binding, "payOption": option},
+        channel="gopay",
     )
-    open_payment(call, record, channel="gopay")
     return {
         "responseMessage": PROCESSED,
         "referenceNo": record.reference_no,

@@ -116,15 +116,13 @@ def generate(call: Call) -> dict[str, Any]:
         raise SnapFailure(409, "00", "Cannot use same X-EXTERNAL-ID")
     reference = call.state.new_reference("QR")
     content = _qr_content(reference, amount)
-    payment = Payment(
-        kind="qris",
-        client_id=call.client_id,
+    open_payment(
+        call,
+        "qris",
         reference_no=reference,
         partner_reference_no=partner_ref,
-        external_id=call.external_id,
         amount=amount if amount is not None else Decimal("0.00"),
         status="03",
-        created=call.now,
         expires=expires,
         data={
             "merchantId": merchant_id,
@@ -132,8 +130,8 @@ def generate(call: Call) -> dict[str, Any]:
             "qrContent": content,
             "openAmount": amount is None,
         },
+        channel="qris",
     )
-    open_payment(call, payment, channel="qris")
     return {
         "responseMessage": PROCESSED,
         "referenceNo": reference,

@@ -130,15 +130,13 @@ def create_va(call: Call) -> dict[str, Any]:
         customer_no = random_digits(max(len(customer_no), 10))
         va_no = psid + customer_no
         randomize = False
-    payment = Payment(
-        kind="va",
-        client_id=call.client_id,
+    open_payment(
+        call,
+        "va",
         reference_no=call.state.new_reference("VA"),
         partner_reference_no=trx_id,
-        external_id=trx_id,
         amount=amount,
         status="03",
-        created=call.now,
         expires=expires,
         data={
             "partnerServiceId": psid,
@@ -154,8 +152,10 @@ def create_va(call: Call) -> dict[str, Any]:
             "customFieldRaw": raw_custom,
             "recurringOrders": [],
         },
+        channel="bank_transfer",
+        customer_email=email,
+        account_no=va_no,
     )
-    open_payment(call, payment, channel="bank_transfer", customer_email=email, account_no=va_no)
     data: dict[str, Any] = {
         "partnerServiceId": psid,
         "customerNo": customer_no,
