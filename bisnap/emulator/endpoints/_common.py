@@ -27,6 +27,7 @@ __all__ = [
     "ordered",
     "original_payment",
     "partner_refund_no",
+    "payment_view",
     "random_digits",
     "refund_amount",
     "refund_answer",
@@ -50,6 +51,7 @@ STATUS_DESCRIPTIONS = {
 }
 """``transactionStatusDesc`` / ``paymentFlagReason.english`` for each status code."""
 
+_ONCE_HAPPENED = frozenset({"paidTime", "finishedTime"})
 _REFUND_NO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -66,6 +68,29 @@ def random_digits(length: int) -> str:
 def ordered(values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     """``values`` as a dict in the order of ``keys`` (each page documents its own order)."""
     return {key: values[key] for key in keys}
+
+
+def payment_view(payment: Payment, keys: Iterable[str], **more: Any) -> dict[str, Any]:
+    """``keys`` of ``payment``'s state (or of ``more``), in their order.
+
+    ``paidTime`` and ``finishedTime`` appear only once the payment was paid / finished.
+    """
+    values = {
+        "originalReferenceNo": payment.reference_no,
+        "originalPartnerReferenceNo": payment.partner_reference_no,
+        "originalExternalId": payment.external_id,
+        "createdTime": iso(payment.created),
+        "latestTransactionStatus": payment.status,
+        "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
+        "amount": money(payment.amount),
+        "transAmount": money(payment.amount),
+        "paidTime": iso(payment.paid_time),
+        "finishedTime": iso(payment.finished_time),
+        **more,
+    }
+    return {
+        key: values[key] for key in keys if values[key] is not None or key not in _ONCE_HAPPENED
+    }
 
 
 def check_merchant_id(call: Call, value: str | None) -> None:

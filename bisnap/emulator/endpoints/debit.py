@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     PROCESSED,
-    STATUS_DESCRIPTIONS,
     cancel_pending,
     check_merchant_id,
     expiry,
@@ -24,6 +23,7 @@ from bisnap.emulator.endpoints._common import (
     open_payment,
     original_payment,
     partner_refund_no,
+    payment_view,
     refund_handler,
     refund_history,
 )
@@ -156,6 +156,25 @@ def _user_payment(record: Payment) -> list[dict[str, str]]:
     return [{"payMethod": record.data["payMethod"].lower(), "payOption": record.data["payOption"]}]
 
 
+_STATUS = (
+    "originalPartnerReferenceNo",
+    "originalReferenceNo",
+    "originalExternalId",
+    "serviceCode",
+    "latestTransactionStatus",
+    "transAmount",
+    "paidTime",
+)
+_NOTIFICATION = (
+    "createdTime",
+    "latestTransactionStatus",
+    "originalReferenceNo",
+    "finishedTime",
+    "originalPartnerReferenceNo",
+    "originalExternalId",
+    "amount",
+    "transactionStatusDesc",
+)
 _REFUND_HISTORY = (
     "refundNo",
     "partnerReferenceNo",
@@ -176,17 +195,7 @@ def status(call: Call) -> dict[str, Any]:
     if service not in ("54", "58"):
         raise SnapFailure.bad_format("serviceCode")
     record = find_original(call, "debit", reference_no=reference, external_id=external_id)
-    body: dict[str, Any] = {
-        "responseMessage": PROCESSED,
-        "originalPartnerReferenceNo": record.partner_reference_no,
-        "originalReferenceNo": record.reference_no,
-        "originalExternalId": record.external_id,
-        "serviceCode": service,
-        "latestTransactionStatus": record.status,
-        "transAmount": money(record.amount),
-    }
-    if record.paid_time is not None:
-        body["paidTime"] = iso(record.paid_time)
+    body = {"responseMessage": PROCESSED} | payment_view(record, _STATUS, serviceCode=service)
     if record.refunds:
         body["refundHistory"] = refund_history(record, _REFUND_HISTORY)
     body["additionalInfo"] = {
@@ -231,21 +240,7 @@ refund = _ENDPOINTS.post("/v1.0/debit/refund", "58", "Direct debit refund", repl
 @_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     """Send the debit notification (spec §7.3) on every state change."""
-    body: dict[str, Any] = {
-        "createdTime": iso(record.created),
-        "latestTransactionStatus": record.status,
-        "originalReferenceNo": record.reference_no,
-    }
-    if record.finished_time is not None:
-        body["finishedTime"] = iso(record.finished_time)
-    body.update(
-        {
-            "originalPartnerReferenceNo": record.partner_reference_no,
-            "originalExternalId": record.external_id,
-            "amount": money(record.amount),
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
-        }
-    )
+    body = payment_view(record, _NOTIFICATION)
     info: dict[str, Any] = {}
     if record.status != "03":
         info["userPaymentDetails"] = _user_payment(record)

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     PROCESSED,
-    STATUS_DESCRIPTIONS,
     check_merchant_id,
     expiry,
     iso,
     open_payment,
     original_payment,
+    payment_view,
     refund_handler,
     refund_history,
 )
@@ -34,6 +34,14 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _OPTIONS = ("GOPAY_WALLET", "GOPAY_WALLET_POCKET")
+_QUERY = (
+    "originalReferenceNo",
+    "originalPartnerReferenceNo",
+    "paidTime",
+    "latestTransactionStatus",
+    "transactionStatusDesc",
+    "amount",
+)
 _REFUND_HISTORY = (
     "partnerReferenceNo",
     "refundAmount",
@@ -105,10 +113,11 @@ def auth_payment(call: Call) -> dict[str, Any]:
     if binding.wallet_balance < amount:
         raise SnapFailure.insufficient_funds()
     binding.wallet_balance -= amount
+    reference = call.state.new_reference("PA")
     record = open_payment(
         call,
         "preauth",
-        reference_no=call.state.new_reference("PA"),
+        reference_no=reference,
         partner_reference_no=partner_ref,
         amount=amount,
         status="01",
@@ -136,17 +145,9 @@ def auth_payment(call: Call) -> dict[str, Any]:
 def query(call: Call) -> dict[str, Any]:
     """The pre-auth's current status."""
     record = _original(call)
-    body: dict[str, Any] = {
-        "originalReferenceNo": record.reference_no,
-        "originalPartnerReferenceNo": record.partner_reference_no,
-    }
-    if record.paid_time is not None:
-        body["paidTime"] = iso(record.paid_time)
+    body = payment_view(record, _QUERY)
     body.update(
         {
-            "latestTransactionStatus": record.status,
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
-            "amount": money(record.amount),
             "additionalInfo": {
                 "fraudStatus": "accept",
                 "validUpTo": iso(record.expires),

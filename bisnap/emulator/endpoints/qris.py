@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     PROCESSED,
-    STATUS_DESCRIPTIONS,
     cancel_pending,
     check_merchant_id,
     expiry,
@@ -18,11 +17,12 @@ from bisnap.emulator.endpoints._common import (
     iso,
     open_payment,
     partner_refund_no,
+    payment_view,
     refund_answer,
     refund_history,
     refund_payment,
 )
-from bisnap.emulator.responses import SnapFailure, money
+from bisnap.emulator.responses import SnapFailure
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Family
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
+_NOTIFICATION = (
+    "originalReferenceNo",
+    "originalPartnerReferenceNo",
+    "latestTransactionStatus",
+    "transactionStatusDesc",
+    "amount",
+)
 _REFUND_ANSWER = (
     "originalPartnerReferenceNo",
     "originalReferenceNo",
@@ -177,22 +184,15 @@ def query(call: Call) -> dict[str, Any]:
     if service not in ("47", "77", "78"):
         raise SnapFailure.bad_format("serviceCode")
     payment = _original(call, reference, partner_ref, external_id)
-    body: dict[str, Any] = {"responseMessage": PROCESSED}
-    body["originalReferenceNo"] = payment.reference_no
+    # The answer echoes the identifier the payment was found by.
+    found_by = ["originalReferenceNo"]
     if partner_ref and not reference:
-        body["originalPartnerReferenceNo"] = payment.partner_reference_no
+        found_by.append("originalPartnerReferenceNo")
     if external_id and not reference and not partner_ref:
-        body["originalExternalId"] = payment.external_id
-    body.update(
-        {
-            "serviceCode": service,
-            "latestTransactionStatus": payment.status,
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
-            "amount": money(payment.amount),
-        }
-    )
-    if payment.paid_time is not None:
-        body["paidTime"] = iso(payment.paid_time)
+        found_by.append("originalExternalId")
+    status = ("latestTransactionStatus", "transactionStatusDesc", "amount", "paidTime")
+    keys = (*found_by, "serviceCode", *status)
+    body = {"responseMessage": PROCESSED} | payment_view(payment, keys, serviceCode=service)
     body["additionalInfo"] = {"refundHistory": refund_history(payment, _REFUND_HISTORY)}
     return body
 
@@ -252,13 +252,7 @@ def refund(call: Call) -> dict[str, Any]:
 @_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
     """Send the QRIS notification (spec §7.3) on every state change."""
-    body: dict[str, Any] = {
-        "originalReferenceNo": payment.reference_no,
-        "originalPartnerReferenceNo": payment.partner_reference_no,
-        "latestTransactionStatus": payment.status,
-        "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
-        "amount": money(payment.amount),
-    }
+    body = payment_view(payment, _NOTIFICATION)
     info: dict[str, Any] = {}
     if payment.refunds:
         info["refundHistory"] = refund_history(payment, _REFUND_HISTORY)

@@ -85,6 +85,11 @@ def _va_fields(f: Fields) -> tuple[str, str, str]:
     return psid, customer_no, va_no
 
 
+def _va_ids(psid: str, customer_no: str, va_no: str) -> dict[str, Any]:
+    """The three fields that name a VA, as every VA answer starts."""
+    return {"partnerServiceId": psid, "customerNo": customer_no, "virtualAccountNo": va_no}
+
+
 def _find(call: Call, trx_id: str, va_no: str) -> Payment:
     payment = call.emulator.lookup_payment(call.client_id, "va", external_id=trx_id, now=call.now)
     if payment is None or payment.data["virtualAccountNo"] != va_no:
@@ -130,18 +135,17 @@ def create_va(call: Call) -> dict[str, Any]:
         customer_no = random_digits(max(len(customer_no), 10))
         va_no = psid + customer_no
         randomize = False
+    reference = call.state.new_reference("VA")
     open_payment(
         call,
         "va",
-        reference_no=call.state.new_reference("VA"),
+        reference_no=reference,
         partner_reference_no=trx_id,
         amount=amount,
         status="03",
         expires=expires,
         data={
-            "partnerServiceId": psid,
-            "customerNo": customer_no,
-            "virtualAccountNo": va_no,
+            **_va_ids(psid, customer_no, va_no),
             "virtualAccountName": name,
             "virtualAccountEmail": email,
             "virtualAccountPhone": phone,
@@ -156,12 +160,7 @@ def create_va(call: Call) -> dict[str, Any]:
         customer_email=email,
         account_no=va_no,
     )
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "virtualAccountName": name,
-    }
+    data = _va_ids(psid, customer_no, va_no) | {"virtualAccountName": name}
     if email is not None:
         data["virtualAccountEmail"] = email
     if phone is not None:
@@ -192,12 +191,7 @@ def va_status(call: Call) -> dict[str, Any]:
     payment = _find(call, inquiry_id, va_no)
     if is_multi_use(payment):
         return _multi_use_status(payment, psid, customer_no, va_no, merchant_id, page, size)
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "inquiryRequestId": inquiry_id,
-    }
+    data = _va_ids(psid, customer_no, va_no) | {"inquiryRequestId": inquiry_id}
     if payment.paid_time is not None:
         data["paymentRequestId"] = payment.data.get("paymentRequestId")
     data["totalAmount"] = money(payment.amount)
@@ -220,12 +214,7 @@ def delete_va(call: Call) -> dict[str, Any]:
     check_merchant_id(call, merchant_id)
     payment = _find(call, trx_id, va_no)
     cancel_pending(call, payment, "VA")
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "trxId": trx_id,
-    }
+    data = _va_ids(psid, customer_no, va_no) | {"trxId": trx_id}
     if merchant_id is not None:
         data["additionalInfo"] = {"merchantId": merchant_id}
     return {"virtualAccountData": data}
@@ -250,11 +239,7 @@ def _multi_use_status(
     orders = list(reversed(payment.data["recurringOrders"]))
     shown = orders[page * size : (page + 1) * size]
     return {
-        "virtualAccountData": {
-            "partnerServiceId": psid,
-            "customerNo": customer_no,
-            "virtualAccountNo": va_no,
-        },
+        "virtualAccountData": _va_ids(psid, customer_no, va_no),
         "additionalInfo": {
             "merchantId": merchant_id,
             "recurringPaymentDetail": {
@@ -322,12 +307,8 @@ def _notify(
 ) -> None:
     data = payment.data
     raw_custom: bytes | None = data.get("customFieldRaw")
-    body: dict[str, Any] = {
-        "partnerServiceId": data["partnerServiceId"],
-        "customerNo": data["customerNo"],
-        "virtualAccountNo": data["virtualAccountNo"],
-        "virtualAccountName": data["virtualAccountName"],
-    }
+    body = _va_ids(data["partnerServiceId"], data["customerNo"], data["virtualAccountNo"])
+    body["virtualAccountName"] = data["virtualAccountName"]
     if data.get("virtualAccountEmail"):
         body["virtualAccountEmail"] = data["virtualAccountEmail"]
     if data.get("virtualAccountPhone"):
