@@ -62,8 +62,8 @@ partner_reference_no=, external_id=, type="DISBURSEMENT", channel="bca", status=
 amount=, time=call.now, remark=..., account_no=..., details={...})`` and
 ``ledger.event(client_id, reference_no, kind="refunded", time=, status=, amount=)``. Payments
 kept as :class:`~bisnap.emulator.state.Payment` move state with
-``call.emulator.transition(payment, status, now, event=...)``, which writes the ledger event
-and runs the hook registered with ``table.on_payment_change(kind, hook)`` (notifications).
+``call.emulator.payments.transition(payment, status, now, event=...)``, which writes the ledger
+event and runs the hook registered with ``table.on_payment_change(kind, hook)`` (notifications).
 ``table.on_pay(kind, payer)`` says how the ``pay_*`` controls pay a payment of that kind
 (default: settle the amount given).
 

@@ -133,17 +133,16 @@ def find_original(
     """
     if not (reference_no or external_id or partner_reference_no):
         raise SnapFailure.missing(mandatory_hint)
-    payment = call.emulator.lookup_payment(
+    payment = call.state.find_payment(
         call.client_id,
         kind,
         reference_no=reference_no,
         partner_reference_no=partner_reference_no,
         external_id=external_id,
-        now=call.now,
     )
     if payment is None:
         raise SnapFailure.not_found()
-    return payment
+    return call.emulator.refresh(payment, call.now)
 
 
 def original_payment(
@@ -177,7 +176,7 @@ def cancel_pending(call: Call, payment: Payment, what: str) -> None:
     """Cancel a pending (``03``) payment (``05``); any other status → ``403xx15``."""
     if payment.status != "03":
         raise SnapFailure.not_permitted(f"{what} is not pending (status {payment.status})")
-    call.emulator.transition(payment, "05", call.now, event="cancelled")
+    call.emulator.payments.transition(payment, "05", call.now, event="cancelled")
 
 
 def open_payment(
@@ -354,7 +353,7 @@ def add_refund(
         external_id=call.external_id,
     )
     payment.refunds.append(entry)
-    call.emulator.transition(
+    call.emulator.payments.transition(
         payment, "04", call.now, event="refunded", amount=amount, refundNo=entry.refund_no
     )
     return entry

@@ -174,7 +174,9 @@ def capture(call: Call) -> dict[str, Any]:
         raise SnapFailure.not_permitted("only full capture is supported")
     record.paid_amount = record.amount
     record.data["captureNo"] = call.state.new_reference("CP")
-    call.emulator.transition(record, "00", call.now, event="captured", amount=record.amount)
+    call.emulator.payments.transition(
+        record, "00", call.now, event="captured", amount=record.amount
+    )
     return {
         "originalReferenceNo": record.reference_no,
         "originalPartnerReferenceNo": record.partner_reference_no,
@@ -196,7 +198,7 @@ def void(call: Call) -> dict[str, Any]:
     if record.status != "01":
         raise SnapFailure.not_permitted(f"pre-auth is not authorised (status {record.status})")
     _binding(record).wallet_balance += record.amount
-    call.emulator.transition(record, "05", call.now, event="voided", amount=record.amount)
+    call.emulator.payments.transition(record, "05", call.now, event="voided", amount=record.amount)
     return {
         "responseMessage": PROCESSED,
         "originalReferenceNo": record.reference_no,
