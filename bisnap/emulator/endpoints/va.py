@@ -12,7 +12,6 @@ from bisnap.emulator.endpoints._common import (
     cancel_pending,
     check_merchant_id,
     expiry,
-    find_original,
     iso,
     open_payment,
     random_digits,
@@ -92,8 +91,10 @@ def _va_ids(psid: str, customer_no: str, va_no: str) -> dict[str, Any]:
 
 
 def _find(call: Call, trx_id: str, va_no: str) -> Payment:
-    payment = find_original(call, "va", reference_no=None, external_id=trx_id)
-    if payment.data["virtualAccountNo"] != va_no:
+    payment = call.state.find_payment(call.client_id, "va", external_id=trx_id)
+    if payment is not None:
+        call.emulator.refresh(payment, call.now)
+    if payment is None or payment.data["virtualAccountNo"] != va_no:
         raise SnapFailure.not_found()
     return payment
 

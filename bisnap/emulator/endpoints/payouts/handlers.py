@@ -171,6 +171,18 @@ def _debit(
     return transfer
 
 
+def _transfer_answer(transfer: Transfer, **more: Any) -> dict[str, Any]:
+    """A bank transfer's answer: its numbers and amount, then ``more``, then its time."""
+    return {
+        "referenceNo": transfer.reference_no,
+        "partnerReferenceNo": transfer.partner_reference_no,
+        "amount": money(transfer.amount),
+        "beneficiaryAccountNo": transfer.beneficiary_account_no,
+        **more,
+        "transactionDate": iso(transfer.created),
+    }
+
+
 def _transfer_fields(call: Call) -> tuple[Fields, str, Decimal, str, str | None]:
     f = call.fields
     reference = f.need_text("partnerReferenceNo", max_len=64)
@@ -235,14 +247,7 @@ def intrabank_transfer(call: Call) -> dict[str, Any]:
         beneficiary_bank_code=account.bank_code, channel=BANK_NAMES[account.bank_code],
         remark=remark, email=email, disbursement={"beneficiaryName": account.name},
     )  # fmt: skip
-    return {
-        "referenceNo": transfer.reference_no,
-        "partnerReferenceNo": reference,
-        "amount": money(amount),
-        "beneficiaryAccountNo": account_no,
-        "sourceAccount": source,
-        "transactionDate": iso(call.now),
-    }
+    return _transfer_answer(transfer, sourceAccount=source)
 
 
 @_ENDPOINTS.post("/v1.0/transfer-interbank", "18", "Interbank transfer", replay=True)
@@ -265,15 +270,7 @@ def interbank_transfer(call: Call) -> dict[str, Any]:
         channel=BANK_NAMES[bank], remark=remark, email=email,
         disbursement={"beneficiaryName": name or account.name},
     )  # fmt: skip
-    return {
-        "referenceNo": transfer.reference_no,
-        "partnerReferenceNo": reference,
-        "amount": money(amount),
-        "beneficiaryAccountNo": account_no,
-        "beneficiaryBankCode": raw_code,
-        "sourceAccountNo": source,
-        "transactionDate": iso(call.now),
-    }
+    return _transfer_answer(transfer, beneficiaryBankCode=raw_code, sourceAccountNo=source)
 
 
 def _va(book: PayoutsBook, f: Fields) -> tuple[str, str, PayableVa]:
