@@ -1,5 +1,7 @@
 """Route table, and the request context (:class:`Call`) handed to endpoint handlers.
 
+:class:`~bisnap.emulator.fields.Fields` (``call.fields``) is re-exported here.
+
 See :mod:`bisnap.emulator.endpoints` for the extension contract.
 """
 
@@ -10,12 +12,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bisnap.emulator.responses import EmulatorResponse, SnapFailure
-from bisnap.errors import InvalidTimestampError
-from bisnap.timestamps import parse_timestamp
+from bisnap.emulator.fields import AMOUNT_PATTERN, Fields
+from bisnap.emulator.responses import EmulatorResponse
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -36,8 +37,6 @@ __all__ = [
     "RouteTable",
 ]
 
-AMOUNT_PATTERN = re.compile(r"(0|[1-9]\d{0,13})\.\d{2}")
-"""``String(16,2)``: digits, a point, exactly two decimals."""
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9\-_~.]+")
 """Characters allowed in ``trxId`` / ``partnerReferenceNo``."""
 
@@ -196,134 +195,6 @@ class Family:
             table.on_payment_change(self.name, self._payment_hook)
         if self._payer is not None:
             table.on_pay(self.name, self._payer)
-
-
-class Fields:
-    """Typed access to a JSON object's fields with SNAP error codes.
-
-    A missing or empty mandatory field raises ``400xx02``, a wrong type or format ``400xx01``;
-    both name the field by its dotted path.
-    """
-
-    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.data = data
-        self.prefix = prefix
-
-    def name(self, key: str) -> str:
-        """The dotted path of ``key``."""
-        return f"{self.prefix}{key}"
-
-    def _get(self, key: str, required: bool) -> Any:
-        value = self.data.get(key)
-        if value is None and required:
-            raise SnapFailure.missing(self.name(key))
-        return value
-
-    def text(
-        self,
-        key: str,
-        *,
-        required: bool = True,
-        max_len: int | None = None,
-        pattern: re.Pattern[str] | None = None,
-        choices: tuple[str, ...] | None = None,
-        allow_empty: bool = False,
-    ) -> str | None:
-        """A string field; ``choices`` compare case-insensitively and return the choice."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise SnapFailure.bad_format(self.name(key))
-        if value == "" and not allow_empty:
-            if required:
-                raise SnapFailure.missing(self.name(key))
-            return None
-        if max_len is not None and len(value) > max_len:
-            raise SnapFailure.bad_format(self.name(key))
-        if pattern is not None and value and not pattern.fullmatch(value):
-            raise SnapFailure.bad_format(self.name(key))
-        if choices is not None:
-            for choice in choices:
-                if value.lower() == choice.lower():
-                    return choice
-            raise SnapFailure.bad_format(self.name(key))
-        return value
-
-    def need_text(self, key: str, **kwargs: Any) -> str:
-        """A mandatory string field (see :meth:`text`)."""
-        value = self.text(key, required=True, **kwargs)
-        assert value is not None
-        return value
-
-    def obj(self, key: str, *, required: bool = True) -> Fields | None:
-        """A nested object, as :class:`Fields`."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise SnapFailure.bad_format(self.name(key))
-        return Fields(value, f"{self.name(key)}.")
-
-    def need_obj(self, key: str) -> Fields:
-        """A mandatory nested object."""
-        value = self.obj(key, required=True)
-        assert value is not None
-        return value
-
-    def objects(self, key: str, *, required: bool = True) -> list[Fields] | None:
-        """An array of objects; a single object is accepted as a one-element array."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        items = [value] if isinstance(value, dict) else value
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise SnapFailure.bad_format(self.name(key))
-        if not items and required:
-            raise SnapFailure.missing(self.name(key))
-        return [Fields(item, f"{self.name(key)}[{n}].") for n, item in enumerate(items)]
-
-    def amount(
-        self,
-        key: str,
-        *,
-        required: bool = True,
-        minimum: Decimal = Decimal("0.00"),
-        maximum: Decimal = Decimal("99999999999999.99"),
-    ) -> Decimal | None:
-        """A SNAP amount object: ``value`` ``"10000.00"`` and ``currency`` ``"IDR"``."""
-        money = self.obj(key, required=required)
-        if money is None:
-            return None
-        raw = money.need_text("value")
-        if not AMOUNT_PATTERN.fullmatch(raw):
-            raise SnapFailure.bad_format(money.name("value"))
-        money.need_text("currency", choices=("IDR",))
-        if money.data["currency"] != "IDR":
-            raise SnapFailure.bad_format(money.name("currency"))
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            raise SnapFailure.bad_format(money.name("value")) from None
-        if value < minimum or value > maximum:
-            raise SnapFailure.bad_format(money.name("value"))
-        return value
-
-    def need_amount(self, key: str, **kwargs: Any) -> Decimal:
-        """A mandatory amount."""
-        value = self.amount(key, required=True, **kwargs)
-        assert value is not None
-        return value
-
-    def timestamp(self, key: str, *, required: bool = False) -> datetime | None:
-        """An ISO-8601 timestamp field (with offset or ``Z``)."""
-        value = self.text(key, required=required, max_len=40)
-        if value is None:
-            return None
-        try:
-            return parse_timestamp(value, require_offset=True)
-        except InvalidTimestampError:
-            raise SnapFailure.bad_format(self.name(key)) from None
 
 
 @dataclass
