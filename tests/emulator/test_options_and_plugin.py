@@ -113,7 +113,7 @@ def test_serve_from_options_validates_before_serving(
             host=host,
             port=port,
             merchant_public_key=public_key_file,
-            **options(),
+            **options(),  # type: ignore[arg-type]
         )
     assert raised.value.field == field
 
