@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bisnap.emulator.endpoints import FAMILIES
+
 __all__ = ["ADMIN_ROUTES", "AdminRoute", "admin_index"]
 
 _PAYMENT = {
@@ -57,19 +59,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
         "GET",
         "/_emulator/health",
         "Liveness, and the endpoint families served.",
-        response={
-            "status": "ok",
-            "families": [
-                "auth",
-                "va",
-                "qris",
-                "debit",
-                "linking",
-                "preauth",
-                "payouts",
-                "reporting",
-            ],
-        },
+        response={"status": "ok", "families": list(FAMILIES)},
     ),
     AdminRoute(
         "GET",

@@ -322,44 +322,11 @@ class Emulator(Closing):
         """Wait until every notification is delivered or out of retries; False on timeout."""
         return self.outbox.wait(timeout)
 
-    # --- payments: transitions and lookups (for endpoint families) --------------------------
+    # --- payments (for endpoint families; ``emulator.payments`` moves them) ------------------
 
     def refresh(self, payment: Payment, now: datetime) -> Payment:
         """Expire a pending or authorised payment whose expiry has passed."""
         return self.payments.refresh(payment, now)
-
-    def lookup_payment(
-        self,
-        client_id: str,
-        kind: str | None = None,
-        *,
-        reference_no: str | None = None,
-        partner_reference_no: str | None = None,
-        external_id: str | None = None,
-        now: datetime | None = None,
-    ) -> Payment | None:
-        """Find a payment (see :meth:`EmulatorState.find_payment`) and apply any expiry."""
-        found = self.state.find_payment(
-            client_id,
-            kind,
-            reference_no=reference_no,
-            partner_reference_no=partner_reference_no,
-            external_id=external_id,
-        )
-        return self.refresh(found, now or self.clock()) if found is not None else None
-
-    def transition(
-        self,
-        payment: Payment,
-        status: str,
-        now: datetime,
-        *,
-        event: str,
-        amount: Decimal | None = None,
-        **data: Any,
-    ) -> None:
-        """Move ``payment`` to ``status``: record times and a ledger event, run the kind's hook."""
-        self.payments.transition(payment, status, now, event, amount, **data)
 
     # --- simulation controls ---------------------------------------------------------------
 

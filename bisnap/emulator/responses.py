@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "Disconnect",
@@ -46,6 +47,36 @@ class EmulatorResponse:
         return json.loads(self.body)
 
 
+class _Canned:
+    """A failure of fixed status and case; ``SnapFailure.x(message)`` replaces its message."""
+
+    def __init__(self, http_status: int, case: str, message: str) -> None:
+        self.http_status, self.case, self.message = http_status, case, message
+
+    def __get__(self, instance: object, owner: type[SnapFailure]) -> _WithMessage:
+        def make(message: str = self.message) -> SnapFailure:
+            return owner(self.http_status, self.case, message)
+
+        return make
+
+
+class _Naming:
+    """A failure of fixed status and case whose message names something: ``x(name)``."""
+
+    def __init__(self, http_status: int, case: str, template: str) -> None:
+        self.http_status, self.case, self.template = http_status, case, template
+
+    def __get__(self, instance: object, owner: type[SnapFailure]) -> Callable[[str], SnapFailure]:
+        def make(name: str) -> SnapFailure:
+            return owner(self.http_status, self.case, self.template.format(name))
+
+        return make
+
+
+class _WithMessage(Protocol):
+    def __call__(self, message: str = ...) -> SnapFailure: ...
+
+
 @dataclass(eq=False)
 class SnapFailure(Exception):
     """Raised inside a handler to answer with a SNAP error envelope.
@@ -66,55 +97,26 @@ class SnapFailure(Exception):
     def __post_init__(self) -> None:
         super().__init__(f"{self.http_status}xx{self.case} {self.message}")
 
-    @classmethod
-    def bad_request(cls, message: str = "Bad Request") -> SnapFailure:
-        """400xx00: the request could not be parsed."""
-        return cls(400, "00", message)
-
-    @classmethod
-    def bad_format(cls, field_name: str) -> SnapFailure:
-        """400xx01 naming the field."""
-        return cls(400, "01", f"Invalid Field Format {field_name}")
-
-    @classmethod
-    def missing(cls, field_name: str) -> SnapFailure:
-        """400xx02 naming the field (or header)."""
-        return cls(400, "02", f"Invalid Mandatory Field {field_name}")
-
-    @classmethod
-    def unauthorized(cls, reason: str) -> SnapFailure:
-        """401xx00 ``Unauthorized. {reason}``."""
-        return cls(401, "00", f"Unauthorized. {reason}")
-
-    @classmethod
-    def not_found(cls, message: str = "Transaction Not Found") -> SnapFailure:
-        """404xx01."""
-        return cls(404, "01", message)
-
-    @classmethod
-    def invalid_status(cls, message: str = "Invalid Transaction Status") -> SnapFailure:
-        """404xx00."""
-        return cls(404, "00", message)
-
-    @classmethod
-    def not_permitted(cls, reason: str) -> SnapFailure:
-        """403xx15 ``Transaction Not Permitted. {reason}``."""
-        return cls(403, "15", f"Transaction Not Permitted. {reason}")
-
-    @classmethod
-    def insufficient_funds(cls) -> SnapFailure:
-        """403xx14."""
-        return cls(403, "14", "Insufficient Funds")
-
-    @classmethod
-    def duplicate(cls, message: str = "Duplicate Transaction") -> SnapFailure:
-        """409xx01: the business reference number was already used."""
-        return cls(409, "01", message)
-
-    @classmethod
-    def conflict(cls, message: str = "Conflict") -> SnapFailure:
-        """409xx00."""
-        return cls(409, "00", message)
+    bad_request = _Canned(400, "00", "Bad Request")
+    """400xx00: the request could not be parsed."""
+    bad_format = _Naming(400, "01", "Invalid Field Format {}")
+    """400xx01 naming the field."""
+    missing = _Naming(400, "02", "Invalid Mandatory Field {}")
+    """400xx02 naming the field (or header)."""
+    unauthorized = _Naming(401, "00", "Unauthorized. {}")
+    """401xx00 ``Unauthorized. {reason}``."""
+    not_found = _Canned(404, "01", "Transaction Not Found")
+    """404xx01."""
+    invalid_status = _Canned(404, "00", "Invalid Transaction Status")
+    """404xx00."""
+    not_permitted = _Naming(403, "15", "Transaction Not Permitted. {}")
+    """403xx15 ``Transaction Not Permitted. {reason}``."""
+    insufficient_funds = _Canned(403, "14", "Insufficient Funds")
+    """403xx14."""
+    duplicate = _Canned(409, "01", "Duplicate Transaction")
+    """409xx01: the business reference number was already used."""
+    conflict = _Canned(409, "00", "Conflict")
+    """409xx00."""
 
     def envelope(self, service: str) -> dict[str, Any]:
         """The JSON envelope for this failure under ``service`` (if not set explicitly)."""

@@ -1,5 +1,7 @@
 """Route table, and the request context (:class:`Call`) handed to endpoint handlers.
 
+:class:`~bisnap.emulator.fields.Fields` (``call.fields``) is re-exported here.
+
 See :mod:`bisnap.emulator.endpoints` for the extension contract.
 """
 
@@ -7,15 +9,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bisnap.emulator.responses import EmulatorResponse, SnapFailure
-from bisnap.errors import InvalidTimestampError
-from bisnap.timestamps import parse_timestamp
+from bisnap.emulator.fields import AMOUNT_PATTERN, Fields
+from bisnap.emulator.responses import EmulatorResponse
 
 if TYPE_CHECKING:
     from bisnap.emulator.core import Emulator
@@ -28,6 +29,7 @@ __all__ = [
     "Call",
     "CustomerToken",
     "Endpoint",
+    "Family",
     "Fields",
     "Handler",
     "Payer",
@@ -35,8 +37,6 @@ __all__ = [
     "RouteTable",
 ]
 
-AMOUNT_PATTERN = re.compile(r"(0|[1-9]\d{0,13})\.\d{2}")
-"""``String(16,2)``: digits, a point, exactly two decimals."""
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9\-_~.]+")
 """Characters allowed in ``trxId`` / ``partnerReferenceNo``."""
 
@@ -107,14 +107,6 @@ class RouteTable:
         self._routes[key] = endpoint
         return endpoint
 
-    def add_posts(self, family: str, rows: Iterable[tuple[str, str, Handler, bool, str]]) -> None:
-        """Register ``POST`` endpoints of ``family`` from ``(path, service, handler, replay,
-        summary)`` rows (the other :class:`Endpoint` fields take their defaults)."""
-        for path, service, handler, replay, summary in rows:
-            self.add(
-                Endpoint("POST", path, service, handler, family, replay=replay, summary=summary)
-            )
-
     def on_payment_change(self, kind: str, hook: PaymentHook) -> None:
         """Call ``hook`` whenever a payment of ``kind`` changes state (to notify, mostly)."""
         self.payment_hooks[kind] = hook
@@ -136,132 +128,73 @@ class RouteTable:
         return list(self._routes.values())
 
 
-class Fields:
-    """Typed access to a JSON object's fields with SNAP error codes.
+_H = TypeVar("_H", bound=Handler)
+_P = TypeVar("_P", bound=PaymentHook)
+_Y = TypeVar("_Y", bound=Payer)
 
-    A missing or empty mandatory field raises ``400xx02``, a wrong type or format ``400xx01``;
-    both name the field by its dotted path.
+
+class Family:
+    """A family's endpoints and payment hooks, declared beside the handlers.
+
+    ``@family.post(path, service, summary)`` declares a handler; :meth:`register` (the family
+    module's ``register``) puts everything in a :class:`RouteTable`. Payments the family keeps
+    are of the kind named like the family.
     """
 
-    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.data = data
-        self.prefix = prefix
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._endpoints: list[Endpoint] = []
+        self._payment_hook: PaymentHook | None = None
+        self._payer: Payer | None = None
 
-    def name(self, key: str) -> str:
-        """The dotted path of ``key``."""
-        return f"{self.prefix}{key}"
-
-    def _get(self, key: str, required: bool) -> Any:
-        value = self.data.get(key)
-        if value is None and required:
-            raise SnapFailure.missing(self.name(key))
-        return value
-
-    def text(
+    def post(
         self,
-        key: str,
+        path: str,
+        service: str,
+        summary: str,
         *,
-        required: bool = True,
-        max_len: int | None = None,
-        pattern: re.Pattern[str] | None = None,
-        choices: tuple[str, ...] | None = None,
-        allow_empty: bool = False,
-    ) -> str | None:
-        """A string field; ``choices`` compare case-insensitively and return the choice."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise SnapFailure.bad_format(self.name(key))
-        if value == "" and not allow_empty:
-            if required:
-                raise SnapFailure.missing(self.name(key))
-            return None
-        if max_len is not None and len(value) > max_len:
-            raise SnapFailure.bad_format(self.name(key))
-        if pattern is not None and value and not pattern.fullmatch(value):
-            raise SnapFailure.bad_format(self.name(key))
-        if choices is not None:
-            for choice in choices:
-                if value.lower() == choice.lower():
-                    return choice
-            raise SnapFailure.bad_format(self.name(key))
-        return value
+        replay: bool = False,
+        customer_token: CustomerToken = CustomerToken.NONE,
+        device_id: bool = False,
+    ) -> Callable[[_H], _H]:
+        """Declare the decorated handler as ``POST path`` (see :class:`Endpoint`)."""
 
-    def need_text(self, key: str, **kwargs: Any) -> str:
-        """A mandatory string field (see :meth:`text`)."""
-        value = self.text(key, required=True, **kwargs)
-        assert value is not None
-        return value
+        def declare(handler: _H) -> _H:
+            self._endpoints.append(
+                Endpoint(
+                    "POST",
+                    path,
+                    service,
+                    handler,
+                    self.name,
+                    replay=replay,
+                    customer_token=customer_token,
+                    device_id=device_id,
+                    summary=summary,
+                )
+            )
+            return handler
 
-    def obj(self, key: str, *, required: bool = True) -> Fields | None:
-        """A nested object, as :class:`Fields`."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise SnapFailure.bad_format(self.name(key))
-        return Fields(value, f"{self.name(key)}.")
+        return declare
 
-    def need_obj(self, key: str) -> Fields:
-        """A mandatory nested object."""
-        value = self.obj(key, required=True)
-        assert value is not None
-        return value
+    def on_payment_change(self, hook: _P) -> _P:
+        """Declare the hook run whenever a payment of this family changes state."""
+        self._payment_hook = hook
+        return hook
 
-    def objects(self, key: str, *, required: bool = True) -> list[Fields] | None:
-        """An array of objects; a single object is accepted as a one-element array."""
-        value = self._get(key, required)
-        if value is None:
-            return None
-        items = [value] if isinstance(value, dict) else value
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise SnapFailure.bad_format(self.name(key))
-        if not items and required:
-            raise SnapFailure.missing(self.name(key))
-        return [Fields(item, f"{self.name(key)}[{n}].") for n, item in enumerate(items)]
+    def on_pay(self, payer: _Y) -> _Y:
+        """Declare how the ``pay_*`` controls pay a payment of this family."""
+        self._payer = payer
+        return payer
 
-    def amount(
-        self,
-        key: str,
-        *,
-        required: bool = True,
-        minimum: Decimal = Decimal("0.00"),
-        maximum: Decimal = Decimal("99999999999999.99"),
-    ) -> Decimal | None:
-        """A SNAP amount object: ``value`` ``"10000.00"`` and ``currency`` ``"IDR"``."""
-        money = self.obj(key, required=required)
-        if money is None:
-            return None
-        raw = money.need_text("value")
-        if not AMOUNT_PATTERN.fullmatch(raw):
-            raise SnapFailure.bad_format(money.name("value"))
-        money.need_text("currency", choices=("IDR",))
-        if money.data["currency"] != "IDR":
-            raise SnapFailure.bad_format(money.name("currency"))
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            raise SnapFailure.bad_format(money.name("value")) from None
-        if value < minimum or value > maximum:
-            raise SnapFailure.bad_format(money.name("value"))
-        return value
-
-    def need_amount(self, key: str, **kwargs: Any) -> Decimal:
-        """A mandatory amount."""
-        value = self.amount(key, required=True, **kwargs)
-        assert value is not None
-        return value
-
-    def timestamp(self, key: str, *, required: bool = False) -> datetime | None:
-        """An ISO-8601 timestamp field (with offset or ``Z``)."""
-        value = self.text(key, required=required, max_len=40)
-        if value is None:
-            return None
-        try:
-            return parse_timestamp(value, require_offset=True)
-        except InvalidTimestampError:
-            raise SnapFailure.bad_format(self.name(key)) from None
+    def register(self, table: RouteTable) -> None:
+        """Register the declared endpoints and hooks."""
+        for endpoint in self._endpoints:
+            table.add(endpoint)
+        if self._payment_hook is not None:
+            table.on_payment_change(self.name, self._payment_hook)
+        if self._payer is not None:
+            table.on_pay(self.name, self._payer)
 
 
 @dataclass

@@ -243,23 +243,13 @@ def serve_from_options(
     *,
     host: str = "127.0.0.1",
     port: int = 8080,
-    client_id: str,
-    client_secret: str,
-    partner_id: str,
-    merchant_public_key: str | Path,
-    gateway_private_key: str | Path | None = None,
-    gateway_public_key_out: str | Path | None = None,
-    notify_url: str | None = None,
-    notification_signed_path: str = "request",
-    channel_id: str | None = None,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    iris_merchant_key: str | None = None,
-    payouts_notify_url: str | None = None,
     echo: Callable[[str], None] = print,
+    **options: Any,
 ) -> None:
     """What ``bisnap emulator`` runs: validate options, print a summary, serve until Ctrl-C.
 
-    Keyword arguments mirror the flags (``--host --port --client-id --client-secret
+    ``options`` are :func:`emulator_from_options`' keyword arguments; with ``host`` and
+    ``port`` they mirror the flags (``--host --port --client-id --client-secret
     --partner-id --merchant-public-key PATH [--gateway-private-key PATH]
     [--gateway-public-key-out PATH] [--notify-url URL] [--notification-signed-path
     request|relative] [--channel-id ID] [--iris-merchant-key KEY --payouts-notify-url URL]
@@ -271,28 +261,19 @@ def serve_from_options(
         raise ConfigurationError("--host is required", field="host")
     if not 0 < port < 65536:
         raise ConfigurationError("--port must be between 1 and 65535", field="port")
-    options = emulator_from_options(
-        client_id=client_id,
-        client_secret=client_secret,
-        partner_id=partner_id,
-        merchant_public_key=merchant_public_key,
-        gateway_private_key=gateway_private_key,
-        gateway_public_key_out=gateway_public_key_out,
-        notify_url=notify_url,
-        notification_signed_path=notification_signed_path,
-        channel_id=channel_id,
-        max_body_bytes=max_body_bytes,
-        iris_merchant_key=iris_merchant_key,
-        payouts_notify_url=payouts_notify_url,
+    built = emulator_from_options(**options)
+    emulator, merchant = built.emulator, built.merchant
+    echo(
+        f"bisnap emulator: http://{host}:{port} "
+        f"(merchant {merchant.client_id}, partner {merchant.partner_id})"
     )
-    emulator = options.emulator
-    echo(f"bisnap emulator: http://{host}:{port} (merchant {client_id}, partner {partner_id})")
-    if options.gateway_public_key_file is not None:
-        echo(f"gateway public key (verifies notifications): {options.gateway_public_key_file}")
-    echo(f"notifications: {notify_url or 'off (no --notify-url)'}")
-    echo(f"payouts notifications: {payouts_notify_url or 'off (no --payouts-notify-url)'}")
-    if notify_url:
-        echo(f"notifications signed over the {notification_signed_path} path")
+    if built.gateway_public_key_file is not None:
+        echo(f"gateway public key (verifies notifications): {built.gateway_public_key_file}")
+    echo(f"notifications: {merchant.notify_url or 'off (no --notify-url)'}")
+    payouts_url = merchant.payouts_notify_url
+    echo(f"payouts notifications: {payouts_url or 'off (no --payouts-notify-url)'}")
+    if merchant.notify_url:
+        echo(f"notifications signed over the {emulator.notification_signed_path} path")
     echo(f"endpoints: {len(emulator.routes.endpoints())}; admin API under /_emulator/")
     try:
         serve(emulator, host=host, port=port)

@@ -7,8 +7,16 @@ notifications, handlers) ``bisnap/emulator/endpoints/<family>`` with a function:
         table.add(Endpoint("POST", "/v1.0/balance-inquiry", "11", balance_inquiry,
                            family="payouts", replay=False))
 
-(``table.add_posts(family, rows)`` registers several ``POST`` endpoints from
-``(path, service, handler, replay, summary)`` rows.)
+or declares its endpoints beside the handlers with a :class:`~bisnap.emulator.routes.Family`::
+
+    _ENDPOINTS = Family("payouts")
+
+    @_ENDPOINTS.post("/v1.0/balance-inquiry", "11", "Balance inquiry")
+    def balance_inquiry(call: Call) -> dict[str, Any]: ...
+
+    register = _ENDPOINTS.register
+
+(``@_ENDPOINTS.on_payment_change`` and ``@_ENDPOINTS.on_pay`` declare the hooks below.)
 
 It is listed in :data:`FAMILIES`; a listed module that does not exist yet is skipped.
 
@@ -54,8 +62,8 @@ partner_reference_no=, external_id=, type="DISBURSEMENT", channel="bca", status=
 amount=, time=call.now, remark=..., account_no=..., details={...})`` and
 ``ledger.event(client_id, reference_no, kind="refunded", time=, status=, amount=)``. Payments
 kept as :class:`~bisnap.emulator.state.Payment` move state with
-``call.emulator.transition(payment, status, now, event=...)``, which writes the ledger event
-and runs the hook registered with ``table.on_payment_change(kind, hook)`` (notifications).
+``call.emulator.payments.transition(payment, status, now, event=...)``, which writes the ledger
+event and runs the hook registered with ``table.on_payment_change(kind, hook)`` (notifications).
 ``table.on_pay(kind, payer)`` says how the ``pay_*`` controls pay a payment of that kind
 (default: settle the amount given).
 

@@ -14,25 +14,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
-    STATUS_DESCRIPTIONS,
-    add_refund,
+    PROCESSED,
+    cancel_pending,
     check_merchant_id,
     expiry,
     find_original,
     iso,
-    new_refund_amount,
     open_payment,
+    original_payment,
     partner_refund_no,
+    payment_view,
+    refund_handler,
+    refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import (
-    REFERENCE_PATTERN,
-    Call,
-    CustomerToken,
-    Endpoint,
-    Fields,
-    RouteTable,
-)
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, CustomerToken, Family, Fields
 from bisnap.emulator.state import Binding, Payment
 
 if TYPE_CHECKING:
@@ -50,6 +46,7 @@ _DEEPLINK_METHODS = ("GOPAY", "SHOPEEPAY", "DANA")
 _TOKENIZATION_OPTIONS = ("GOPAY_WALLET", "PAY_LATER")
 _MIN = Decimal("1.00")
 _MAX = Decimal("99999999999.00")
+_ENDPOINTS = Family("debit")
 
 
 def _url_params(f: Fields, *, required: bool) -> None:
@@ -84,6 +81,13 @@ def _pay_options(call: Call, binding: Binding | None) -> tuple[str, str, Decimal
     return method, option, total
 
 
+@_ENDPOINTS.post(
+    "/v1.0/debit/payment-host-to-host",
+    "54",
+    "Direct debit payment (deeplink, GoPay Tokenization)",
+    replay=True,
+    customer_token=CustomerToken.OPTIONAL,
+)
 def payment(call: Call) -> dict[str, Any]:
     """Create a direct-debit payment (pending until the customer approves it)."""
     f = call.fields
@@ -103,24 +107,23 @@ def payment(call: Call) -> dict[str, Any]:
         if balance < amount:
             raise SnapFailure.insufficient_funds()
     reference = call.state.new_reference("DD")
-    record = Payment(
-        kind="debit",
-        client_id=call.client_id,
-        reference_no=reference,
-        partner_reference_no=partner_ref,
-        external_id=call.external_id,
-        amount=amount,
-        status="03",
-        created=call.now,
-        expires=expires,
-        data={"payMethod": method, "payOption": option, "binding": binding},
-    )
     info = f.obj("additionalInfo", required=False)
     email = None
     if info is not None:
         details = info.obj("customerDetails", required=False)
         email = details.text("email", required=False) if details is not None else None
-    open_payment(call, record, channel=method.lower(), customer_email=email)
+    open_payment(
+        call,
+        "debit",
+        reference_no=reference,
+        partner_reference_no=partner_ref,
+        amount=amount,
+        status="03",
+        expires=expires,
+        data={"payMethod": method, "payOption": option, "binding": binding},
+        channel=method.lower(),
+        customer_email=email,
+    )
     redirect = f"{call.emulator.public_base_url}/_emulator/pay/{reference}"
     extra: dict[str, Any] = {
         "paymentType": method,
@@ -153,20 +156,36 @@ def _user_payment(record: Payment) -> list[dict[str, str]]:
     return [{"payMethod": record.data["payMethod"].lower(), "payOption": record.data["payOption"]}]
 
 
-def _refunds(record: Payment) -> list[dict[str, Any]]:
-    return [
-        {
-            "refundNo": r.refund_no,
-            "partnerReferenceNo": r.partner_refund_no,
-            "refundAmount": money(r.amount),
-            "refundStatus": "00",
-            "refundDate": iso(r.time),
-            "reason": r.reason,
-        }
-        for r in record.refunds
-    ]
+_STATUS = (
+    "originalPartnerReferenceNo",
+    "originalReferenceNo",
+    "originalExternalId",
+    "serviceCode",
+    "latestTransactionStatus",
+    "transAmount",
+    "paidTime",
+)
+_NOTIFICATION = (
+    "createdTime",
+    "latestTransactionStatus",
+    "originalReferenceNo",
+    "finishedTime",
+    "originalPartnerReferenceNo",
+    "originalExternalId",
+    "amount",
+    "transactionStatusDesc",
+)
+_REFUND_HISTORY = (
+    "refundNo",
+    "partnerReferenceNo",
+    "refundAmount",
+    "refundStatus",
+    "refundDate",
+    "reason",
+)
 
 
+@_ENDPOINTS.post("/v1.0/debit/status", "55", "Direct debit status")
 def status(call: Call) -> dict[str, Any]:
     """Status of a direct-debit payment."""
     f = call.fields
@@ -176,19 +195,9 @@ def status(call: Call) -> dict[str, Any]:
     if service not in ("54", "58"):
         raise SnapFailure.bad_format("serviceCode")
     record = find_original(call, "debit", reference_no=reference, external_id=external_id)
-    body: dict[str, Any] = {
-        "responseMessage": "Request has been processed successfully",
-        "originalPartnerReferenceNo": record.partner_reference_no,
-        "originalReferenceNo": record.reference_no,
-        "originalExternalId": record.external_id,
-        "serviceCode": service,
-        "latestTransactionStatus": record.status,
-        "transAmount": money(record.amount),
-    }
-    if record.paid_time is not None:
-        body["paidTime"] = iso(record.paid_time)
+    body = {"responseMessage": PROCESSED} | payment_view(record, _STATUS, serviceCode=service)
     if record.refunds:
-        body["refundHistory"] = _refunds(record)
+        body["refundHistory"] = refund_history(record, _REFUND_HISTORY)
     body["additionalInfo"] = {
         "fraudStatus": "accept",
         "validUpTo": iso(record.expires),
@@ -198,105 +207,48 @@ def status(call: Call) -> dict[str, Any]:
 
 
 def _original(call: Call) -> Payment:
-    f = call.fields
-    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
-    record = find_original(
+    return original_payment(
         call,
         "debit",
-        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
-        external_id=f.text("originalExternalId", required=False, max_len=36),
+        external_id=lambda f: f.text("originalExternalId", required=False, max_len=36),
     )
-    if record.partner_reference_no != partner_ref:
-        raise SnapFailure.not_found()
-    return record
 
 
+@_ENDPOINTS.post("/v1.0/debit/cancel", "57", "Direct debit cancel", replay=True)
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending direct-debit payment."""
     record = _original(call)
-    if record.status != "03":
-        raise SnapFailure.not_permitted(f"payment is not pending (status {record.status})")
-    call.emulator.transition(record, "05", call.now, event="cancelled")
+    cancel_pending(call, record, "payment")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalReferenceNo": record.reference_no,
         "cancelTime": iso(call.now),
     }
 
 
-def refund(call: Call) -> dict[str, Any]:
-    """Refund a settled direct-debit payment, fully or partly."""
-    f = call.fields
-    refund_no = partner_refund_no(f)
-    reason = f.text("reason", required=False, max_len=256)
-    record = _original(call)
-    amount = new_refund_amount(
-        f,
-        record,
-        refund_no,
-        not_settled=SnapFailure.not_permitted(f"payment is not settled (status {record.status})"),
+refund = _ENDPOINTS.post("/v1.0/debit/refund", "58", "Direct debit refund", replay=True)(
+    refund_handler(
+        _original,
+        refund_no=partner_refund_no,
+        not_settled="payment is not settled",
+        answer=("originalReferenceNo", "refundNo", "partnerRefundNo", "refundAmount", "refundTime"),
     )
-    binding = record.data["binding"]
-    if isinstance(binding, Binding):
-        binding.wallet_balance += amount
-    entry = add_refund(call, record, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalReferenceNo": record.reference_no,
-        "refundNo": entry.refund_no,
-        "partnerRefundNo": refund_no,
-        "refundAmount": money(amount),
-        "refundTime": iso(call.now),
-    }
+)
+"""Refund a settled direct-debit payment, fully or partly (to the bound wallet, if any)."""
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     """Send the debit notification (spec §7.3) on every state change."""
-    body: dict[str, Any] = {
-        "createdTime": iso(record.created),
-        "latestTransactionStatus": record.status,
-        "originalReferenceNo": record.reference_no,
-    }
-    if record.finished_time is not None:
-        body["finishedTime"] = iso(record.finished_time)
-    body.update(
-        {
-            "originalPartnerReferenceNo": record.partner_reference_no,
-            "originalExternalId": record.external_id,
-            "amount": money(record.amount),
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
-        }
-    )
+    body = payment_view(record, _NOTIFICATION)
     info: dict[str, Any] = {}
     if record.status != "03":
         info["userPaymentDetails"] = _user_payment(record)
     if record.refunds:
-        info["refundHistory"] = _refunds(record)
+        info["refundHistory"] = refund_history(record, _REFUND_HISTORY)
         info["totalRefundAmount"] = money(record.refunded)
     body["additionalInfo"] = info
     emulator.notify(record.client_id, NOTIFY_PATH, body)
 
 
-def register(table: RouteTable) -> None:
-    """Register the direct-debit endpoints."""
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/debit/payment-host-to-host",
-            "54",
-            payment,
-            "debit",
-            replay=True,
-            customer_token=CustomerToken.OPTIONAL,
-            summary="Direct debit payment (deeplink, GoPay Tokenization)",
-        )
-    )
-    table.add_posts(
-        "debit",
-        (
-            ("/v1.0/debit/status", "55", status, False, "Direct debit status"),
-            ("/v1.0/debit/cancel", "57", cancel, True, "Direct debit cancel"),
-            ("/v1.0/debit/refund", "58", refund, True, "Direct debit refund"),
-        ),
-    )
-    table.on_payment_change("debit", _on_change)
+register = _ENDPOINTS.register

@@ -14,24 +14,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
-    STATUS_DESCRIPTIONS,
-    add_refund,
+    PROCESSED,
     check_merchant_id,
     expiry,
-    find_original,
     iso,
-    new_refund_amount,
     open_payment,
+    original_payment,
+    payment_view,
+    refund_handler,
+    refund_history,
 )
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import (
-    REFERENCE_PATTERN,
-    Call,
-    CustomerToken,
-    Endpoint,
-    Fields,
-    RouteTable,
-)
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, CustomerToken, Family, Fields
 from bisnap.emulator.state import Binding, Payment
 
 if TYPE_CHECKING:
@@ -40,6 +34,23 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _OPTIONS = ("GOPAY_WALLET", "GOPAY_WALLET_POCKET")
+_QUERY = (
+    "originalReferenceNo",
+    "originalPartnerReferenceNo",
+    "paidTime",
+    "latestTransactionStatus",
+    "transactionStatusDesc",
+    "amount",
+)
+_REFUND_HISTORY = (
+    "partnerReferenceNo",
+    "refundAmount",
+    "refundDate",
+    "refundNo",
+    "reason",
+    "refundStatus",
+)
+_ENDPOINTS = Family("preauth")
 
 
 def _original_external_id(f: Fields) -> str | None:
@@ -54,18 +65,9 @@ def _original_external_id(f: Fields) -> str | None:
 
 
 def _original(call: Call) -> Payment:
-    f = call.fields
-    partner_ref = f.need_text("originalPartnerReferenceNo", max_len=64)
-    record = find_original(
-        call,
-        "preauth",
-        reference_no=f.text("originalReferenceNo", required=False, max_len=64),
-        partner_reference_no=partner_ref,
-        external_id=_original_external_id(f),
+    return original_payment(
+        call, "preauth", external_id=_original_external_id, by_partner_reference=True
     )
-    if record.partner_reference_no != partner_ref:
-        raise SnapFailure.not_found()
-    return record
 
 
 def _binding(record: Payment) -> Binding:
@@ -74,6 +76,14 @@ def _binding(record: Payment) -> Binding:
     return binding
 
 
+@_ENDPOINTS.post(
+    "/v1.0/auth/payment",
+    "63",
+    "Pre-auth payment",
+    replay=True,
+    customer_token=CustomerToken.REQUIRED,
+    device_id=True,
+)
 def auth_payment(call: Call) -> dict[str, Any]:
     """Authorise (hold) an amount on the customer's GoPay wallet."""
     f = call.fields
@@ -103,21 +113,20 @@ def auth_payment(call: Call) -> dict[str, Any]:
     if binding.wallet_balance < amount:
         raise SnapFailure.insufficient_funds()
     binding.wallet_balance -= amount
-    record = Payment(
-        kind="preauth",
-        client_id=call.client_id,
-        reference_no=call.state.new_reference("PA"),
+    reference = call.state.new_reference("PA")
+    record = open_payment(
+        call,
+        "preauth",
+        reference_no=reference,
         partner_reference_no=partner_ref,
-        external_id=call.external_id,
         amount=amount,
         status="01",
-        created=call.now,
         expires=expires,
         data={"binding": binding, "payOption": option},
+        channel="gopay",
     )
-    open_payment(call, record, channel="gopay")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "referenceNo": record.reference_no,
         "partnerReferenceNo": partner_ref,
         "paidTime": iso(call.now),
@@ -132,41 +141,25 @@ def auth_payment(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/auth/query", "64", "Pre-auth query")
 def query(call: Call) -> dict[str, Any]:
     """The pre-auth's current status."""
     record = _original(call)
-    body: dict[str, Any] = {
-        "originalReferenceNo": record.reference_no,
-        "originalPartnerReferenceNo": record.partner_reference_no,
-    }
-    if record.paid_time is not None:
-        body["paidTime"] = iso(record.paid_time)
+    body = payment_view(record, _QUERY)
     body.update(
         {
-            "latestTransactionStatus": record.status,
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(record.status, ""),
-            "amount": money(record.amount),
             "additionalInfo": {
                 "fraudStatus": "accept",
                 "validUpTo": iso(record.expires),
                 "payOptionDetails": {"payMethod": "GOPAY", "payOption": record.data["payOption"]},
-                "refundHistory": [
-                    {
-                        "partnerReferenceNo": r.partner_refund_no,
-                        "refundAmount": money(r.amount),
-                        "refundDate": iso(r.time),
-                        "refundNo": r.refund_no,
-                        "reason": r.reason,
-                        "refundStatus": "00",
-                    }
-                    for r in record.refunds
-                ],
+                "refundHistory": refund_history(record, _REFUND_HISTORY),
             },
         }
     )
     return body
 
 
+@_ENDPOINTS.post("/v1.0/auth/capture", "65", "Pre-auth capture", replay=True)
 def capture(call: Call) -> dict[str, Any]:
     """Capture an authorised pre-auth in full."""
     f = call.fields
@@ -181,7 +174,9 @@ def capture(call: Call) -> dict[str, Any]:
         raise SnapFailure.not_permitted("only full capture is supported")
     record.paid_amount = record.amount
     record.data["captureNo"] = call.state.new_reference("CP")
-    call.emulator.transition(record, "00", call.now, event="captured", amount=record.amount)
+    call.emulator.payments.transition(
+        record, "00", call.now, event="captured", amount=record.amount
+    )
     return {
         "originalReferenceNo": record.reference_no,
         "originalPartnerReferenceNo": record.partner_reference_no,
@@ -192,6 +187,7 @@ def capture(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/auth/void", "67", "Pre-auth void", replay=True)
 def void(call: Call) -> dict[str, Any]:
     """Void (release) an authorised pre-auth."""
     f = call.fields
@@ -202,9 +198,9 @@ def void(call: Call) -> dict[str, Any]:
     if record.status != "01":
         raise SnapFailure.not_permitted(f"pre-auth is not authorised (status {record.status})")
     _binding(record).wallet_balance += record.amount
-    call.emulator.transition(record, "05", call.now, event="voided", amount=record.amount)
+    call.emulator.payments.transition(record, "05", call.now, event="voided", amount=record.amount)
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalReferenceNo": record.reference_no,
         "originalPartnerReferenceNo": record.partner_reference_no,
         "voidNo": call.state.new_reference("VD"),
@@ -214,57 +210,21 @@ def void(call: Call) -> dict[str, Any]:
     }
 
 
-def refund(call: Call) -> dict[str, Any]:
-    """Refund a captured pre-auth, fully or partly."""
-    f = call.fields
-    refund_no = f.need_text("partnerRefundNo", max_len=64)
-    reason = f.text("reason", required=False, max_len=256)
-    record = _original(call)
-    amount = new_refund_amount(
-        f,
-        record,
-        refund_no,
-        not_settled=SnapFailure.not_permitted(f"pre-auth is not captured (status {record.status})"),
+refund = _ENDPOINTS.post("/v1.0/auth/refund", "69", "Pre-auth refund", replay=True)(
+    refund_handler(
+        _original,
+        refund_no=lambda f: f.need_text("partnerRefundNo", max_len=64),
+        not_settled="pre-auth is not captured",
+        answer=("originalReferenceNo", "partnerRefundNo", "refundNo", "refundTime", "refundAmount"),
     )
-    _binding(record).wallet_balance += amount
-    entry = add_refund(call, record, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalReferenceNo": record.reference_no,
-        "partnerRefundNo": refund_no,
-        "refundNo": entry.refund_no,
-        "refundTime": iso(call.now),
-        "refundAmount": money(amount),
-    }
+)
+"""Refund a captured pre-auth, fully or partly (back to the wallet)."""
 
 
+@_ENDPOINTS.on_payment_change
 def _release_on_expiry(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     if previous == "01" and record.status == "08":
         _binding(record).wallet_balance += record.amount
 
 
-def register(table: RouteTable) -> None:
-    """Register the pre-auth endpoints."""
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/auth/payment",
-            "63",
-            auth_payment,
-            "preauth",
-            replay=True,
-            customer_token=CustomerToken.REQUIRED,
-            device_id=True,
-            summary="Pre-auth payment",
-        )
-    )
-    table.add_posts(
-        "preauth",
-        (
-            ("/v1.0/auth/query", "64", query, False, "Pre-auth query"),
-            ("/v1.0/auth/capture", "65", capture, True, "Pre-auth capture"),
-            ("/v1.0/auth/void", "67", void, True, "Pre-auth void"),
-            ("/v1.0/auth/refund", "69", refund, True, "Pre-auth refund"),
-        ),
-    )
-    table.on_payment_change("preauth", _release_on_expiry)
+register = _ENDPOINTS.register

@@ -9,18 +9,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
-    STATUS_DESCRIPTIONS,
-    add_refund,
+    PROCESSED,
+    cancel_pending,
     check_merchant_id,
     expiry,
     find_original,
     iso,
-    new_refund_amount,
     open_payment,
     partner_refund_no,
+    payment_view,
+    refund_answer,
+    refund_history,
+    refund_payment,
 )
-from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, RouteTable
+from bisnap.emulator.responses import SnapFailure
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Family
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.timestamps import JAKARTA
@@ -31,7 +34,24 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 NOTIFY_PATH = "/v1.0/qr/qr-mpm-notify"
+_NOTIFICATION = (
+    "originalReferenceNo",
+    "originalPartnerReferenceNo",
+    "latestTransactionStatus",
+    "transactionStatusDesc",
+    "amount",
+)
+_REFUND_ANSWER = (
+    "originalPartnerReferenceNo",
+    "originalReferenceNo",
+    "originalExternalId",
+    "referenceNo",
+    "partnerRefundNo",
+    "refundAmount",
+    "refundTime",
+)
 _ACQUIRERS = ("gopay", "airpay shopee")
+_ENDPOINTS = Family("qris")
 
 
 def _png_placeholder(text: str) -> str:
@@ -75,6 +95,7 @@ def _qr_content(reference: str, amount: Decimal | None) -> str:
     return payload + f"{zlib.crc32(payload.encode()) & 0xFFFF:04X}"
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-generate", "47", "QRIS generate", replay=True)
 def generate(call: Call) -> dict[str, Any]:
     """Generate a dynamic QR; ``partnerReferenceNo`` must equal ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -102,15 +123,13 @@ def generate(call: Call) -> dict[str, Any]:
         raise SnapFailure(409, "00", "Cannot use same X-EXTERNAL-ID")
     reference = call.state.new_reference("QR")
     content = _qr_content(reference, amount)
-    payment = Payment(
-        kind="qris",
-        client_id=call.client_id,
+    open_payment(
+        call,
+        "qris",
         reference_no=reference,
         partner_reference_no=partner_ref,
-        external_id=call.external_id,
         amount=amount if amount is not None else Decimal("0.00"),
         status="03",
-        created=call.now,
         expires=expires,
         data={
             "merchantId": merchant_id,
@@ -118,10 +137,10 @@ def generate(call: Call) -> dict[str, Any]:
             "qrContent": content,
             "openAmount": amount is None,
         },
+        channel="qris",
     )
-    open_payment(call, payment, channel="qris")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "referenceNo": reference,
         "partnerReferenceNo": partner_ref,
         "qrContent": content,
@@ -131,18 +150,14 @@ def generate(call: Call) -> dict[str, Any]:
     }
 
 
-def _refund_history(payment: Payment) -> list[dict[str, Any]]:
-    return [
-        {
-            "reason": r.reason,
-            "refundNo": r.refund_no,
-            "partnerReferenceNo": r.partner_refund_no,
-            "refundDate": iso(r.time),
-            "refundStatus": "00",
-            "refundAmount": money(r.amount),
-        }
-        for r in payment.refunds
-    ]
+_REFUND_HISTORY = (
+    "reason",
+    "refundNo",
+    "partnerReferenceNo",
+    "refundDate",
+    "refundStatus",
+    "refundAmount",
+)
 
 
 def _original(
@@ -157,6 +172,7 @@ def _original(
     )
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-query", "51", "QRIS query")
 def query(call: Call) -> dict[str, Any]:
     """Query a QRIS payment by ``originalReferenceNo`` > ``originalPartnerReferenceNo`` > id."""
     f = call.fields
@@ -168,26 +184,20 @@ def query(call: Call) -> dict[str, Any]:
     if service not in ("47", "77", "78"):
         raise SnapFailure.bad_format("serviceCode")
     payment = _original(call, reference, partner_ref, external_id)
-    body: dict[str, Any] = {"responseMessage": "Request has been processed successfully"}
-    body["originalReferenceNo"] = payment.reference_no
+    # The answer echoes the identifier the payment was found by.
+    found_by = ["originalReferenceNo"]
     if partner_ref and not reference:
-        body["originalPartnerReferenceNo"] = payment.partner_reference_no
+        found_by.append("originalPartnerReferenceNo")
     if external_id and not reference and not partner_ref:
-        body["originalExternalId"] = payment.external_id
-    body.update(
-        {
-            "serviceCode": service,
-            "latestTransactionStatus": payment.status,
-            "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
-            "amount": money(payment.amount),
-        }
-    )
-    if payment.paid_time is not None:
-        body["paidTime"] = iso(payment.paid_time)
-    body["additionalInfo"] = {"refundHistory": _refund_history(payment)}
+        found_by.append("originalExternalId")
+    status = ("latestTransactionStatus", "transactionStatusDesc", "amount", "paidTime")
+    keys = (*found_by, "serviceCode", *status)
+    body = {"responseMessage": PROCESSED} | payment_view(payment, keys, serviceCode=service)
+    body["additionalInfo"] = {"refundHistory": refund_history(payment, _REFUND_HISTORY)}
     return body
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-cancel", "77", "QRIS cancel", replay=True)
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending QRIS payment (``latestTransactionStatus`` becomes ``05``)."""
     f = call.fields
@@ -200,11 +210,9 @@ def cancel(call: Call) -> dict[str, Any]:
     payment = _original(call, reference, partner_ref, external_id)
     if amount is not None and amount != payment.amount:
         raise SnapFailure(404, "13", "Invalid Amount")
-    if payment.status != "03":
-        raise SnapFailure.not_permitted(f"QRIS is not pending (status {payment.status})")
-    call.emulator.transition(payment, "05", call.now, event="cancelled")
+    cancel_pending(call, payment, "QRIS")
     return {
-        "responseMessage": "Request has been processed successfully",
+        "responseMessage": PROCESSED,
         "originalPartnerReferenceNo": payment.partner_reference_no,
         "originalReferenceNo": payment.reference_no,
         "originalExternalId": payment.external_id,
@@ -213,6 +221,7 @@ def cancel(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/qr/qr-mpm-refund", "78", "QRIS refund", replay=True)
 def refund(call: Call) -> dict[str, Any]:
     """Refund a paid QRIS payment, fully or partly; ``partnerRefundNo`` = ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -229,38 +238,24 @@ def refund(call: Call) -> dict[str, Any]:
     payment = _original(call, reference, partner_ref, external_id)
     if payment.partner_reference_no != partner_ref:
         raise SnapFailure.not_found()
-    amount = new_refund_amount(
-        f,
+    entry = refund_payment(
+        call,
         payment,
         refund_no,
+        reason,
         not_settled=SnapFailure.invalid_status(),
         over_limit=SnapFailure(404, "13", "Invalid amount or user balance exceeded."),
     )
-    record = add_refund(call, payment, refund_no=refund_no, amount=amount, reason=reason)
-    return {
-        "responseMessage": "Request has been processed successfully",
-        "originalPartnerReferenceNo": payment.partner_reference_no,
-        "originalReferenceNo": payment.reference_no,
-        "originalExternalId": payment.external_id,
-        "referenceNo": record.refund_no,
-        "partnerRefundNo": refund_no,
-        "refundAmount": money(amount),
-        "refundTime": iso(call.now),
-    }
+    return refund_answer(call, payment, entry, _REFUND_ANSWER)
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
     """Send the QRIS notification (spec §7.3) on every state change."""
-    body: dict[str, Any] = {
-        "originalReferenceNo": payment.reference_no,
-        "originalPartnerReferenceNo": payment.partner_reference_no,
-        "latestTransactionStatus": payment.status,
-        "transactionStatusDesc": STATUS_DESCRIPTIONS.get(payment.status, ""),
-        "amount": money(payment.amount),
-    }
+    body = payment_view(payment, _NOTIFICATION)
     info: dict[str, Any] = {}
     if payment.refunds:
-        info["refundHistory"] = _refund_history(payment)
+        info["refundHistory"] = refund_history(payment, _REFUND_HISTORY)
     if payment.status in ("00", "04"):
         acquirer = payment.data["acquirer"]
         info["qris"] = {
@@ -272,21 +267,7 @@ def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetim
     emulator.notify(payment.client_id, NOTIFY_PATH, body)
 
 
-def register(table: RouteTable) -> None:
-    """Register the QRIS endpoints."""
-    table.add_posts(
-        "qris",
-        (
-            ("/v1.0/qr/qr-mpm-generate", "47", generate, True, "QRIS generate"),
-            ("/v1.0/qr/qr-mpm-query", "51", query, False, "QRIS query"),
-            ("/v1.0/qr/qr-mpm-cancel", "77", cancel, True, "QRIS cancel"),
-            ("/v1.0/qr/qr-mpm-refund", "78", refund, True, "QRIS refund"),
-        ),
-    )
-    table.on_payment_change("qris", _on_change)
-    table.on_pay("qris", _pay)
-
-
+@_ENDPOINTS.on_pay
 def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
     """A QR without an amount takes what the customer entered; one with an amount exactly it."""
     if payment.data.get("openAmount"):
@@ -294,3 +275,6 @@ def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
             raise SimulationError("this QR has no amount: pass the amount paid")
         return emulator.payments.settle(payment, paid)
     return emulator.payments.settle_exact(payment, paid, "this QR takes")
+
+
+register = _ENDPOINTS.register

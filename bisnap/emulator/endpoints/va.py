@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bisnap.emulator.endpoints._common import (
     STATUS_DESCRIPTIONS,
+    cancel_pending,
     check_merchant_id,
     expiry,
     iso,
@@ -17,7 +18,7 @@ from bisnap.emulator.endpoints._common import (
 )
 from bisnap.emulator.raw_json import raw_member
 from bisnap.emulator.responses import SnapFailure, format_amount, money
-from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Endpoint, Fields, RouteTable
+from bisnap.emulator.routes import REFERENCE_PATTERN, Call, Family, Fields
 from bisnap.emulator.simulation import SimulationError
 from bisnap.emulator.state import Payment
 from bisnap.signing import minify_json
@@ -38,6 +39,7 @@ _MULTI_USE_FIRST_PAYMENT = timedelta(days=180)  # "6 months for first payment"
 _MAX_PAGE_SIZE = 15
 _DEFAULT_PAGE_SIZE = 10
 _MULTI_USE_MINIMUM = Decimal("1.00")
+_ENDPOINTS = Family("va")
 
 
 def is_multi_use(payment: Payment) -> bool:
@@ -83,13 +85,21 @@ def _va_fields(f: Fields) -> tuple[str, str, str]:
     return psid, customer_no, va_no
 
 
+def _va_ids(psid: str, customer_no: str, va_no: str) -> dict[str, Any]:
+    """The three fields that name a VA, as every VA answer starts."""
+    return {"partnerServiceId": psid, "customerNo": customer_no, "virtualAccountNo": va_no}
+
+
 def _find(call: Call, trx_id: str, va_no: str) -> Payment:
-    payment = call.emulator.lookup_payment(call.client_id, "va", external_id=trx_id, now=call.now)
+    payment = call.state.find_payment(call.client_id, "va", external_id=trx_id)
+    if payment is not None:
+        call.emulator.refresh(payment, call.now)
     if payment is None or payment.data["virtualAccountNo"] != va_no:
         raise SnapFailure.not_found()
     return payment
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/create-va", "27", "Create VA", replay=True)
 def create_va(call: Call) -> dict[str, Any]:
     """Create a single-use VA; ``trxId`` must equal ``X-EXTERNAL-ID``."""
     f = call.fields
@@ -127,20 +137,17 @@ def create_va(call: Call) -> dict[str, Any]:
         customer_no = random_digits(max(len(customer_no), 10))
         va_no = psid + customer_no
         randomize = False
-    payment = Payment(
-        kind="va",
-        client_id=call.client_id,
-        reference_no=call.state.new_reference("VA"),
+    reference = call.state.new_reference("VA")
+    open_payment(
+        call,
+        "va",
+        reference_no=reference,
         partner_reference_no=trx_id,
-        external_id=trx_id,
         amount=amount,
         status="03",
-        created=call.now,
         expires=expires,
         data={
-            "partnerServiceId": psid,
-            "customerNo": customer_no,
-            "virtualAccountNo": va_no,
+            **_va_ids(psid, customer_no, va_no),
             "virtualAccountName": name,
             "virtualAccountEmail": email,
             "virtualAccountPhone": phone,
@@ -151,14 +158,11 @@ def create_va(call: Call) -> dict[str, Any]:
             "customFieldRaw": raw_custom,
             "recurringOrders": [],
         },
+        channel="bank_transfer",
+        customer_email=email,
+        account_no=va_no,
     )
-    open_payment(call, payment, channel="bank_transfer", customer_email=email, account_no=va_no)
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "virtualAccountName": name,
-    }
+    data = _va_ids(psid, customer_no, va_no) | {"virtualAccountName": name}
     if email is not None:
         data["virtualAccountEmail"] = email
     if phone is not None:
@@ -176,6 +180,7 @@ def create_va(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": data}
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/status", "26", "VA inquiry status")
 def va_status(call: Call) -> dict[str, Any]:
     """Inquiry status of a single-use VA by ``inquiryRequestId`` (= trxId)."""
     f = call.fields
@@ -188,12 +193,7 @@ def va_status(call: Call) -> dict[str, Any]:
     payment = _find(call, inquiry_id, va_no)
     if is_multi_use(payment):
         return _multi_use_status(payment, psid, customer_no, va_no, merchant_id, page, size)
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "inquiryRequestId": inquiry_id,
-    }
+    data = _va_ids(psid, customer_no, va_no) | {"inquiryRequestId": inquiry_id}
     if payment.paid_time is not None:
         data["paymentRequestId"] = payment.data.get("paymentRequestId")
     data["totalAmount"] = money(payment.amount)
@@ -205,6 +205,7 @@ def va_status(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": data, "additionalInfo": {"merchantId": merchant_id}}
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/delete-va", "31", "Delete VA", replay=True)
 def delete_va(call: Call) -> dict[str, Any]:
     """Cancel a pending VA (``paymentFlagStatus`` becomes ``05``)."""
     f = call.fields
@@ -214,15 +215,8 @@ def delete_va(call: Call) -> dict[str, Any]:
     merchant_id = _merchant_id(info) if info is not None else None
     check_merchant_id(call, merchant_id)
     payment = _find(call, trx_id, va_no)
-    if payment.status != "03":
-        raise SnapFailure.not_permitted(f"VA is not pending (status {payment.status})")
-    call.emulator.transition(payment, "05", call.now, event="cancelled")
-    data: dict[str, Any] = {
-        "partnerServiceId": psid,
-        "customerNo": customer_no,
-        "virtualAccountNo": va_no,
-        "trxId": trx_id,
-    }
+    cancel_pending(call, payment, "VA")
+    data = _va_ids(psid, customer_no, va_no) | {"trxId": trx_id}
     if merchant_id is not None:
         data["additionalInfo"] = {"merchantId": merchant_id}
     return {"virtualAccountData": data}
@@ -247,11 +241,7 @@ def _multi_use_status(
     orders = list(reversed(payment.data["recurringOrders"]))
     shown = orders[page * size : (page + 1) * size]
     return {
-        "virtualAccountData": {
-            "partnerServiceId": psid,
-            "customerNo": customer_no,
-            "virtualAccountNo": va_no,
-        },
+        "virtualAccountData": _va_ids(psid, customer_no, va_no),
         "additionalInfo": {
             "merchantId": merchant_id,
             "recurringPaymentDetail": {
@@ -299,6 +289,7 @@ def pay_multi_use(
     return payment
 
 
+@_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, payment: Payment, previous: str, now: datetime) -> None:
     """Send the VA payment notification (spec §7.3) when a VA is paid."""
     if payment.status != "00" or previous != "03":
@@ -318,12 +309,8 @@ def _notify(
 ) -> None:
     data = payment.data
     raw_custom: bytes | None = data.get("customFieldRaw")
-    body: dict[str, Any] = {
-        "partnerServiceId": data["partnerServiceId"],
-        "customerNo": data["customerNo"],
-        "virtualAccountNo": data["virtualAccountNo"],
-        "virtualAccountName": data["virtualAccountName"],
-    }
+    body = _va_ids(data["partnerServiceId"], data["customerNo"], data["virtualAccountNo"])
+    body["virtualAccountName"] = data["virtualAccountName"]
     if data.get("virtualAccountEmail"):
         body["virtualAccountEmail"] = data["virtualAccountEmail"]
     if data.get("virtualAccountPhone"):
@@ -348,47 +335,12 @@ def _notify(
     emulator.notify(payment.client_id, NOTIFY_PATH, body, raw_values=raw_values)
 
 
-def register(table: RouteTable) -> None:
-    """Register the VA endpoints."""
-    family = "va"
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/create-va",
-            "27",
-            create_va,
-            family,
-            replay=True,
-            summary="Create VA",
-        )
-    )
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/status",
-            "26",
-            va_status,
-            family,
-            summary="VA inquiry status",
-        )
-    )
-    table.add(
-        Endpoint(
-            "POST",
-            "/v1.0/transfer-va/delete-va",
-            "31",
-            delete_va,
-            family,
-            replay=True,
-            summary="Delete VA",
-        )
-    )
-    table.on_payment_change("va", _on_change)
-    table.on_pay("va", _pay)
-
-
+@_ENDPOINTS.on_pay
 def _pay(emulator: Emulator, payment: Payment, paid: Decimal | None) -> Payment:
     """A single-use VA takes exactly its total; a multi-use one any amount, many times."""
     if is_multi_use(payment):
         return pay_multi_use(emulator, payment, paid, emulator.clock())
     return emulator.payments.settle_exact(payment, paid, "this VA accepts")
+
+
+register = _ENDPOINTS.register

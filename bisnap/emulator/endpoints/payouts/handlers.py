@@ -19,7 +19,7 @@ from bisnap.emulator.endpoints.payouts.seed import (
 )
 from bisnap.emulator.endpoints.payouts.state import BankAccount, PayableVa, PayoutsBook, Transfer
 from bisnap.emulator.responses import SnapFailure, money
-from bisnap.emulator.routes import Call, Fields, RouteTable
+from bisnap.emulator.routes import Call, Family, Fields
 from bisnap.external_id import ExternalIdForm, external_id_problem
 
 __all__ = ["register"]
@@ -34,6 +34,7 @@ _MAX_INTRABANK = Decimal("9999999999.00")
 _MAX_BI_FAST = Decimal("250000000.00")
 _MAX_ONLINE = Decimal("50000000.00")
 _STATUS_TEXT = {"00": "Success", "03": "Pending", "06": "Failed"}
+_ENDPOINTS = Family("payouts")
 
 
 # --- request helpers ---------------------------------------------------------------------------
@@ -170,6 +171,18 @@ def _debit(
     return transfer
 
 
+def _transfer_answer(transfer: Transfer, **more: Any) -> dict[str, Any]:
+    """A bank transfer's answer: its numbers and amount, then ``more``, then its time."""
+    return {
+        "referenceNo": transfer.reference_no,
+        "partnerReferenceNo": transfer.partner_reference_no,
+        "amount": money(transfer.amount),
+        "beneficiaryAccountNo": transfer.beneficiary_account_no,
+        **more,
+        "transactionDate": iso(transfer.created),
+    }
+
+
 def _transfer_fields(call: Call) -> tuple[Fields, str, Decimal, str, str | None]:
     f = call.fields
     reference = f.need_text("partnerReferenceNo", max_len=64)
@@ -183,6 +196,7 @@ def _transfer_fields(call: Call) -> tuple[Fields, str, Decimal, str, str | None]
 # --- handlers ----------------------------------------------------------------------------------
 
 
+@_ENDPOINTS.post("/v1.0/balance-inquiry", "11", "Balance inquiry")
 def balance_inquiry(call: Call) -> dict[str, Any]:
     """The merchant's payouts balance."""
     book = _prepare(call)
@@ -195,6 +209,7 @@ def balance_inquiry(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/account-inquiry-external", "16", "Account inquiry")
 def account_inquiry(call: Call) -> dict[str, Any]:
     """The holder's name of a bank account."""
     book = _prepare(call)
@@ -213,6 +228,7 @@ def account_inquiry(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/transfer-intrabank", "17", "Intrabank transfer", replay=True)
 def intrabank_transfer(call: Call) -> dict[str, Any]:
     """Transfer to an account at one of the intrabank banks."""
     book = _prepare(call)
@@ -231,16 +247,10 @@ def intrabank_transfer(call: Call) -> dict[str, Any]:
         beneficiary_bank_code=account.bank_code, channel=BANK_NAMES[account.bank_code],
         remark=remark, email=email, disbursement={"beneficiaryName": account.name},
     )  # fmt: skip
-    return {
-        "referenceNo": transfer.reference_no,
-        "partnerReferenceNo": reference,
-        "amount": money(amount),
-        "beneficiaryAccountNo": account_no,
-        "sourceAccount": source,
-        "transactionDate": iso(call.now),
-    }
+    return _transfer_answer(transfer, sourceAccount=source)
 
 
+@_ENDPOINTS.post("/v1.0/transfer-interbank", "18", "Interbank transfer", replay=True)
 def interbank_transfer(call: Call) -> dict[str, Any]:
     """Transfer to any other bank: the BI Fast route (at most 250.000.000) when the bank takes
     BI Fast, else the Online Transfer route (at most 50.000.000), spec §5.7."""
@@ -260,15 +270,7 @@ def interbank_transfer(call: Call) -> dict[str, Any]:
         channel=BANK_NAMES[bank], remark=remark, email=email,
         disbursement={"beneficiaryName": name or account.name},
     )  # fmt: skip
-    return {
-        "referenceNo": transfer.reference_no,
-        "partnerReferenceNo": reference,
-        "amount": money(amount),
-        "beneficiaryAccountNo": account_no,
-        "beneficiaryBankCode": raw_code,
-        "sourceAccountNo": source,
-        "transactionDate": iso(call.now),
-    }
+    return _transfer_answer(transfer, beneficiaryBankCode=raw_code, sourceAccountNo=source)
 
 
 def _va(book: PayoutsBook, f: Fields) -> tuple[str, str, PayableVa]:
@@ -295,6 +297,7 @@ def _va_data(call: Call, va_no: str, va: PayableVa) -> dict[str, Any]:
     return data
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/inquiry-intrabank", "32", "VA inquiry")
 def va_inquiry(call: Call) -> dict[str, Any]:
     """Look up a payable VA; the ``inquiryRequestId`` may be passed to the payment."""
     book = _prepare(call)
@@ -306,6 +309,7 @@ def va_inquiry(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": {"inquiryRequestId": inquiry_id, **_va_data(call, va_no, va)}}
 
 
+@_ENDPOINTS.post("/v1.0/transfer-va/payment-intrabank", "33", "VA payment", replay=True)
 def va_payment(call: Call) -> dict[str, Any]:
     """Pay a VA from the payouts balance."""
     book = _prepare(call)
@@ -346,6 +350,7 @@ def va_payment(call: Call) -> dict[str, Any]:
     return {"virtualAccountData": data}
 
 
+@_ENDPOINTS.post("/v1.0/transfer/status", "36", "Transfer status")
 def transfer_status(call: Call) -> dict[str, Any]:
     """Status of a payout of the last two months."""
     book = _prepare(call)
@@ -377,6 +382,7 @@ def _provider(f: Fields) -> str:
     return f.need_text("beneficiaryProvider", max_len=40, choices=EWALLET_PROVIDERS)
 
 
+@_ENDPOINTS.post("/v1.0/emoney/account-inquiry", "37", "E-wallet inquiry")
 def emoney_account_inquiry(call: Call) -> dict[str, Any]:
     """The holder's name of an e-wallet."""
     book = _prepare(call)
@@ -395,6 +401,7 @@ def emoney_account_inquiry(call: Call) -> dict[str, Any]:
     }
 
 
+@_ENDPOINTS.post("/v1.0/emoney/topup", "38", "E-wallet top-up", replay=True)
 def topup(call: Call) -> dict[str, Any]:
     """Top up a customer's e-wallet from the payouts balance."""
     book = _prepare(call)
@@ -425,25 +432,4 @@ def topup(call: Call) -> dict[str, Any]:
     }
 
 
-def register(table: RouteTable) -> None:
-    """Register the payouts endpoints."""
-    table.add_posts(
-        "payouts",
-        (
-            ("/v1.0/balance-inquiry", "11", balance_inquiry, False, "Balance inquiry"),
-            ("/v1.0/account-inquiry-external", "16", account_inquiry, False, "Account inquiry"),
-            ("/v1.0/transfer-intrabank", "17", intrabank_transfer, True, "Intrabank transfer"),
-            ("/v1.0/transfer-interbank", "18", interbank_transfer, True, "Interbank transfer"),
-            ("/v1.0/transfer-va/inquiry-intrabank", "32", va_inquiry, False, "VA inquiry"),
-            ("/v1.0/transfer-va/payment-intrabank", "33", va_payment, True, "VA payment"),
-            ("/v1.0/transfer/status", "36", transfer_status, False, "Transfer status"),
-            (
-                "/v1.0/emoney/account-inquiry",
-                "37",
-                emoney_account_inquiry,
-                False,
-                "E-wallet inquiry",
-            ),
-            ("/v1.0/emoney/topup", "38", topup, True, "E-wallet top-up"),
-        ),
-    )
+register = _ENDPOINTS.register
