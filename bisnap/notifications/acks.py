@@ -52,14 +52,15 @@ class Acknowledgement:
         return self.status_code == 200
 
 
-def _encode(body: dict[str, Any]) -> bytes:
+def encode_json(body: dict[str, Any]) -> bytes:
+    """``body`` as compact UTF-8 JSON, the form every acknowledgement is sent in."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _build(status: int, body: dict[str, Any], clock: Clock | None) -> Acknowledgement:
     timestamp = now_timestamp(clock, TimestampStyle.JAKARTA)
     headers = (("Content-Type", "application/json"), ("X-TIMESTAMP", timestamp))
-    return Acknowledgement(status, _encode(body), headers, str(body["responseCode"]))
+    return Acknowledgement(status, encode_json(body), headers, str(body["responseCode"]))
 
 
 def success_ack(payload: NotificationPayload, *, clock: Clock | None = None) -> Acknowledgement:
