@@ -46,31 +46,29 @@ class _ReadToken:
 
 
 @dataclass(frozen=True)
-class WriteToken:
+class _TokenEffect:
+    token: AccessToken
+
+
+class WriteToken(_TokenEffect):
     """Store ``token`` -> None."""
 
-    token: AccessToken
 
-
-@dataclass(frozen=True)
-class DiscardToken:
+class DiscardToken(_TokenEffect):
     """Forget ``token`` unless a newer one replaced it -> None."""
 
-    token: AccessToken
-
 
 @dataclass(frozen=True)
-class LocalLock:
+class _LockEffect:
+    blocking: bool
+
+
+class LocalLock(_LockEffect):
     """Take this process's refresh lock (thread or event-loop lock) -> whether it was taken."""
 
-    blocking: bool
 
-
-@dataclass(frozen=True)
-class StoreLock:
+class StoreLock(_LockEffect):
     """Take the store's lock (a Redis lock spans processes) -> whether it is held."""
-
-    blocking: bool
 
 
 @dataclass(frozen=True)
