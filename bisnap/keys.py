@@ -434,13 +434,21 @@ def load_private_key(
             continue
         except UnsupportedAlgorithm:
             continue
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise KeyLoadError(f"the private key is {_algorithm_name(key)}, not RSA")
-        _check_size(key.key_size, allow_weak)
-        return PrivateKey(key)
-    if not tried:
-        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
-    raise KeyLoadError("could not load an RSA private key", tried=tuple(tried))
+        return _accepted(key, PrivateKey, allow_weak)
+    raise _not_loaded("private", tried)
+
+
+def _accepted(key: object, wrapper: type[_Key], allow_weak: bool) -> _Key:
+    """``key`` wrapped, once it is an RSA key of the wrapper's half and large enough."""
+    if not isinstance(key, wrapper._wraps):
+        raise KeyLoadError(f"the {wrapper._half} key is {_algorithm_name(key)}, not RSA")
+    _check_size(key.key_size, allow_weak)
+    return wrapper(key)
+
+
+def _not_loaded(half: str, tried: list[str]) -> KeyLoadError:
+    forms = tried or ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
+    return KeyLoadError(f"could not load an RSA {half} key", tried=tuple(forms))
 
 
 def _algorithm_name(key: object) -> str:
@@ -501,13 +509,8 @@ def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) ->
             key = _public_from_der(blob)
         if key is None:
             continue
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise KeyLoadError(f"the public key is {_algorithm_name(key)}, not RSA")
-        _check_size(key.key_size, allow_weak)
-        return PublicKey(key)
-    if not tried:
-        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
-    raise KeyLoadError("could not load an RSA public key", tried=tuple(tried))
+        return _accepted(key, PublicKey, allow_weak)
+    raise _not_loaded("public", tried)
 
 
 IRIS_MERCHANT_KEY_ENV = "BISNAP_IRIS_MERCHANT_KEY"

@@ -158,6 +158,11 @@ class _Flow:
         body: dict[str, Any] = answer.json()
         return body
 
+    def _pay(self, product: str, reference: str) -> None:
+        """The customer pays ``reference`` (a VA or QRIS) through the emulator's admin API."""
+        paid = self._admin(f"/_emulator/{product.lower()}/pay", {"reference": reference})
+        _expect(paid["status"] == "00", f"{product} status {paid['status']} after paying")
+
     @_step("access token")
     def token(self) -> str:
         from bisnap.tokens import fetch_token
@@ -188,8 +193,7 @@ class _Flow:
 
     @_step("pay the VA")
     def pay_va(self) -> str:
-        paid = self._admin("/_emulator/va/pay", {"reference": self.values["va"]["trxId"]})
-        _expect(paid["status"] == "00", f"VA status {paid['status']} after paying")
+        self._pay("VA", self.values["va"]["trxId"])
         return "customer paid at the bank (simulated)"
 
     @_step("receive + verify notification")
@@ -233,8 +237,7 @@ class _Flow:
 
     @_step("QRIS pay")
     def qris_pay(self) -> str:
-        paid = self._admin("/_emulator/qris/pay", {"reference": self.values["qr"]["referenceNo"]})
-        _expect(paid["status"] == "00", f"QRIS status {paid['status']} after paying")
+        self._pay("QRIS", self.values["qr"]["referenceNo"])
         self.site.wait_for("/v1.0/qr/qr-mpm-notify", self.timeout)
         return "customer scanned and paid; notification received"
 

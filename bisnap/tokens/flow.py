@@ -101,6 +101,16 @@ Flow = Generator[Effect, Any, T]
 """A flow yields effects, receives each effect's result, and returns ``T``."""
 
 
+def _next_effect(driver: SyncDriver[T] | AsyncDriver[T], answer: Any) -> Effect | None:
+    """Send ``answer`` into the driver's flow: its next effect, or None once it has returned
+    (its value is then the driver's ``result``)."""
+    try:
+        return driver._flow.send(answer)
+    except StopIteration as done:
+        driver.result = done.value
+        return None
+
+
 class SyncDriver(Generic[T]):
     """Runs a flow with blocking I/O; the caller sends the requests it asks for."""
 
@@ -116,18 +126,15 @@ class SyncDriver(Generic[T]):
         None once it has finished (its value is then in :attr:`result`)."""
         answer: Any = reply
         try:
-            while True:
-                effect = self._flow.send(answer)
+            while (effect := _next_effect(self, answer)) is not None:
                 if isinstance(effect, Send):
                     return effect.request
                 answer = self._perform(effect)
-        except StopIteration as done:
-            self.result = done.value
-            self.close()
-            return None
         except BaseException:
             self.close()
             raise
+        self.close()
+        return None
 
     def close(self) -> None:
         """Stop the flow and release its locks (idempotent)."""
@@ -170,18 +177,15 @@ class AsyncDriver(Generic[T]):
         """Async :meth:`SyncDriver.next_request`."""
         answer: Any = reply
         try:
-            while True:
-                effect = self._flow.send(answer)
+            while (effect := _next_effect(self, answer)) is not None:
                 if isinstance(effect, Send):
                     return effect.request
                 answer = await self._perform(effect)
-        except StopIteration as done:
-            self.result = done.value
-            await self.aclose()
-            return None
         except BaseException:
             await self.aclose()
             raise
+        await self.aclose()
+        return None
 
     async def aclose(self) -> None:
         """Stop the flow and release its locks (idempotent)."""
