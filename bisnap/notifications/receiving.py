@@ -32,10 +32,10 @@ class Receiver(Generic[R, V, K]):
 
     ``R`` is the verifier, ``V`` what it returns, ``K`` what the receiver accepts as ``kind``.
 
-    A handler returns None (answer: :meth:`_success`) or an :class:`Acknowledgement` (answered
-    as is). A handler that raises, returns anything else, or returns an answer that is not a
-    success leaves the notification unprocessed: its replay records are released so the
-    gateway's retry is processed rather than refused as a replay.
+    A handler returns None (answered with the receiver's success answer) or an
+    :class:`Acknowledgement` (answered as is). A handler that raises, returns anything else, or
+    returns an answer that is not a success leaves the notification unprocessed: its replay
+    records are released so the gateway's retry is processed rather than refused as a replay.
     """
 
     subject: ClassVar[str]
