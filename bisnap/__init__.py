@@ -19,6 +19,13 @@ __version__ = "0.1.0"
 _EVERYTHING = ("*",)
 """In :data:`_API`: every name in the module's ``__all__`` (eager modules only)."""
 
+
+def _everything_but(*left_out: str) -> tuple[str, ...]:
+    """In :data:`_API`: every name in the module's ``__all__`` but ``left_out`` (eager modules
+    only)."""
+    return (*_EVERYTHING, *left_out)
+
+
 _API: dict[str, tuple[str, ...]] = {
     "bisnap.credentials": _EVERYTHING,
     "bisnap.diagnose": (
@@ -35,18 +42,8 @@ _API: dict[str, tuple[str, ...]] = {
         "token_request_headers",
         "transaction_request",
     ),
-    "bisnap.keys": (
-        "ClientSecret",
-        "GeneratedKeyPair",
-        "IrisMerchantKey",
-        "PrivateKey",
-        "PublicKey",
-        "WeakKeyWarning",
-        "generate_key_pair",
-        "load_client_secret",
-        "load_iris_merchant_key",
-        "load_private_key",
-        "load_public_key",
+    "bisnap.keys": _everything_but(
+        "IRIS_MERCHANT_KEY_ENV", "KeySource", "MIN_KEY_BITS", "RECOMMENDED_KEY_BITS"
     ),
     "bisnap.signing": _EVERYTHING,
     "bisnap.timestamps": _EVERYTHING,
@@ -124,8 +121,10 @@ are imported on first use of one of their names (they need httpx, pydantic, anyi
 def _names(module: str) -> tuple[str, ...]:
     """The names ``bisnap`` re-exports from ``module``."""
     names = _API[module]
-    if names == _EVERYTHING:
-        return tuple(importlib.import_module(module).__all__)
+    if names[: len(_EVERYTHING)] == _EVERYTHING:
+        left_out = names[len(_EVERYTHING) :]
+        everything = importlib.import_module(module).__all__
+        return tuple(name for name in everything if name not in left_out)
     return names
 
 

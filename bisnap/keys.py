@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, NoReturn, TypeVar
+from typing import ClassVar, Generic, NoReturn, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -67,19 +67,39 @@ class WeakKeyWarning(UserWarning):
     """An RSA key below 2048 bits was loaded (some gateways still use 1024-bit keys)."""
 
 
-class PrivateKey:
-    """A loaded RSA private key. Its ``repr`` shows only the key size."""
+_Wrapped = TypeVar("_Wrapped", rsa.RSAPrivateKey, rsa.RSAPublicKey)
+
+
+class _RSAKey(Generic[_Wrapped]):
+    """A ``cryptography`` RSA key of the half named by ``_half`` ("private" or "public")."""
 
     __slots__ = ("_key",)
+    _wraps: ClassVar[type]
+    _half: ClassVar[str]
 
-    def __init__(self, key: rsa.RSAPrivateKey) -> None:
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise ConfigurationError("PrivateKey wraps an RSA private key", field="private_key")
-        self._key = key
+    def __init__(self, key: _Wrapped) -> None:
+        if not isinstance(key, self._wraps):
+            raise ConfigurationError(
+                f"{type(self).__name__} wraps an RSA {self._half} key", field=f"{self._half}_key"
+            )
+        self._key: _Wrapped = key
 
     @property
     def key_size(self) -> int:
         return self._key.key_size
+
+    @property
+    def cryptography_key(self) -> _Wrapped:
+        """The underlying ``cryptography`` key object."""
+        return self._key
+
+
+class PrivateKey(_RSAKey[rsa.RSAPrivateKey]):
+    """A loaded RSA private key. Its ``repr`` shows only the key size."""
+
+    __slots__ = ()
+    _wraps = rsa.RSAPrivateKey
+    _half = "private"
 
     def public_key(self) -> PublicKey:
         """The public half of this key."""
@@ -100,11 +120,6 @@ class PrivateKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
 
-    @property
-    def cryptography_key(self) -> rsa.RSAPrivateKey:
-        """The underlying ``cryptography`` key object."""
-        return self._key
-
     def __repr__(self) -> str:
         return f"PrivateKey(rsa, {self.key_size} bits)"
 
@@ -112,19 +127,12 @@ class PrivateKey:
         raise TypeError("a PrivateKey is not picklable; load it where it is used")
 
 
-class PublicKey:
+class PublicKey(_RSAKey[rsa.RSAPublicKey]):
     """A loaded RSA public key."""
 
-    __slots__ = ("_key",)
-
-    def __init__(self, key: rsa.RSAPublicKey) -> None:
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise ConfigurationError("PublicKey wraps an RSA public key", field="public_key")
-        self._key = key
-
-    @property
-    def key_size(self) -> int:
-        return self._key.key_size
+    __slots__ = ()
+    _wraps = rsa.RSAPublicKey
+    _half = "public"
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         """True when ``signature`` is a valid SHA256withRSA signature of ``data``."""
@@ -146,10 +154,6 @@ class PublicKey:
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         return hashlib.sha256(der).hexdigest()
-
-    @property
-    def cryptography_key(self) -> rsa.RSAPublicKey:
-        return self._key
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PublicKey):
@@ -430,13 +434,21 @@ def load_private_key(
             continue
         except UnsupportedAlgorithm:
             continue
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise KeyLoadError(f"the private key is {_algorithm_name(key)}, not RSA")
-        _check_size(key.key_size, allow_weak)
-        return PrivateKey(key)
-    if not tried:
-        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
-    raise KeyLoadError("could not load an RSA private key", tried=tuple(tried))
+        return _accepted(key, PrivateKey, allow_weak)
+    raise _not_loaded("private", tried)
+
+
+def _accepted(key: object, wrapper: type[_Key], allow_weak: bool) -> _Key:
+    """``key`` wrapped, once it is an RSA key of the wrapper's half and large enough."""
+    if not isinstance(key, wrapper._wraps):
+        raise KeyLoadError(f"the {wrapper._half} key is {_algorithm_name(key)}, not RSA")
+    _check_size(key.key_size, allow_weak)
+    return wrapper(key)
+
+
+def _not_loaded(half: str, tried: list[str]) -> KeyLoadError:
+    forms = tried or ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
+    return KeyLoadError(f"could not load an RSA {half} key", tried=tuple(forms))
 
 
 def _algorithm_name(key: object) -> str:
@@ -497,13 +509,8 @@ def load_public_key(data: PublicKey | KeySource, *, allow_weak: bool = False) ->
             key = _public_from_der(blob)
         if key is None:
             continue
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise KeyLoadError(f"the public key is {_algorithm_name(key)}, not RSA")
-        _check_size(key.key_size, allow_weak)
-        return PublicKey(key)
-    if not tried:
-        tried = ["PEM", "base64 DER", "base64-encoded PEM", "DER", "file path"]
-    raise KeyLoadError("could not load an RSA public key", tried=tuple(tried))
+        return _accepted(key, PublicKey, allow_weak)
+    raise _not_loaded("public", tried)
 
 
 IRIS_MERCHANT_KEY_ENV = "BISNAP_IRIS_MERCHANT_KEY"

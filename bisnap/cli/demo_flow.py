@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -114,6 +114,22 @@ def _expect(condition: bool, message: str) -> None:
         raise DemoCheckFailed(message)
 
 
+_STEPS: list[tuple[str, str]] = []
+"""The demo's steps in order: (title, name of a :class:`_Flow` method), see :func:`_step`."""
+
+_Step = TypeVar("_Step", bound=Callable[..., str])
+
+
+def _step(title: str) -> Callable[[_Step], _Step]:
+    """Register the decorated :class:`_Flow` method as the demo's next step."""
+
+    def register(method: _Step) -> _Step:
+        _STEPS.append((title, method.__name__))
+        return method
+
+    return register
+
+
 class _Flow:
     """The demo's steps, sharing the client, the admin API and what earlier steps created."""
 
@@ -142,6 +158,12 @@ class _Flow:
         body: dict[str, Any] = answer.json()
         return body
 
+    def _pay(self, product: str, reference: str) -> None:
+        """The customer pays ``reference`` (a VA or QRIS) through the emulator's admin API."""
+        paid = self._admin(f"/_emulator/{product.lower()}/pay", {"reference": reference})
+        _expect(paid["status"] == "00", f"{product} status {paid['status']} after paying")
+
+    @_step("access token")
     def token(self) -> str:
         from bisnap.tokens import fetch_token
 
@@ -149,6 +171,7 @@ class _Flow:
         _expect(round(token.lifetime) == 900, f"token lifetime {token.lifetime} s, not 900")
         return f"{token.token_type} token, valid {round(token.lifetime)} s"
 
+    @_step("create VA")
     def create_va(self) -> str:
         trx = uuid.uuid4().hex
         answer = _as_json(
@@ -168,11 +191,12 @@ class _Flow:
         self.values["va"] = data
         return f"VA {data['virtualAccountNo'].strip()} for IDR 150000.00 (2002700)"
 
+    @_step("pay the VA")
     def pay_va(self) -> str:
-        paid = self._admin("/_emulator/va/pay", {"reference": self.values["va"]["trxId"]})
-        _expect(paid["status"] == "00", f"VA status {paid['status']} after paying")
+        self._pay("VA", self.values["va"]["trxId"])
         return "customer paid at the bank (simulated)"
 
+    @_step("receive + verify notification")
     def va_notification(self) -> str:
         from bisnap.notifications import NotificationVerifier
 
@@ -183,6 +207,7 @@ class _Flow:
         _expect(payload.get("trxId") == self.values["va"]["trxId"], "notification trxId differs")
         return f"{path} RSA signature verified, trxId matches"
 
+    @_step("VA status")
     def va_status(self) -> str:
         va = self.values["va"]
         answer = _as_json(
@@ -198,6 +223,7 @@ class _Flow:
         _expect(flag == "00", f"paymentFlagStatus {flag}, expected 00")
         return "paymentFlagStatus 00 (paid)"
 
+    @_step("QRIS generate")
     def qris_generate(self) -> str:
         answer = _as_json(
             self.client.qris.generate(
@@ -209,12 +235,13 @@ class _Flow:
         self.values["qr"] = answer
         return f"QR {answer['referenceNo']} for IDR 75000.00 (2004700)"
 
+    @_step("QRIS pay")
     def qris_pay(self) -> str:
-        paid = self._admin("/_emulator/qris/pay", {"reference": self.values["qr"]["referenceNo"]})
-        _expect(paid["status"] == "00", f"QRIS status {paid['status']} after paying")
+        self._pay("QRIS", self.values["qr"]["referenceNo"])
         self.site.wait_for("/v1.0/qr/qr-mpm-notify", self.timeout)
         return "customer scanned and paid; notification received"
 
+    @_step("QRIS refund")
     def qris_refund(self) -> str:
         qr = self.values["qr"]
         answer = _as_json(
@@ -230,6 +257,7 @@ class _Flow:
         _expect(answer["refundAmount"]["value"] == "25000.00", "refund amount differs")
         return "refunded IDR 25000.00 of 75000.00 (2007800)"
 
+    @_step("direct debit payment")
     def debit_payment(self) -> str:
         answer = _as_json(
             self.client.direct_debit.payment(
@@ -251,6 +279,7 @@ class _Flow:
         _expect(approved.status_code == 200, "the payment page did not approve the payment")
         return f"GoPay payment {answer['referenceNo']} approved in the (simulated) app"
 
+    @_step("direct debit status")
     def debit_status(self) -> str:
         answer = _as_json(
             self.client.direct_debit.status(
@@ -262,6 +291,7 @@ class _Flow:
         self.site.wait_for("/v1.0/debit/notify", self.timeout)
         return "latestTransactionStatus 00; notification received"
 
+    @_step("payout + status")
     def payout(self) -> str:
         if "payouts" not in self.emulator.families:
             raise _SkipStep("the emulator serves no Payouts endpoints yet")
@@ -289,6 +319,7 @@ class _Flow:
         self.values["payout"] = reference
         return f"intrabank transfer IDR 50000.00; status {status.get('latestTransactionStatus')}"
 
+    @_step("receive + verify payout notif.")
     def payout_notification(self) -> str:
         from bisnap.notifications import PayoutNotification, PayoutsNotificationVerifier
 
@@ -308,6 +339,7 @@ class _Flow:
         path, _, _ = self.site.wait_for(_PAYOUTS_NOTIFY_PATH, self.timeout, completed)
         return f"{path} Iris-Signature verified; payout {reference} completed"
 
+    @_step("transaction history page")
     def history(self) -> str:
         if "reporting" not in self.emulator.families:
             raise _SkipStep("the emulator serves no Reporting endpoints yet")
@@ -319,21 +351,7 @@ class _Flow:
 
 
 def _steps(flow: _Flow) -> list[tuple[str, Callable[[], str]]]:
-    return [
-        ("access token", flow.token),
-        ("create VA", flow.create_va),
-        ("pay the VA", flow.pay_va),
-        ("receive + verify notification", flow.va_notification),
-        ("VA status", flow.va_status),
-        ("QRIS generate", flow.qris_generate),
-        ("QRIS pay", flow.qris_pay),
-        ("QRIS refund", flow.qris_refund),
-        ("direct debit payment", flow.debit_payment),
-        ("direct debit status", flow.debit_status),
-        ("payout + status", flow.payout),
-        ("receive + verify payout notif.", flow.payout_notification),
-        ("transaction history page", flow.history),
-    ]
+    return [(title, getattr(flow, name)) for title, name in _STEPS]
 
 
 def _run_steps(flow: _Flow, echo: Callable[[str], None]) -> list[DemoStep]:

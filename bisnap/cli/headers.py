@@ -82,14 +82,9 @@ def headers_token(
     creds: CredentialOptions, gateway: GatewayOptions, timestamp: str | None, fmt: str
 ) -> None:
     """The B2B access-token request (POST /v1.0/access-token/b2b), signed with the private key."""
-    client = creds.require("client_id")
-    key = creds.merchant_key()
+    credentials = creds.token_credentials()
     profile = gateway.resolve()
-    signed = token_request_headers(
-        placeholder_credentials(client_id=client, private_key=key),
-        profile=profile,
-        timestamp=timestamp,
-    )
+    signed = token_request_headers(credentials, profile=profile, timestamp=timestamp)
     _emit(
         RenderedRequest(
             "POST", profile.token_url, list(signed.items()), token_request_body(profile)

@@ -156,6 +156,12 @@ class CredentialOptions:
         """The merchant's private key (a path or the PEM), decrypted with the password."""
         return load_merchant_key(self.private_key, self.private_key_password)
 
+    def token_credentials(self) -> Credentials:
+        """Credentials for the B2B token request: the client ID and the merchant's private key."""
+        return placeholder_credentials(
+            client_id=self.require("client_id"), private_key=self.merchant_key()
+        )
+
 
 def credential_options(
     *names: str, help_texts: Mapping[str, str] | None = None

@@ -14,7 +14,6 @@ from bisnap.cli.options import (
     connection_options,
     credential_options,
     gateway_options,
-    placeholder_credentials,
 )
 
 __all__ = ["COMMANDS", "token"]
@@ -39,12 +38,7 @@ def token(
     until it expires (900 s at Midtrans). Prints only the token by default, so
     TOKEN=$(bisnap token) works; --json adds type and expiry.
     """
-    client = creds.require("client_id")
-    key = creds.merchant_key()
-    profile = gateway.resolve()
-    fetched = connection.fetch_token(
-        placeholder_credentials(client_id=client, private_key=key), profile
-    )
+    fetched = connection.fetch_token(creds.token_credentials(), gateway.resolve())
     expires_at = fetched.expires_at.isoformat()
     expires_in = round(fetched.lifetime)
     if as_json:

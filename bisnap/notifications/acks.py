@@ -52,14 +52,15 @@ class Acknowledgement:
         return self.status_code == 200
 
 
-def _encode(body: dict[str, Any]) -> bytes:
+def encode_json(body: dict[str, Any]) -> bytes:
+    """``body`` as compact UTF-8 JSON, the form every acknowledgement is sent in."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _build(status: int, body: dict[str, Any], clock: Clock | None) -> Acknowledgement:
     timestamp = now_timestamp(clock, TimestampStyle.JAKARTA)
     headers = (("Content-Type", "application/json"), ("X-TIMESTAMP", timestamp))
-    return Acknowledgement(status, _encode(body), headers, str(body["responseCode"]))
+    return Acknowledgement(status, encode_json(body), headers, str(body["responseCode"]))
 
 
 def success_ack(payload: NotificationPayload, *, clock: Clock | None = None) -> Acknowledgement:
@@ -117,6 +118,17 @@ def error_ack(
     return _build(http_status, {"responseCode": code, "responseMessage": message}, clock)
 
 
+_ANSWER_BY_STEP = {
+    "route": (404, "02", "Invalid Routing"),
+    "timestamp": (400, "01", "Invalid Field Format X-TIMESTAMP"),
+    "signature": (401, "00", "Unauthorized. Signature"),
+    "window": (401, "00", "Unauthorized. X-TIMESTAMP is outside the accepted window"),
+    "replay": (409, "00", "Cannot use same X-EXTERNAL-ID in same day"),
+    "headers": (400, "02", "Invalid Mandatory Field"),
+}
+"""(HTTP status, case, message) for a failed step; any other step is ``400xx00``."""
+
+
 def _answer(error: NotificationError) -> tuple[int, str, str]:
     if isinstance(error, ReplayStoreError):
         return 500, "00", "Internal Server Error"
@@ -126,20 +138,7 @@ def _answer(error: NotificationError) -> tuple[int, str, str]:
         if error.missing:
             return 400, "02", f"Invalid Mandatory Field {error.field}"
         return 400, "01", f"Invalid Field Format {error.field}"
-    step = error.step
-    if step == "route":
-        return 404, "02", "Invalid Routing"
-    if step == "timestamp":
-        return 400, "01", "Invalid Field Format X-TIMESTAMP"
-    if step == "signature":
-        return 401, "00", "Unauthorized. Signature"
-    if step == "window":
-        return 401, "00", "Unauthorized. X-TIMESTAMP is outside the accepted window"
-    if step == "replay":
-        return 409, "00", "Cannot use same X-EXTERNAL-ID in same day"
-    if step == "headers":
-        return 400, "02", "Invalid Mandatory Field"
-    return 400, "00", "Bad Request"
+    return _ANSWER_BY_STEP.get(error.step, (400, "00", "Bad Request"))
 
 
 def ack_for_error(

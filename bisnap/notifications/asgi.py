@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bisnap.errors import NotificationError
+from bisnap.notifications import endpoints
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
 from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
@@ -69,21 +69,17 @@ def notification_endpoint(
     ``kind`` fixes the notification type; by default it is read from the request path. A
     :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
+    return _starlette_endpoint(endpoints.Endpoint(receiver, kind))
+
+
+def _starlette_endpoint(served: endpoints.Endpoint) -> Callable[[Request], Awaitable[Response]]:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
-        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
-    limit = receiver.verifier.max_body_bytes
-
     async def endpoint(request: Request) -> Response:
-        method, path = request.method, request.url.path
-        body = await _read_body(request, limit)
-        if body is None:
-            error = NotificationError(f"the body is larger than {limit} bytes", step="body")
-            return to_response(receiver.refuse(error, method, path, kind))
-        ack = await receiver.ahandle(method, path, body, request.headers.items(), kind=kind)
-        return to_response(ack)
+        body = await _read_body(request, served.limit)
+        headers = request.headers.items()
+        return to_response(await served.ahandle(request.method, request.url.path, body, headers))
 
     # FastAPI reads the annotations to inject the request; give it the real classes.
     endpoint.__annotations__ = {"request": Request, "return": Response}
@@ -93,24 +89,15 @@ def notification_endpoint(
 def add_notification_routes(app: Any, receiver: NotificationReceiver, *, prefix: str = "") -> None:
     """Add a POST route for each notification path (``prefix + /v1.0/...``) to a Starlette or
     FastAPI app or router."""
-    prefix = prefix.rstrip("/")
-    for kind in NotificationKind:
-        app.add_route(
-            prefix + kind.relative_path,
-            notification_endpoint(receiver, kind=kind),
-            methods=["POST"],
-            name=f"bisnap_{kind.name.lower()}",
-        )
+    for path, name, served in endpoints.notification_routes(receiver, prefix):
+        app.add_route(path, _starlette_endpoint(served), methods=["POST"], name=name)
 
 
 def add_payouts_notification_route(
     app: Any, receiver: PayoutsNotificationReceiver, path: str
 ) -> None:
     """Add a POST route at ``path`` (the Payouts notification URL's path) to an app or router."""
-    if not isinstance(receiver, PayoutsNotificationReceiver):
-        raise TypeError("receiver must be a PayoutsNotificationReceiver")
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise TypeError("path must be a str starting with '/'")
+    served, route = endpoints.payouts_endpoint(receiver), endpoints.absolute_path(path)
     app.add_route(
-        path, notification_endpoint(receiver), methods=["POST"], name="bisnap_payouts_notification"
+        route, _starlette_endpoint(served), methods=["POST"], name=endpoints.PAYOUTS_ROUTE_NAME
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bisnap.errors import NotificationError
+from bisnap.notifications import endpoints
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
 from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
@@ -49,31 +49,27 @@ def notification_view(
     ``kind`` fixes the notification type; by default it is read from the request path. A
     :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
+    return _django_view(endpoints.Endpoint(receiver, kind))
+
+
+def _django_view(served: endpoints.Endpoint) -> Callable[[Any], Any]:
     from django.core.exceptions import RequestDataTooBig  # type: ignore[import-untyped]
     from django.http import HttpResponseNotAllowed
     from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
 
-    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
-        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
-    limit = receiver.verifier.max_body_bytes
-
     def view(request: Any) -> Any:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        path = request.path
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         try:
-            if declared > limit:
-                raise RequestDataTooBig
-            body = request.body
+            body = None if declared > served.limit else request.body
         except RequestDataTooBig:
-            error = NotificationError(f"the body is larger than {limit} bytes", step="body")
-            return to_response(receiver.refuse(error, "POST", path, kind))
+            body = None
         headers = list(request.headers.items())
-        return to_response(receiver.handle("POST", path, body, headers, kind=kind))
+        return to_response(served.handle("POST", request.path, body, headers))
 
     exempt: Callable[[Any], Any] = csrf_exempt(view)
     return exempt
@@ -83,15 +79,9 @@ def notification_urlpatterns(receiver: NotificationReceiver, *, prefix: str = ""
     """``path()`` entries for each notification path; ``prefix`` like ``"api/snap/"``."""
     from django.urls import path  # type: ignore[import-untyped]
 
-    prefix = prefix.strip("/")
-    base = f"{prefix}/" if prefix else ""
     return [
-        path(
-            base + kind.relative_path.lstrip("/"),
-            notification_view(receiver, kind=kind),
-            name=f"bisnap_{kind.name.lower()}",
-        )
-        for kind in NotificationKind
+        path(route.lstrip("/"), _django_view(served), name=name)
+        for route, name, served in endpoints.notification_routes(receiver, prefix.strip("/"))
     ]
 
 
@@ -99,6 +89,5 @@ def payouts_notification_urlpattern(receiver: PayoutsNotificationReceiver, route
     """A ``path()`` entry for the Payouts notification URL; ``route`` like ``"payouts/notify"``."""
     from django.urls import path
 
-    if not isinstance(receiver, PayoutsNotificationReceiver):
-        raise TypeError("receiver must be a PayoutsNotificationReceiver")
-    return path(route.lstrip("/"), notification_view(receiver), name="bisnap_payouts_notification")
+    served = endpoints.payouts_endpoint(receiver)
+    return path(route.lstrip("/"), _django_view(served), name=endpoints.PAYOUTS_ROUTE_NAME)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bisnap.errors import NotificationError
+from bisnap.notifications import endpoints
 from bisnap.notifications.acks import Acknowledgement
 from bisnap.notifications.kinds import NotificationKind
 from bisnap.notifications.payouts_receiver import PayoutsNotificationReceiver
@@ -69,20 +69,16 @@ def notification_view(
     ``kind`` fixes the notification type; by default it is read from the request path. A
     :class:`PayoutsNotificationReceiver` serves a Payouts notification URL (``kind`` unused).
     """
-    if not isinstance(receiver, (NotificationReceiver, PayoutsNotificationReceiver)):
-        raise TypeError("receiver must be a NotificationReceiver or PayoutsNotificationReceiver")
-    limit = receiver.verifier.max_body_bytes
+    return _flask_view(endpoints.Endpoint(receiver, kind))
 
+
+def _flask_view(served: endpoints.Endpoint) -> Callable[[], Response]:
     def view() -> Response:
         from flask import request
 
-        method, path = request.method, request.path
-        body = _read_limited(request, limit)
-        if body is None:
-            error = NotificationError(f"the body is larger than {limit} bytes", step="body")
-            return to_response(receiver.refuse(error, method, path, kind))
+        body = _read_limited(request, served.limit)
         headers = list(request.headers.items())
-        return to_response(receiver.handle(method, path, body, headers, kind=kind))
+        return to_response(served.handle(request.method, request.path, body, headers))
 
     return view
 
@@ -92,27 +88,18 @@ def register_notification_routes(
 ) -> None:
     """Add a POST rule for each notification path (``prefix + /v1.0/...``) to a Flask app or
     Blueprint."""
-    prefix = prefix.rstrip("/")
-    for kind in NotificationKind:
-        app.add_url_rule(
-            prefix + kind.relative_path,
-            endpoint=f"bisnap_{kind.name.lower()}",
-            view_func=notification_view(receiver, kind=kind),
-            methods=["POST"],
-        )
+    for path, name, served in endpoints.notification_routes(receiver, prefix):
+        app.add_url_rule(path, endpoint=name, view_func=_flask_view(served), methods=["POST"])
 
 
 def register_payouts_notification_route(
     app: Any, receiver: PayoutsNotificationReceiver, path: str
 ) -> None:
     """Add a POST rule at ``path`` (the Payouts notification URL's path) to an app or Blueprint."""
-    if not isinstance(receiver, PayoutsNotificationReceiver):
-        raise TypeError("receiver must be a PayoutsNotificationReceiver")
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise TypeError("path must be a str starting with '/'")
+    served, route = endpoints.payouts_endpoint(receiver), endpoints.absolute_path(path)
     app.add_url_rule(
-        path,
-        endpoint="bisnap_payouts_notification",
-        view_func=notification_view(receiver),
+        route,
+        endpoint=endpoints.PAYOUTS_ROUTE_NAME,
+        view_func=_flask_view(served),
         methods=["POST"],
     )

@@ -31,9 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bisnap.errors import ConfigurationError, InvalidSignatureError, NotificationError
+from bisnap.durations import positive_seconds
+from bisnap.errors import InvalidSignatureError, NotificationError
 from bisnap.keys import IrisMerchantKey, load_iris_merchant_key
-from bisnap.notifications.errors import NotificationHeaderError
 from bisnap.notifications.payouts_ordering import delivery_key
 from bisnap.notifications.payouts_payloads import (
     PayoutsNotificationKind,
@@ -41,7 +41,15 @@ from bisnap.notifications.payouts_payloads import (
     parse_payouts_payload,
 )
 from bisnap.notifications.replay import ReplayStore
-from bisnap.notifications.verifier import DEFAULT_MAX_BODY_BYTES, HeaderInput, _collect_headers
+from bisnap.notifications.verifier import (
+    DEFAULT_MAX_BODY_BYTES,
+    HeaderInput,
+    _checked_max_body_bytes,
+    _checked_replay_store,
+    _collect_headers,
+    _raw_body,
+    _single_header,
+)
 from bisnap.signing.iris import verify_iris_signature
 
 __all__ = [
@@ -105,23 +113,9 @@ class PayoutsNotificationVerifier:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self._key = load_iris_merchant_key(merchant_key, environ=environ)
-        if replay_store is not None and not isinstance(replay_store, ReplayStore):
-            raise ConfigurationError(
-                "replay_store needs claim(key, ttl) and release(key) methods",
-                field="replay_store",
-            )
-        self.replay_store = replay_store
-        ttl = dedup_ttl.total_seconds() if isinstance(dedup_ttl, timedelta) else dedup_ttl
-        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
-            raise ConfigurationError(
-                "dedup_ttl must be a positive number of seconds", field="dedup_ttl"
-            )
-        self.dedup_ttl = float(ttl)
-        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
-            raise ConfigurationError("max_body_bytes must be an int", field="max_body_bytes")
-        if max_body_bytes < 1:
-            raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
-        self.max_body_bytes = max_body_bytes
+        self.replay_store = _checked_replay_store(replay_store)
+        self.dedup_ttl = positive_seconds(dedup_ttl, field="dedup_ttl")
+        self.max_body_bytes = _checked_max_body_bytes(max_body_bytes)
 
     def __repr__(self) -> str:
         return (
@@ -132,29 +126,10 @@ class PayoutsNotificationVerifier:
     # --- the steps, in order -------------------------------------------------------------------
 
     def _signature_header(self, headers: object) -> str:
-        values = _collect_headers(headers).get(IRIS_SIGNATURE_HEADER.lower())
-        if not values or not values[0]:
-            raise NotificationHeaderError(
-                f"the {IRIS_SIGNATURE_HEADER} header is missing",
-                field=IRIS_SIGNATURE_HEADER,
-                missing=True,
-            )
-        if len(values) > 1:
-            raise NotificationHeaderError(
-                f"the {IRIS_SIGNATURE_HEADER} header appears more than once",
-                field=IRIS_SIGNATURE_HEADER,
-                missing=False,
-            )
-        return values[0]
+        return _single_header(_collect_headers(headers), IRIS_SIGNATURE_HEADER)
 
     def _body(self, body: object) -> bytes:
-        if isinstance(body, str):
-            raise _fail("body", "pass the raw body bytes as received, not decoded text")
-        if not isinstance(body, (bytes, bytearray, memoryview)):
-            raise _fail("body", f"the body must be bytes, not {type(body).__name__}")
-        raw = bytes(body)
-        if len(raw) > self.max_body_bytes:
-            raise _fail("body", f"the body is larger than {self.max_body_bytes} bytes")
+        raw = _raw_body(body, self.max_body_bytes)
         if not raw.strip():
             raise _fail("body", "the body is empty")
         return raw

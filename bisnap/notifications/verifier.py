@@ -131,6 +131,46 @@ def _collect_headers(headers: object) -> dict[str, list[str]]:
     return collected
 
 
+def _single_header(values: Mapping[str, list[str]], name: str) -> str:
+    """The one non-empty value of header ``name``; a missing or repeated header is refused."""
+    found = values.get(name.lower())
+    if not found or not found[0]:
+        raise NotificationHeaderError(f"the {name} header is missing", field=name, missing=True)
+    if len(found) > 1:
+        raise NotificationHeaderError(
+            f"the {name} header appears more than once", field=name, missing=False
+        )
+    return found[0]
+
+
+def _raw_body(body: object, max_body_bytes: int) -> bytes:
+    """``body`` as bytes; text, other types and a body over ``max_body_bytes`` are refused."""
+    if isinstance(body, str):
+        raise _fail("body", "pass the raw body bytes as received, not decoded text")
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise _fail("body", f"the body must be bytes, not {type(body).__name__}")
+    raw = bytes(body)
+    if len(raw) > max_body_bytes:
+        raise _fail("body", f"the body is larger than {max_body_bytes} bytes")
+    return raw
+
+
+def _checked_replay_store(replay_store: object) -> ReplayStore | None:
+    if replay_store is not None and not isinstance(replay_store, ReplayStore):
+        raise ConfigurationError(
+            "replay_store needs claim(key, ttl) and release(key) methods", field="replay_store"
+        )
+    return replay_store
+
+
+def _checked_max_body_bytes(max_body_bytes: object) -> int:
+    if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+        raise ConfigurationError("max_body_bytes must be an int", field="max_body_bytes")
+    if max_body_bytes < 1:
+        raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
+    return max_body_bytes
+
+
 def _normalise_prefix(prefix: str | None) -> str | None:
     if prefix is None:
         return None
@@ -186,26 +226,16 @@ class NotificationVerifier:
         self._signature_bytes = (self._key.key_size + 7) // 8
         self.tolerance = positive_seconds(tolerance, field="tolerance")
         self.replay_ttl = positive_seconds(replay_ttl, field="replay_ttl")
-        if replay_store is not None:
-            if not isinstance(replay_store, ReplayStore):
-                raise ConfigurationError(
-                    "replay_store needs claim(key, ttl) and release(key) methods",
-                    field="replay_store",
-                )
-            if self.replay_ttl < 2 * self.tolerance:
-                raise ConfigurationError(
-                    "replay_ttl must be at least twice the tolerance, or a replay could "
-                    "outlive its record",
-                    field="replay_ttl",
-                )
-        self.replay_store = replay_store
+        self.replay_store = _checked_replay_store(replay_store)
+        if self.replay_store is not None and self.replay_ttl < 2 * self.tolerance:
+            raise ConfigurationError(
+                "replay_ttl must be at least twice the tolerance, or a replay could "
+                "outlive its record",
+                field="replay_ttl",
+            )
         self._clock: Clock = clock or system_clock
         self.path_prefix = _normalise_prefix(path_prefix)
-        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
-            raise ConfigurationError("max_body_bytes must be an int", field="max_body_bytes")
-        if max_body_bytes < 1:
-            raise ConfigurationError("max_body_bytes must be positive", field="max_body_bytes")
-        self.max_body_bytes = max_body_bytes
+        self.max_body_bytes = _checked_max_body_bytes(max_body_bytes)
         self.diagnose_failures = bool(diagnose_failures)
 
     @property
@@ -255,28 +285,16 @@ class NotificationVerifier:
 
     def _headers(self, headers: object) -> tuple[str, str, str, dict[str, list[str]]]:
         values = _collect_headers(headers)
-        found: dict[str, str] = {}
-        for name in ("x-timestamp", "x-signature", "x-external-id"):
-            got = values.get(name)
-            if not got or not got[0]:
-                raise NotificationHeaderError(
-                    f"the {name.upper()} header is missing", field=name.upper(), missing=True
-                )
-            if len(got) > 1:
-                raise NotificationHeaderError(
-                    f"the {name.upper()} header appears more than once",
-                    field=name.upper(),
-                    missing=False,
-                )
-            found[name] = got[0]
-        external_id = found["x-external-id"]
+        timestamp, signature, external_id = (
+            _single_header(values, name) for name in ("X-TIMESTAMP", "X-SIGNATURE", "X-EXTERNAL-ID")
+        )
         if len(external_id) > _MAX_EXTERNAL_ID or not all("!" <= ch <= "~" for ch in external_id):
             raise NotificationHeaderError(
                 f"X-EXTERNAL-ID must be 1 to {_MAX_EXTERNAL_ID} visible ASCII characters",
                 field="X-EXTERNAL-ID",
                 missing=False,
             )
-        return found["x-timestamp"], found["x-signature"], external_id, values
+        return timestamp, signature, external_id, values
 
     def _timestamp(self, value: str) -> datetime:
         try:
@@ -285,13 +303,7 @@ class NotificationVerifier:
             raise _fail("timestamp", f"X-TIMESTAMP: {exc.message}") from None
 
     def _body(self, body: object) -> bytes:
-        if isinstance(body, str):
-            raise _fail("body", "pass the raw body bytes as received, not decoded text")
-        if not isinstance(body, (bytes, bytearray, memoryview)):
-            raise _fail("body", f"the body must be bytes, not {type(body).__name__}")
-        raw = bytes(body)
-        if len(raw) > self.max_body_bytes:
-            raise _fail("body", f"the body is larger than {self.max_body_bytes} bytes")
+        raw = _raw_body(body, self.max_body_bytes)
         try:
             minified = minify_json(raw)
         except InvalidJSONError as exc:

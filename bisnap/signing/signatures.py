@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from typing import TypeVar
 
 from bisnap.errors import ConfigurationError, InvalidInputError, InvalidSignatureError
 from bisnap.keys import ClientSecret, PrivateKey, PublicKey, load_client_secret
@@ -52,33 +53,29 @@ def decode_signature(signature: str | bytes, expected_length: int | None = None)
     return raw
 
 
-def _private(key: object) -> PrivateKey:
-    if isinstance(key, PrivateKey):
-        return key
-    raise ConfigurationError(
-        f"sign_rsa needs a PrivateKey (from load_private_key), not {type(key).__name__}",
-        field="private_key",
-    )
+K = TypeVar("K", PrivateKey, PublicKey)
 
 
-def _public(key: object) -> PublicKey:
-    if isinstance(key, PublicKey):
+def _key(key: object, expected: type[K], function: str) -> K:
+    """``key`` when it is an ``expected`` key, else a ConfigurationError naming its loader."""
+    if isinstance(key, expected):
         return key
+    field = "private_key" if expected is PrivateKey else "public_key"
     raise ConfigurationError(
-        f"verify_rsa needs a PublicKey (from load_public_key), not {type(key).__name__}",
-        field="public_key",
+        f"{function} needs a {expected.__name__} (from load_{field}), not {type(key).__name__}",
+        field=field,
     )
 
 
 def sign_rsa(private_key: PrivateKey, string_to_sign: str) -> str:
     """SHA256withRSA (PKCS#1 v1.5) signature of ``string_to_sign``, standard base64."""
-    signature = _private(private_key).sign(_message(string_to_sign))
+    signature = _key(private_key, PrivateKey, "sign_rsa").sign(_message(string_to_sign))
     return base64.b64encode(signature).decode("ascii")
 
 
 def verify_rsa(public_key: PublicKey, string_to_sign: str, signature: str) -> None:
     """Check a SHA256withRSA signature; raise InvalidSignatureError unless it is valid."""
-    key = _public(public_key)
+    key = _key(public_key, PublicKey, "verify_rsa")
     raw = decode_signature(signature, expected_length=(key.key_size + 7) // 8)
     if not key.verify(raw, _message(string_to_sign)):
         raise InvalidSignatureError("signature does not match (SHA256withRSA)")

@@ -46,31 +46,29 @@ class _ReadToken:
 
 
 @dataclass(frozen=True)
-class WriteToken:
+class _TokenEffect:
+    token: AccessToken
+
+
+class WriteToken(_TokenEffect):
     """Store ``token`` -> None."""
 
-    token: AccessToken
 
-
-@dataclass(frozen=True)
-class DiscardToken:
+class DiscardToken(_TokenEffect):
     """Forget ``token`` unless a newer one replaced it -> None."""
 
-    token: AccessToken
-
 
 @dataclass(frozen=True)
-class LocalLock:
+class _LockEffect:
+    blocking: bool
+
+
+class LocalLock(_LockEffect):
     """Take this process's refresh lock (thread or event-loop lock) -> whether it was taken."""
 
-    blocking: bool
 
-
-@dataclass(frozen=True)
-class StoreLock:
+class StoreLock(_LockEffect):
     """Take the store's lock (a Redis lock spans processes) -> whether it is held."""
-
-    blocking: bool
 
 
 @dataclass(frozen=True)
@@ -103,6 +101,16 @@ Flow = Generator[Effect, Any, T]
 """A flow yields effects, receives each effect's result, and returns ``T``."""
 
 
+def _next_effect(driver: SyncDriver[T] | AsyncDriver[T], answer: Any) -> Effect | None:
+    """Send ``answer`` into the driver's flow: its next effect, or None once it has returned
+    (its value is then the driver's ``result``)."""
+    try:
+        return driver._flow.send(answer)
+    except StopIteration as done:
+        driver.result = done.value
+        return None
+
+
 class SyncDriver(Generic[T]):
     """Runs a flow with blocking I/O; the caller sends the requests it asks for."""
 
@@ -118,18 +126,15 @@ class SyncDriver(Generic[T]):
         None once it has finished (its value is then in :attr:`result`)."""
         answer: Any = reply
         try:
-            while True:
-                effect = self._flow.send(answer)
+            while (effect := _next_effect(self, answer)) is not None:
                 if isinstance(effect, Send):
                     return effect.request
                 answer = self._perform(effect)
-        except StopIteration as done:
-            self.result = done.value
-            self.close()
-            return None
         except BaseException:
             self.close()
             raise
+        self.close()
+        return None
 
     def close(self) -> None:
         """Stop the flow and release its locks (idempotent)."""
@@ -172,18 +177,15 @@ class AsyncDriver(Generic[T]):
         """Async :meth:`SyncDriver.next_request`."""
         answer: Any = reply
         try:
-            while True:
-                effect = self._flow.send(answer)
+            while (effect := _next_effect(self, answer)) is not None:
                 if isinstance(effect, Send):
                     return effect.request
                 answer = await self._perform(effect)
-        except StopIteration as done:
-            self.result = done.value
-            await self.aclose()
-            return None
         except BaseException:
             await self.aclose()
             raise
+        await self.aclose()
+        return None
 
     async def aclose(self) -> None:
         """Stop the flow and release its locks (idempotent)."""
