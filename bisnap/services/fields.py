@@ -125,11 +125,16 @@ class CreateVaFields(_VaIdentityFields, total=False):
     additional_info: Any
 
 
-class DebitCancelFields(CallKeywords, total=False):
-    """Keyword parameters for :class:`~bisnap.models.direct_debit.DebitCancelRequest`."""
+class _NamesOriginalPaymentFields(CallKeywords, total=False):
+    """Keyword parameters for :class:`~bisnap.models.direct_debit._NamesOriginalPayment`."""
 
     original_reference_no: Any
     original_external_id: Any
+
+
+class DebitCancelFields(_NamesOriginalPaymentFields, total=False):
+    """Keyword parameters for :class:`~bisnap.models.direct_debit.DebitCancelRequest`."""
+
     original_partner_reference_no: str
 
 
@@ -157,11 +162,9 @@ class DebitRefundFields(CallKeywords, total=False):
     additional_info: Any
 
 
-class DebitStatusFields(CallKeywords, total=False):
+class DebitStatusFields(_NamesOriginalPaymentFields, total=False):
     """Keyword parameters for :class:`~bisnap.models.direct_debit.DebitStatusRequest`."""
 
-    original_reference_no: Any
-    original_external_id: Any
     service_code: str
 
 
