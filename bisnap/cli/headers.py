@@ -9,26 +9,8 @@ from dataclasses import dataclass, field
 
 import click
 
-from bisnap.cli.common import (
-    BODY_FILE,
-    CONTEXT_SETTINGS,
-    CliError,
-    read_body,
-    settings,
-    translate_errors,
-)
+from bisnap.cli import common, options
 from bisnap.cli.config import ENV
-from bisnap.cli.options import (
-    Command,
-    ConnectionOptions,
-    CredentialOptions,
-    GatewayOptions,
-    connection_options,
-    credential_options,
-    gateway_options,
-    option_group,
-    placeholder_credentials,
-)
 from bisnap.cli.render import FORMATS, RenderedRequest, render
 from bisnap.gateways import SignatureScheme
 from bisnap.headers import token_request_body, token_request_headers, transaction_request
@@ -44,7 +26,7 @@ def _emit(request: RenderedRequest, fmt: str) -> None:
     click.echo(render(request, fmt), nl=False)
 
 
-def _format_option(func: Command) -> Command:
+def _format_option(func: options.Command) -> options.Command:
     return click.option(
         "--format",
         "fmt",
@@ -57,7 +39,7 @@ def _format_option(func: Command) -> Command:
 
 
 @click.group(
-    context_settings=CONTEXT_SETTINGS,
+    context_settings=common.CONTEXT_SETTINGS,
     short_help="Print a signed request for curl, HTTPie or any client.",
 )
 def headers() -> None:
@@ -71,15 +53,18 @@ def headers() -> None:
 
 
 @headers.command(
-    "token", context_settings=CONTEXT_SETTINGS, short_help="The B2B access-token request."
+    "token", context_settings=common.CONTEXT_SETTINGS, short_help="The B2B access-token request."
 )
-@credential_options("client_id", "private_key", "private_key_password")
-@gateway_options
+@options.credential_options("client_id", "private_key", "private_key_password")
+@options.gateway_options
 @click.option("--timestamp", metavar="TEXT", help="X-TIMESTAMP to sign verbatim [default: now].")
 @_format_option
-@translate_errors
+@common.translate_errors
 def headers_token(
-    creds: CredentialOptions, gateway: GatewayOptions, timestamp: str | None, fmt: str
+    creds: options.CredentialOptions,
+    gateway: options.GatewayOptions,
+    timestamp: str | None,
+    fmt: str,
 ) -> None:
     """The B2B access-token request (POST /v1.0/access-token/b2b), signed with the private key."""
     credentials = creds.token_credentials()
@@ -105,12 +90,12 @@ class RequestOptions:
 
     def body_bytes(self) -> bytes:
         """The body to send: the file's bytes, minified with ``--minify``; it must be JSON."""
-        raw = read_body(self.body)
+        raw = common.read_body(self.body)
         minified = minify_json(raw)  # also rejects a body that is not JSON
         return minified if self.minify else raw
 
 
-_request_options = option_group(
+_request_options = options.option_group(
     "request",
     RequestOptions,
     click.option("--method", default="POST", show_default=True, help="HTTP method."),
@@ -121,7 +106,7 @@ _request_options = option_group(
     ),
     click.option(
         "--body",
-        type=BODY_FILE,
+        type=common.BODY_FILE,
         metavar="FILE|-",
         help="JSON body file, or - for stdin; sent byte for byte [default: empty body].",
     ),
@@ -163,12 +148,12 @@ def _parse_extra_headers(values: Sequence[str]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition(":")
         if not sep or not name.strip():
-            raise CliError("--header expects NAME:VALUE (a header name, a colon, the value)")
+            raise common.CliError("--header expects NAME:VALUE (a header name, a colon, the value)")
         extra[name.strip()] = value.strip()
     return extra
 
 
-_signed_header_options = option_group(
+_signed_header_options = options.option_group(
     "signing",
     SignedHeaderOptions,
     click.option(
@@ -205,22 +190,24 @@ _signed_header_options = option_group(
 
 
 @headers.command(
-    "transaction", context_settings=CONTEXT_SETTINGS, short_help="A signed transactional request."
+    "transaction",
+    context_settings=common.CONTEXT_SETTINGS,
+    short_help="A signed transactional request.",
 )
 @_request_options
-@credential_options(
+@options.credential_options(
     "client_id", "client_secret", "private_key", "private_key_password", "partner_id", "channel_id"
 )
-@gateway_options
-@connection_options
+@options.gateway_options
+@options.connection_options
 @_signed_header_options
 @_format_option
-@translate_errors
+@common.translate_errors
 def headers_transaction(
     request: RequestOptions,
-    creds: CredentialOptions,
-    gateway: GatewayOptions,
-    connection: ConnectionOptions,
+    creds: options.CredentialOptions,
+    gateway: options.GatewayOptions,
+    connection: options.ConnectionOptions,
     signing: SignedHeaderOptions,
     fmt: str,
 ) -> None:
@@ -237,7 +224,7 @@ def headers_transaction(
         profile = dataclasses.replace(profile, signature_scheme=_SCHEMES[signing.scheme])
     partner = creds.require("partner_id")
     channel = creds.require("channel_id")
-    access_token = settings().get(request.token, ENV.ACCESS_TOKEN)
+    access_token = common.settings().get(request.token, ENV.ACCESS_TOKEN)
     symmetric = profile.signature_scheme is SignatureScheme.SYMMETRIC
     secret = creds.require("client_secret") if symmetric else None
     client = creds.get("client_id")
@@ -245,11 +232,11 @@ def headers_transaction(
     if access_token is None or not symmetric:
         key = creds.merchant_key()
     if access_token is None and client is None:
-        raise CliError(
+        raise common.CliError(
             f"missing access token: pass --token (or set {ENV.ACCESS_TOKEN}), or give "
             f"--client-id (or {ENV.CLIENT_ID}) to fetch one"
         )
-    credentials = placeholder_credentials(
+    credentials = options.placeholder_credentials(
         client_id=client,
         client_secret=secret,
         private_key=key,
@@ -297,7 +284,7 @@ def _tied_external_id(method: str, path: str, raw: bytes, given: str | None) -> 
     if not isinstance(value, str) or not value:
         return given
     if given is not None and given != value:
-        raise CliError(
+        raise common.CliError(
             f"--external-id {given!r} differs from the body's {body_field} {value!r}: "
             f"{method.upper()} {path} requires X-EXTERNAL-ID to equal {body_field}"
         )

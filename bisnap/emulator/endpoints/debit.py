@@ -13,20 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bisnap.emulator.endpoints._common import (
-    PROCESSED,
-    cancel_pending,
-    check_merchant_id,
-    expiry,
-    find_original,
-    iso,
-    open_payment,
-    original_payment,
-    partner_refund_no,
-    payment_view,
-    refund_handler,
-    refund_history,
-)
+from bisnap.emulator.endpoints import _common
 from bisnap.emulator.responses import SnapFailure, money
 from bisnap.emulator.routes import REFERENCE_PATTERN, Call, CustomerToken, Family, Fields
 from bisnap.emulator.state import Binding, Payment
@@ -96,10 +83,10 @@ def payment(call: Call) -> dict[str, Any]:
         raise SnapFailure.missing("X-DEVICE-ID")
     partner_ref = f.need_text("partnerReferenceNo", max_len=64, pattern=REFERENCE_PATTERN)
     f.text("chargeToken", allow_empty=True)
-    check_merchant_id(call, f.text("merchantId", required=False, max_len=64))
+    _common.check_merchant_id(call, f.text("merchantId", required=False, max_len=64))
     _url_params(f, required=binding is not None)
     method, option, amount = _pay_options(call, binding)
-    expires = expiry(
+    expires = _common.expiry(
         f, "validUpTo", call.now, default=timedelta(minutes=15), maximum=_MAX_VALIDITY[method]
     )
     if binding is not None:
@@ -112,7 +99,7 @@ def payment(call: Call) -> dict[str, Any]:
     if info is not None:
         details = info.obj("customerDetails", required=False)
         email = details.text("email", required=False) if details is not None else None
-    open_payment(
+    _common.open_payment(
         call,
         "debit",
         reference_no=reference,
@@ -128,8 +115,8 @@ def payment(call: Call) -> dict[str, Any]:
     extra: dict[str, Any] = {
         "paymentType": method,
         "grossAmount": money(amount),
-        "transactionTime": iso(call.now),
-        "validUpTo": iso(expires),
+        "transactionTime": _common.iso(call.now),
+        "validUpTo": _common.iso(expires),
     }
     if binding is not None:
         extra.update(
@@ -194,20 +181,22 @@ def status(call: Call) -> dict[str, Any]:
     service = f.need_text("serviceCode", max_len=2)
     if service not in ("54", "58"):
         raise SnapFailure.bad_format("serviceCode")
-    record = find_original(call, "debit", reference_no=reference, external_id=external_id)
-    body = {"responseMessage": PROCESSED} | payment_view(record, _STATUS, serviceCode=service)
+    record = _common.find_original(call, "debit", reference_no=reference, external_id=external_id)
+    body = {"responseMessage": _common.PROCESSED} | _common.payment_view(
+        record, _STATUS, serviceCode=service
+    )
     if record.refunds:
-        body["refundHistory"] = refund_history(record, _REFUND_HISTORY)
+        body["refundHistory"] = _common.refund_history(record, _REFUND_HISTORY)
     body["additionalInfo"] = {
         "fraudStatus": "accept",
-        "validUpTo": iso(record.expires),
+        "validUpTo": _common.iso(record.expires),
         "userPaymentDetails": _user_payment(record),
     }
     return body
 
 
 def _original(call: Call) -> Payment:
-    return original_payment(
+    return _common.original_payment(
         call,
         "debit",
         external_id=lambda f: f.text("originalExternalId", required=False, max_len=36),
@@ -218,18 +207,18 @@ def _original(call: Call) -> Payment:
 def cancel(call: Call) -> dict[str, Any]:
     """Cancel a pending direct-debit payment."""
     record = _original(call)
-    cancel_pending(call, record, "payment")
+    _common.cancel_pending(call, record, "payment")
     return {
-        "responseMessage": PROCESSED,
+        "responseMessage": _common.PROCESSED,
         "originalReferenceNo": record.reference_no,
-        "cancelTime": iso(call.now),
+        "cancelTime": _common.iso(call.now),
     }
 
 
 refund = _ENDPOINTS.post("/v1.0/debit/refund", "58", "Direct debit refund", replay=True)(
-    refund_handler(
+    _common.refund_handler(
         _original,
-        refund_no=partner_refund_no,
+        refund_no=_common.partner_refund_no,
         not_settled="payment is not settled",
         answer=("originalReferenceNo", "refundNo", "partnerRefundNo", "refundAmount", "refundTime"),
     )
@@ -240,12 +229,12 @@ refund = _ENDPOINTS.post("/v1.0/debit/refund", "58", "Direct debit refund", repl
 @_ENDPOINTS.on_payment_change
 def _on_change(emulator: Emulator, record: Payment, previous: str, now: datetime) -> None:
     """Send the debit notification (spec §7.3) on every state change."""
-    body = payment_view(record, _NOTIFICATION)
+    body = _common.payment_view(record, _NOTIFICATION)
     info: dict[str, Any] = {}
     if record.status != "03":
         info["userPaymentDetails"] = _user_payment(record)
     if record.refunds:
-        info["refundHistory"] = refund_history(record, _REFUND_HISTORY)
+        info["refundHistory"] = _common.refund_history(record, _REFUND_HISTORY)
         info["totalRefundAmount"] = money(record.refunded)
     body["additionalInfo"] = info
     emulator.notify(record.client_id, NOTIFY_PATH, body)
