@@ -1,7 +1,7 @@
 """Calls and token exchanges when the shared Redis token store dies mid-run.
 
     python bench/redis_outage.py [--processes 4] [--threads 25] [--seconds 40]
-        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 8]
+        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 60]
 
 Starts its own ``redis-server`` on a free loopback port (never a shared one) and the emulator
 over loopback HTTP, then runs ``--processes`` worker processes of ``--threads`` threads each,
@@ -70,9 +70,10 @@ def _worker(
     redis_url: str,
     private_pem: bytes,
     threads: int,
-    start_at: float,
-    stop_at: float,
-    kill_at: float,
+    start: Any,
+    stop_after: float,
+    kill_after: float,
+    ready: Any,
     results: Any,
 ) -> None:
     import logging
@@ -90,6 +91,11 @@ def _worker(
     with SnapClient(
         MIDTRANS_SANDBOX.with_base_url(base_url), credentials, token_store=store
     ) as client:
+        ready.put(os.getpid())
+        while start.value == 0.0:  # set by the parent once every worker is ready
+            time.sleep(0.01)
+        start_at = start.value
+        stop_at, kill_at = start_at + stop_after, start_at + kill_after
 
         def run() -> None:
             while time.time() < start_at:
@@ -121,7 +127,9 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=10.0)
     parser.add_argument("--restart-at", type=float, default=None)
     parser.add_argument("--token-lifetime", type=int, default=20)
-    parser.add_argument("--warmup", type=float, default=8.0, help="seconds to start workers")
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="at most this many seconds to start workers"
+    )
     args = parser.parse_args()
 
     from bisnap.emulator import Emulator, run_in_thread
@@ -150,19 +158,24 @@ def main() -> None:
     redis_process = _start_redis(port, workdir)
     redis_url = f"redis://127.0.0.1:{port}/0"
     context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    start_at = time.time() + args.warmup  # time for the workers to start
-    kill_at = start_at + args.kill_at
-    stop_at = start_at + args.seconds
+    results, ready = context.Queue(), context.Queue()
+    start = context.Value("d", 0.0)
+    kill_at = float("inf")  # until the workers are ready and the start time is known
     try:
         with run_in_thread(emulator) as server:
             job = (server.base_url, redis_url, keys.private_pem, args.threads)
-            timing = (start_at, stop_at, kill_at, results)
+            timing = (start, args.seconds, args.kill_at, ready, results)
             workers = [
                 context.Process(target=_worker, args=(*job, *timing)) for _ in range(args.processes)
             ]
             for worker in workers:
                 worker.start()
+            warmup_ends = time.monotonic() + args.warmup
+            for _ in workers:
+                ready.get(timeout=max(0.0, warmup_ends - time.monotonic()))
+            start_at = time.time() + 0.1  # every thread starts calling at the same moment
+            kill_at = start_at + args.kill_at
+            start.value = start_at
             time.sleep(max(0.0, kill_at - time.time()))
             redis_process.send_signal(signal.SIGKILL)
             redis_process.wait()
