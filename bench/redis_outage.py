@@ -1,13 +1,14 @@
 """Calls and token exchanges when the shared Redis token store dies mid-run.
 
     python bench/redis_outage.py [--processes 4] [--threads 25] [--seconds 40]
-        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 60]
+        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 60] [--pause 0]
 
 Starts its own ``redis-server`` on a free loopback port (never a shared one) and the emulator
 over loopback HTTP, then runs ``--processes`` worker processes of ``--threads`` threads each,
-every thread calling ``payouts.balance()`` through a :class:`bisnap.SnapClient` whose tokens
-live in a :class:`bisnap.token_stores.RedisTokenStore` on that Redis. Redis is killed
-(SIGKILL) ``--kill-at`` seconds in, and optionally started again on the same port at
+every thread calling ``payouts.balance()`` (``--pause`` seconds apart, none by default) through
+a :class:`bisnap.SnapClient` whose tokens live in a
+:class:`bisnap.token_stores.RedisTokenStore` on that Redis. Redis is killed (SIGKILL)
+``--kill-at`` seconds in, and optionally started again on the same port at
 ``--restart-at``. The emulator issues tokens valid ``--token-lifetime`` seconds, so refreshes
 fall due while Redis is down. Prints one JSON object: calls succeeded and failed (before and
 after the kill), failures by error type, token exchanges counted by the emulator.
@@ -70,6 +71,7 @@ def _worker(
     redis_url: str,
     private_pem: bytes,
     threads: int,
+    pause: float,
     start: Any,
     stop_after: float,
     kill_after: float,
@@ -109,6 +111,8 @@ def _worker(
                     outcome = f"{phase}.failed.{type(exc).__name__}"
                 with guard:
                     counts[outcome] += 1
+                if pause:
+                    time.sleep(pause)
 
         pool = [threading.Thread(target=run) for _ in range(threads)]
         for thread in pool:
@@ -127,6 +131,7 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=10.0)
     parser.add_argument("--restart-at", type=float, default=None)
     parser.add_argument("--token-lifetime", type=int, default=20)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a thread's calls")
     parser.add_argument(
         "--warmup", type=float, default=60.0, help="at most this many seconds to start workers"
     )
@@ -163,7 +168,7 @@ def main() -> None:
     kill_at = float("inf")  # until the workers are ready and the start time is known
     try:
         with run_in_thread(emulator) as server:
-            job = (server.base_url, redis_url, keys.private_pem, args.threads)
+            job = (server.base_url, redis_url, keys.private_pem, args.threads, args.pause)
             timing = (start, args.seconds, args.kill_at, ready, results)
             workers = [
                 context.Process(target=_worker, args=(*job, *timing)) for _ in range(args.processes)
@@ -202,6 +207,7 @@ def main() -> None:
             {
                 "processes": args.processes,
                 "threads_per_process": args.threads,
+                "pause": args.pause,
                 "seconds": args.seconds,
                 "redis_killed_at": args.kill_at,
                 "redis_restarted_at": args.restart_at,
