@@ -17,6 +17,12 @@ settings.register_profile("bisnap", deadline=None)
 settings.load_profile("bisnap")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject's addopts): one worker more than there are cores, since many tests
+    wait on sockets, timers or child processes; at most 4, each with a Redis database of its own."""
+    return min(4, (os.cpu_count() or 1) + 1)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
