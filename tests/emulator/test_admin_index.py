@@ -11,7 +11,7 @@ import pytest
 from bisnap.client import SnapClient
 from bisnap.credentials import Credentials
 from bisnap.emulator import Emulator
-from bisnap.emulator.admin_routes import ADMIN_ROUTES
+from bisnap.emulator.admin_routes import ADMIN_ROUTES, AdminRoute
 from bisnap.gateways import MIDTRANS_SANDBOX
 from bisnap.keys import GeneratedKeyPair
 
@@ -160,3 +160,34 @@ def test_every_documented_admin_example_answers_the_documented_shape(
             assert len(got["routes"]) == len(ADMIN_ROUTES)
             continue
         assert _shape(got) == _shape(route.response), (route.method, route.path)
+
+
+def _route(method: str, path: str) -> AdminRoute:
+    return next(r for r in ADMIN_ROUTES if (r.method, r.path) == (method, path))
+
+
+def test_a_route_serves_its_method_and_path_and_reads_the_reference_below_it() -> None:
+    payments = _route("GET", "/_emulator/payments/{reference}")
+    assert payments.reference("GET", "/_emulator/payments/inv%2F1%20a") == "inv/1 a"
+    assert payments.reference("GET", "/_emulator/payments/") == ""
+    assert payments.reference("POST", "/_emulator/payments/inv-1") is None
+    assert payments.reference("GET", "/_emulator/payment/inv-1") is None
+    balance = _route("GET", "/_emulator/balance")
+    assert balance.reference("GET", "/_emulator/balance") == ""
+    assert balance.reference("GET", "/_emulator/balance/x") is None
+    assert balance.reference("POST", "/_emulator/balance") is None
+
+
+def test_every_admin_route_has_a_handler_and_one_declaration() -> None:
+    assert all(route.handler is not None for route in ADMIN_ROUTES)
+    declared = [(route.method, route.path) for route in ADMIN_ROUTES]
+    assert len(declared) == len(set(declared)) == 24
+
+
+def test_an_unknown_admin_route_is_404_naming_it(world: tuple[Emulator, httpx.Client]) -> None:
+    _, admin = world
+    answer = admin.put("/_emulator/faults")
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "error": "no admin route PUT /_emulator/faults (GET /_emulator/ lists them)"
+    }
