@@ -4,13 +4,11 @@
 unknown response fields kept, lenient parsing of gateway anomalies).
 """
 
-from bisnap.models.common import (
-    Amount,
-    SnapModel,
-    SnapObject,
-    SnapRequest,
-    SnapResponse,
-    SnapTimestamp,
-)
+from bisnap.models.common import Amount as Amount
+from bisnap.models.common import SnapModel as SnapModel
+from bisnap.models.common import SnapObject as SnapObject
+from bisnap.models.common import SnapRequest as SnapRequest
+from bisnap.models.common import SnapResponse as SnapResponse
+from bisnap.models.common import SnapTimestamp as SnapTimestamp
 
 __all__ = ["Amount", "SnapModel", "SnapObject", "SnapRequest", "SnapResponse", "SnapTimestamp"]
