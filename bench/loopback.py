@@ -416,12 +416,13 @@ def run_latency(
     delays: Sequence[float] = LATENCY_DELAYS,
     concurrencies: Sequence[int] = LATENCY_CONCURRENCIES,
     calls_per_slot: int = 6,
+    min_calls: int = 100,
 ) -> list[Run]:
     """Every latency case once; transports alternate within each (delay, concurrency)."""
     runs = []
     for delay in delays:
         for concurrency in concurrencies:
-            count = max(100, calls_per_slot * concurrency)
+            count = max(min_calls, calls_per_slot * concurrency)
             for case in latency_cases(concurrency, node):
                 runs.append(bench.run(case, count, delay))
     return runs

@@ -1,13 +1,14 @@
 """Calls and token exchanges when the shared Redis token store dies mid-run.
 
     python bench/redis_outage.py [--processes 4] [--threads 25] [--seconds 40]
-        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 8]
+        [--kill-at 10] [--restart-at SECONDS] [--token-lifetime 20] [--warmup 60] [--pause 0]
 
 Starts its own ``redis-server`` on a free loopback port (never a shared one) and the emulator
 over loopback HTTP, then runs ``--processes`` worker processes of ``--threads`` threads each,
-every thread calling ``payouts.balance()`` through a :class:`bisnap.SnapClient` whose tokens
-live in a :class:`bisnap.token_stores.RedisTokenStore` on that Redis. Redis is killed
-(SIGKILL) ``--kill-at`` seconds in, and optionally started again on the same port at
+every thread calling ``payouts.balance()`` (``--pause`` seconds apart, none by default) through
+a :class:`bisnap.SnapClient` whose tokens live in a
+:class:`bisnap.token_stores.RedisTokenStore` on that Redis. Redis is killed (SIGKILL)
+``--kill-at`` seconds in, and optionally started again on the same port at
 ``--restart-at``. The emulator issues tokens valid ``--token-lifetime`` seconds, so refreshes
 fall due while Redis is down. Prints one JSON object: calls succeeded and failed (before and
 after the kill), failures by error type, token exchanges counted by the emulator.
@@ -70,9 +71,11 @@ def _worker(
     redis_url: str,
     private_pem: bytes,
     threads: int,
-    start_at: float,
-    stop_at: float,
-    kill_at: float,
+    pause: float,
+    start: Any,
+    stop_after: float,
+    kill_after: float,
+    ready: Any,
     results: Any,
 ) -> None:
     import logging
@@ -90,6 +93,11 @@ def _worker(
     with SnapClient(
         MIDTRANS_SANDBOX.with_base_url(base_url), credentials, token_store=store
     ) as client:
+        ready.put(os.getpid())
+        while start.value == 0.0:  # set by the parent once every worker is ready
+            time.sleep(0.01)
+        start_at = start.value
+        stop_at, kill_at = start_at + stop_after, start_at + kill_after
 
         def run() -> None:
             while time.time() < start_at:
@@ -103,6 +111,8 @@ def _worker(
                     outcome = f"{phase}.failed.{type(exc).__name__}"
                 with guard:
                     counts[outcome] += 1
+                if pause:
+                    time.sleep(pause)
 
         pool = [threading.Thread(target=run) for _ in range(threads)]
         for thread in pool:
@@ -121,7 +131,10 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=10.0)
     parser.add_argument("--restart-at", type=float, default=None)
     parser.add_argument("--token-lifetime", type=int, default=20)
-    parser.add_argument("--warmup", type=float, default=8.0, help="seconds to start workers")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a thread's calls")
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="at most this many seconds to start workers"
+    )
     args = parser.parse_args()
 
     from bisnap.emulator import Emulator, run_in_thread
@@ -150,19 +163,24 @@ def main() -> None:
     redis_process = _start_redis(port, workdir)
     redis_url = f"redis://127.0.0.1:{port}/0"
     context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    start_at = time.time() + args.warmup  # time for the workers to start
-    kill_at = start_at + args.kill_at
-    stop_at = start_at + args.seconds
+    results, ready = context.Queue(), context.Queue()
+    start = context.Value("d", 0.0)
+    kill_at = float("inf")  # until the workers are ready and the start time is known
     try:
         with run_in_thread(emulator) as server:
-            job = (server.base_url, redis_url, keys.private_pem, args.threads)
-            timing = (start_at, stop_at, kill_at, results)
+            job = (server.base_url, redis_url, keys.private_pem, args.threads, args.pause)
+            timing = (start, args.seconds, args.kill_at, ready, results)
             workers = [
                 context.Process(target=_worker, args=(*job, *timing)) for _ in range(args.processes)
             ]
             for worker in workers:
                 worker.start()
+            warmup_ends = time.monotonic() + args.warmup
+            for _ in workers:
+                ready.get(timeout=max(0.0, warmup_ends - time.monotonic()))
+            start_at = time.time() + 0.1  # every thread starts calling at the same moment
+            kill_at = start_at + args.kill_at
+            start.value = start_at
             time.sleep(max(0.0, kill_at - time.time()))
             redis_process.send_signal(signal.SIGKILL)
             redis_process.wait()
@@ -189,6 +207,7 @@ def main() -> None:
             {
                 "processes": args.processes,
                 "threads_per_process": args.threads,
+                "pause": args.pause,
                 "seconds": args.seconds,
                 "redis_killed_at": args.kill_at,
                 "redis_restarted_at": args.restart_at,

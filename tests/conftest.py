@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import settings
@@ -14,6 +15,12 @@ from bisnap.keys import GeneratedKeyPair, generate_key_pair
 # bench/), and on a loaded machine it fails tests whose examples build keys or clients.
 settings.register_profile("bisnap", deadline=None)
 settings.load_profile("bisnap")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject's addopts): one worker more than there are cores, since many tests
+    wait on sockets, timers or child processes; at most 4, each with a Redis database of its own."""
+    return min(4, (os.cpu_count() or 1) + 1)
 
 
 @pytest.fixture
@@ -33,18 +40,31 @@ def gateway_keys() -> GeneratedKeyPair:
     return generate_key_pair()
 
 
+def worker_redis_url(url: str, worker: str | None) -> str:
+    """``url`` with its database moved up by the pytest-xdist worker's number (``gw1`` -> +1),
+    so parallel workers never see or flush each other's keys."""
+    if not worker or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.lstrip("/") or "0") + int(worker[2:])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """A loopback Redis URL with an empty database 0, or a skip when none is configured.
+    """A loopback Redis URL with an empty database, or a skip when none is configured.
 
-    ``.ci/run`` starts ``redis-server`` and sets ``BISNAP_TEST_REDIS_URL`` and
-    ``BISNAP_REQUIRE_REDIS=1``, so in CI a missing Redis fails instead of skipping.
+    The database is the one of ``BISNAP_TEST_REDIS_URL`` (0 when it names none), plus the
+    pytest-xdist worker's number. ``.ci/run`` starts ``redis-server`` and sets
+    ``BISNAP_TEST_REDIS_URL`` and ``BISNAP_REQUIRE_REDIS=1``, so in CI a missing Redis fails
+    instead of skipping.
     """
-    url = os.environ.get("BISNAP_TEST_REDIS_URL")
-    if not url:
+    configured = os.environ.get("BISNAP_TEST_REDIS_URL")
+    if not configured:
         if os.environ.get("BISNAP_REQUIRE_REDIS") == "1":
             pytest.fail("BISNAP_REQUIRE_REDIS=1 but BISNAP_TEST_REDIS_URL is not set")
         pytest.skip("no Redis configured (set BISNAP_TEST_REDIS_URL)")
+    url = worker_redis_url(configured, os.environ.get("PYTEST_XDIST_WORKER"))
     import redis
 
     client = redis.Redis.from_url(url)

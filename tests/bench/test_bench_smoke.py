@@ -122,7 +122,7 @@ def test_loopback_runs_each_client_in_its_own_process_with_one_token(tmp_path: P
     try:
         rounds = loopback.run_rounds(bench, cases, count=4, rounds=2)
         latency = loopback.run_latency(
-            bench, node=False, delays=(0.01,), concurrencies=(2,), calls_per_slot=2
+            bench, node=False, delays=(0.01,), concurrencies=(2,), calls_per_slot=2, min_calls=4
         )
     finally:
         bench.stop()

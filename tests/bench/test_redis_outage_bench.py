@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -16,9 +17,13 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "redis_outage.py"
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_calls_go_on_when_redis_is_killed_and_restarted() -> None:
+    # 2 s tokens: the refresh falls due at 1 s (half the lifetime), after the kill at 0.8 s.
+    # Each thread pauses 10 ms between calls: still hundreds of calls, without taking every core.
+    seconds, kill_at, restart_at, lifetime, processes = 4.5, 0.8, 2.5, 2, 2
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--processes", "2", "--threads", "3", "--seconds", "7",
-         "--kill-at", "2", "--restart-at", "5", "--token-lifetime", "4", "--warmup", "6"],
+        [sys.executable, str(SCRIPT), "--processes", str(processes), "--threads", "3",
+         "--seconds", str(seconds), "--kill-at", str(kill_at), "--restart-at", str(restart_at),
+         "--token-lifetime", str(lifetime), "--pause", "0.01"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -29,12 +34,13 @@ def test_calls_go_on_when_redis_is_killed_and_restarted() -> None:
     assert report["by_phase"]["before_kill.ok"] > 0
     assert report["by_phase"]["after_kill.ok"] > 0
     # One exchange for everyone before the kill; afterwards about one per process per refresh
-    # (4 s tokens refresh from 2 s before expiry: about 3 refreshes in 5 s, one more when a
-    # slow machine lets a refresh fall on either side of the restart) -- never one per call,
-    # which would be hundreds.
+    # window (half the lifetime: about 4 in the 3.7 s after the kill, one more when a slow
+    # machine lets a refresh fall on either side of the restart) -- never one per call, which
+    # would be hundreds.
+    refreshes_per_process = math.ceil((seconds - kill_at) / (lifetime / 2)) + 1
     after_kill = report["exchanges_at_gateway"].get("after_kill", 0)
     assert report["exchanges_at_gateway"]["before_kill"] == 1
-    assert after_kill <= 2 * 5, report
+    assert after_kill <= processes * refreshes_per_process, report
     assert after_kill * 10 < report["by_phase"]["after_kill.ok"], report
     assert done.stderr.count("Redis token store is unreachable") == 2
     assert done.stderr.count("reachable again") == 2

@@ -263,10 +263,12 @@ async def test_backend_and_transport_together_or_an_unknown_backend_are_refused(
 
 
 class _CountingApp:
-    """Answers after ``hold`` seconds; records the most requests in flight and client ports."""
+    """Answers after ``hold`` seconds, or as soon as ``release`` is set; records the most
+    requests in flight and client ports."""
 
     def __init__(self, hold: float) -> None:
         self.hold = hold
+        self.release = threading.Event()
         self.in_flight = 0
         self.most = 0
         self.peers: set[int] = set()
@@ -279,7 +281,7 @@ class _CountingApp:
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         try:
-            await asyncio.sleep(self.hold)
+            await asyncio.to_thread(self.release.wait, self.hold)
         finally:
             self.in_flight -= 1
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -311,6 +313,7 @@ async def test_waiting_for_a_free_connection_times_out_as_never_sent(backend: Ba
             await asyncio.sleep(0.3)  # the only connection is busy
             with pytest.raises(httpx.TimeoutException) as info:
                 await client.post("/y", content=b"{}")
+            app.release.set()  # the first answer need not be held any longer
             assert (await first).status_code == 200
     assert isinstance(info.value, _NEVER_SENT)
     assert len(app.peers) == 1

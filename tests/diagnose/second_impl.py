@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import subprocess
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -45,20 +46,22 @@ def rsa_signature(key: rsa.RSAPrivateKey, text: str) -> str:
     return base64.b64encode(raw).decode()
 
 
-def openssl_rsa_signature(key: rsa.RSAPrivateKey, text: str, workdir: Path) -> str:
+def openssl_rsa_signature(key: rsa.RSAPrivateKey, text: str) -> str:
     """SHA256withRSA by the ``openssl`` command line."""
-    key_file = workdir / "openssl-key.pem"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+    # A directory of its own: parallel test processes each write their own key file.
+    with tempfile.TemporaryDirectory(prefix="bisnap-openssl-") as workdir:
+        key_file = Path(workdir) / "key.pem"
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
-    )
-    raw = subprocess.run(
-        ["openssl", "dgst", "-sha256", "-sign", str(key_file)],
-        input=text.encode("utf-8"),
-        capture_output=True,
-        check=True,
-    ).stdout
+        raw = subprocess.run(
+            ["openssl", "dgst", "-sha256", "-sign", str(key_file)],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            check=True,
+        ).stdout
     return base64.b64encode(raw).decode()

@@ -10,7 +10,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,8 +173,7 @@ def notification_case(
 
 
 def _openssl_signer(key: Any, text: str) -> str:
-    workdir = Path(os.environ.get("TMPDIR", "/tmp"))
-    return ref.openssl_rsa_signature(key, text, workdir)
+    return ref.openssl_rsa_signature(key, text)
 
 
 CORPUS = [
