@@ -1,7 +1,8 @@
 """Pydantic models of SNAP requests and responses, one module per API family.
 
 :mod:`bisnap.models.common` holds the conventions (camelCase on the wire, ``Decimal`` money,
-unknown response fields kept, lenient parsing of gateway anomalies).
+unknown response fields kept, lenient parsing of gateway anomalies), :mod:`bisnap.models.rules`
+the length and character rules of request fields.
 """
 
 from bisnap.models.common import Amount as Amount

@@ -29,9 +29,9 @@ from bisnap.models.common import (
     SnapResponse,
     SnapTimestamp,
     is_lenient,
-    limit,
 )
 from bisnap.models.references import ReferenceNumbers
+from bisnap.models.rules import limit
 from bisnap.timestamps import JAKARTA
 
 __all__ = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, limit
+from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp
+from bisnap.models.rules import limit
 from bisnap.notifications.payloads import PayOptionFields
 
 __all__ = [
