@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,10 @@ def _imports(module: str) -> Iterator[Import]:
                 yield Import(module, submodule if submodule in MODULES else base, node.lineno)
 
 
-IMPORTS = [found for module in MODULES for found in _imports(module)]
+@functools.cache
+def _all_imports() -> list[Import]:
+    """Every import in the library (read once, when a test first needs it)."""
+    return [found for module in MODULES for found in _imports(module)]
 
 
 def _within(name: str, prefixes: tuple[str, ...]) -> bool:
@@ -90,7 +94,7 @@ def _within(name: str, prefixes: tuple[str, ...]) -> bool:
 def _violations(importers: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
     return [
         str(found)
-        for found in IMPORTS
+        for found in _all_imports()
         if _within(found.importer, importers) and _within(found.imported, forbidden)
     ]
 
@@ -158,7 +162,7 @@ def test_every_module_has_a_layer() -> None:
 
 def test_no_module_imports_from_a_layer_above_it() -> None:
     upward = []
-    for found in IMPORTS:
+    for found in _all_imports():
         importer, imported = _layer(found.importer), _layer(found.imported)
         if importer is not None and imported is not None and imported < importer:
             upward.append(str(found))
@@ -174,7 +178,7 @@ def test_layering_rule(rule: str) -> None:
 def _cycles(modules: set[str]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     graph: dict[str, set[str]] = {m: set() for m in modules}
-    for found in IMPORTS:
+    for found in _all_imports():
         if found.importer in modules and found.imported in modules:
             graph[found.importer].add(found.imported)
     index: dict[str, int] = {}
@@ -221,15 +225,15 @@ def test_no_import_cycle_in_the_library() -> None:
 def test_the_checker_finds_a_cycle() -> None:
     # keys imports errors; one added edge back closes a cycle.
     assert Import("bisnap.keys", "bisnap.errors", 0) in {
-        Import(i.importer, i.imported, 0) for i in IMPORTS
+        Import(i.importer, i.imported, 0) for i in _all_imports()
     }
-    IMPORTS.append(Import("bisnap.errors", "bisnap.keys", 0))
+    _all_imports().append(Import("bisnap.errors", "bisnap.keys", 0))
     try:
         assert _cycles({"bisnap.errors", "bisnap.keys"}) == [["bisnap.errors", "bisnap.keys"]]
     finally:
-        IMPORTS.pop()
+        _all_imports().pop()
 
 
 def test_type_checking_imports_do_not_count() -> None:
-    imported = {i.imported for i in IMPORTS if i.importer == "bisnap.notifications.errors"}
+    imported = {i.imported for i in _all_imports() if i.importer == "bisnap.notifications.errors"}
     assert "bisnap.diagnose" not in imported  # imported only under TYPE_CHECKING there
