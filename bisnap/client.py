@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, TypeVar, cast
 
 import anyio
 import httpx
@@ -39,6 +39,7 @@ from bisnap.services.payouts import AsyncPayouts, Payouts
 from bisnap.services.preauth import AsyncPreAuth, PreAuth
 from bisnap.services.qris import AsyncQris, Qris
 from bisnap.services.reporting import AsyncReporting, Reporting
+from bisnap.services.sides import AsyncSide, PerSide, SyncSide
 from bisnap.services.virtual_accounts import AsyncVirtualAccounts, VirtualAccounts
 from bisnap.timestamps import Clock
 from bisnap.token_stores import TokenStore
@@ -74,7 +75,7 @@ def _connection_options(options: ClientOptions) -> ConnectionOptions:
     return cast(ConnectionOptions, {key: value for key, value in options.items() if key in keys})
 
 
-class _Namespace(Generic[_Sync, _Async]):
+class _Namespace(PerSide["AsyncSnapClient", "SnapClient", _Async, _Sync]):
     """A client attribute such as ``client.qris``: the sync or the async namespace class,
     made for the client on first use."""
 
@@ -83,27 +84,12 @@ class _Namespace(Generic[_Sync, _Async]):
     ) -> None:
         self._sync = sync
         self._async = async_
-        self._name = ""
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
+    def for_async(self, instance: AsyncSnapClient) -> _Async:
+        return self._async(instance)
 
-    @overload
-    def __get__(self, client: None, owner: type | None = None) -> Self: ...
-    @overload
-    def __get__(self, client: SnapClient, owner: type | None = None) -> _Sync: ...
-    @overload
-    def __get__(self, client: AsyncSnapClient, owner: type | None = None) -> _Async: ...
-    def __get__(
-        self, client: SnapClient | AsyncSnapClient | None, owner: type | None = None
-    ) -> Self | _Sync | _Async:
-        if client is None:
-            return self
-        namespace = (
-            self._async(client) if isinstance(client, AsyncSnapClient) else self._sync(client)
-        )
-        client.__dict__[self._name] = namespace  # later reads find it without the descriptor
-        return namespace
+    def for_sync(self, instance: SnapClient) -> _Sync:
+        return self._sync(instance)
 
 
 class _ClientBase:
@@ -174,7 +160,7 @@ class _ClientBase:
         )
 
 
-class AsyncSnapClient(_ClientBase):
+class AsyncSnapClient(_ClientBase, AsyncSide):
     """Typed SNAP client whose calls are awaited (the namespaces of :class:`SnapClient`).
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);
@@ -248,7 +234,7 @@ class AsyncSnapClient(_ClientBase):
         await self.aclose()
 
 
-class SnapClient(_ClientBase):
+class SnapClient(_ClientBase, SyncSide):
     """Typed SNAP client whose calls block (the namespaces of :class:`AsyncSnapClient`).
 
     ``transport`` replaces the network (an emulator's transport, ``httpx.MockTransport``);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from bisnap.errors import ConfigurationError
 from bisnap.keys import (
@@ -43,6 +43,17 @@ def _text(field: str, value: object) -> str:
 
 def _with_field(field: str, exc: ConfigurationError) -> ConfigurationError:
     return ConfigurationError(f"{field}: {exc.message}", field=field)
+
+
+_Class = TypeVar("_Class")
+
+
+class _Constructor:
+    """A class attribute that is the class itself: a named factory with exactly the
+    constructor's parameters (``Credentials.create(...)`` is ``Credentials(...)``)."""
+
+    def __get__(self, instance: object, owner: type[_Class]) -> type[_Class]:
+        return owner
 
 
 class Credentials:
@@ -105,28 +116,8 @@ class Credentials:
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
-    @classmethod
-    def create(
-        cls,
-        client_id: str,
-        client_secret: ClientSecret | str | bytes,
-        private_key: PrivateKey | KeySource,
-        partner_id: str,
-        channel_id: str,
-        gateway_public_key: PublicKey | KeySource | None = None,
-        *,
-        private_key_password: str | bytes | None = None,
-    ) -> Credentials:
-        """Same as the constructor (kept for callers that prefer a named factory)."""
-        return cls(
-            client_id,
-            client_secret,
-            private_key,
-            partner_id,
-            channel_id,
-            gateway_public_key,
-            private_key_password=private_key_password,
-        )
+    create = _Constructor()
+    """Same as the constructor (kept for callers that prefer a named factory)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:

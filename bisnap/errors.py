@@ -75,7 +75,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
+
+from typing_extensions import Unpack
 
 __all__ = [
     "AccountInactiveError",
@@ -306,6 +308,18 @@ class ResponseCode:
         return self.http_status == 202 and self.case == "00"
 
 
+class AnswerDetails(TypedDict, total=False):
+    """The keywords :class:`GatewayResponseError` and its subclasses take about the answer,
+    besides ``http_status`` (each defaults to None)."""
+
+    response_code: ResponseCode | None
+    """The parsed ``responseCode``."""
+    external_id: str | None
+    """The request's ``X-EXTERNAL-ID``, when it had one."""
+    body: Any
+    """The decoded answer (never shown by ``str`` or ``repr``)."""
+
+
 class GatewayResponseError(BisnapError):
     """The gateway answered over HTTP, and the answer is an error.
 
@@ -315,19 +329,18 @@ class GatewayResponseError(BisnapError):
     """
 
     def __init__(
-        self,
-        message: str,
-        *,
-        http_status: int | None = None,
-        response_code: ResponseCode | None = None,
-        external_id: str | None = None,
-        body: Any = None,
+        self, message: str, *, http_status: int | None = None, **answer: Unpack[AnswerDetails]
     ) -> None:
+        unknown = sorted(answer.keys() - AnswerDetails.__optional_keys__)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {unknown[0]!r}"
+            )
         super().__init__(message)
         self.http_status = http_status
-        self.response_code = response_code
-        self.external_id = external_id
-        self.body = body
+        self.response_code = answer.get("response_code")
+        self.external_id = answer.get("external_id")
+        self.body = answer.get("body")
 
     def _repr_fields(self) -> dict[str, object]:
         code = self.response_code.raw if self.response_code else None
@@ -358,18 +371,10 @@ class SnapAPIError(GatewayResponseError):
         message: str,
         *,
         http_status: int,
-        response_code: ResponseCode | None = None,
         response_message: str | None = None,
-        external_id: str | None = None,
-        body: Any = None,
+        **answer: Unpack[AnswerDetails],
     ) -> None:
-        super().__init__(
-            message,
-            http_status=http_status,
-            response_code=response_code,
-            external_id=external_id,
-            body=body,
-        )
+        super().__init__(message, http_status=http_status, **answer)
         self.response_message = response_message
 
     @property

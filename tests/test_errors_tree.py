@@ -6,6 +6,8 @@ import importlib
 import pkgutil
 import re
 
+import pytest
+
 import bisnap
 import bisnap.errors
 from bisnap.errors import (
@@ -145,3 +147,25 @@ def test_answers_share_one_base_with_http_context_and_no_body_in_repr() -> None:
         "ProtocolError('not JSON', http_status=502, response_code=None, external_id='e-4')"
     )
     assert issubclass(SnapAPIError, GatewayResponseError)
+
+
+def test_answer_keywords_are_kept_and_a_misspelt_one_is_refused() -> None:
+    code = ResponseCode.parse("4002401")
+    error = SnapAPIError(
+        "bad",
+        http_status=400,
+        response_code=code,
+        response_message="Invalid Field Format",
+        external_id="e-5",
+        body={"a": 1},
+    )
+    assert (error.http_status, error.response_code, error.response_message) == (
+        400,
+        code,
+        "Invalid Field Format",
+    )
+    assert (error.external_id, error.body) == ("e-5", {"a": 1})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'extrenal_id'"):
+        SnapAPIError("bad", http_status=400, extrenal_id="e-5")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^ProtocolError\(\) got .* argument 'status'$"):
+        ProtocolError("bad", status=502)  # type: ignore[call-arg]

@@ -10,7 +10,8 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from bisnap.models.common import AmountValue, SnapObject, SnapRequest, SnapResponse, limit
+from bisnap.models.common import AmountValue, SnapObject, SnapRequest, SnapResponse
+from bisnap.models.rules import limit
 
 __all__ = [
     "AccessTokenInfo",

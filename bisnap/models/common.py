@@ -66,10 +66,7 @@ __all__ = [
     "build_request",
     "drop_unset",
     "is_lenient",
-    "limit",
     "parse_response",
-    "reference",
-    "refund_reference",
     "require_one_of",
     "validation_error_to_request_error",
 ]
@@ -302,45 +299,6 @@ def _timestamp_in(value: Any, info: ValidationInfo) -> Any:
                 raise ValueError(str(exc)) from None
         return SnapTimestamp(value)
     raise ValueError("a timestamp must be a string or an aware datetime")
-
-
-# --- request-only string rules ----------------------------------------------------------------
-
-
-def limit(max_length: int | None = None, pattern: str | None = None, *, what: str = "") -> Any:
-    """A validator enforcing length and characters on requests only (responses are lenient).
-
-    Use as ``Annotated[str, limit(36, r"^[A-Za-z0-9\\-_~.]+$")]``. The length applies to text:
-    on a field that may also be a number (:data:`Quantity`) a number passes unchecked.
-    """
-    compiled = re.compile(pattern) if pattern is not None else None
-
-    def check(value: str, info: ValidationInfo) -> str:
-        if is_lenient(info):
-            return value
-        if max_length is not None and isinstance(value, str) and len(value) > max_length:
-            raise ValueError(f"is {len(value)} characters long; at most {max_length} allowed")
-        if compiled is not None and not compiled.fullmatch(value):
-            raise ValueError(f"may contain only {what or compiled.pattern}")
-        return value
-
-    return AfterValidator(check)
-
-
-REFERENCE_CHARS = r"^[A-Za-z0-9\-_~.]+$"
-"""``partnerReferenceNo`` / ``trxId``: letters, digits and ``- _ ~ .`` (spec section 8)."""
-REFUND_CHARS = r"^[A-Za-z0-9\-_]+$"
-"""``partnerRefundNo``: letters, digits, ``-`` and ``_``."""
-
-
-def reference(max_length: int) -> Any:
-    """Validator for a merchant reference number (``partnerReferenceNo``, ``trxId``)."""
-    return limit(max_length, REFERENCE_CHARS, what="letters, digits and - _ ~ .")
-
-
-def refund_reference(max_length: int) -> Any:
-    """Validator for ``partnerRefundNo``."""
-    return limit(max_length, REFUND_CHARS, what="letters, digits, - and _")
 
 
 # --- quantities --------------------------------------------------------------------------------

@@ -18,11 +18,9 @@ from bisnap.models.common import (
     SnapResponse,
     SnapTimestamp,
     is_lenient,
-    limit,
-    reference,
-    refund_reference,
 )
 from bisnap.models.references import OriginalIdentifiers, ReferenceNumbers
+from bisnap.models.rules import limit, reference, refund_reference
 from bisnap.models.shared import (
     CustomerDetails,
     Item,

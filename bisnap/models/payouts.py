@@ -28,9 +28,9 @@ from bisnap.models.common import (
     SnapResponse,
     SnapTimestamp,
     is_lenient,
-    limit,
 )
 from bisnap.models.references import OriginalReferences, ReferenceNumbers
+from bisnap.models.rules import limit
 from bisnap.timestamps import JAKARTA, TimestampStyle, format_timestamp
 
 __all__ = [

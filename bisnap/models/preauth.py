@@ -18,12 +18,10 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
-    limit,
-    reference,
-    refund_reference,
 )
 from bisnap.models.direct_debit import PayOptionDetail
 from bisnap.models.references import OriginalReferences, ReferenceNumbers
+from bisnap.models.rules import limit, reference, refund_reference
 from bisnap.models.shared import CustomerDetails, Item, PayOptionSummary, RefundHistoryEntry
 
 __all__ = [

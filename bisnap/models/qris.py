@@ -11,11 +11,9 @@ from bisnap.models.common import (
     SnapRequest,
     SnapResponse,
     SnapTimestamp,
-    limit,
-    reference,
-    refund_reference,
 )
 from bisnap.models.references import OriginalIdentifiers, OriginalReferences, ReferenceNumbers
+from bisnap.models.rules import limit, reference, refund_reference
 from bisnap.models.shared import RefundHistoryEntry
 
 __all__ = [

@@ -29,9 +29,9 @@ from bisnap.models.common import (
     SnapResponse,
     SnapTimestamp,
     is_lenient,
-    limit,
 )
 from bisnap.models.references import ReferenceNumbers
+from bisnap.models.rules import limit
 from bisnap.timestamps import JAKARTA
 
 __all__ = [
@@ -183,11 +183,16 @@ class HistoryEntry(_TransactionSummary, SnapObject):
     @property
     def reference_no(self) -> str | None:
         """``additionalInfo.referenceNo`` (what history detail needs)."""
-        return self.additional_info.reference_no if self.additional_info else None
+        return self._references.reference_no
 
     @property
     def partner_reference_no(self) -> str | None:
-        return self.additional_info.partner_reference_no if self.additional_info else None
+        return self._references.partner_reference_no
+
+    @property
+    def _references(self) -> ReferenceNumbers:
+        """``additionalInfo``'s reference numbers (both None when it is absent)."""
+        return self.additional_info or ReferenceNumbers()
 
 
 class HistoryListResponse(SnapResponse):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp, limit
+from bisnap.models.common import Amount, Quantity, SnapObject, SnapTimestamp
+from bisnap.models.rules import limit
+from bisnap.notifications.payloads import PayOptionFields
 
 __all__ = [
     "Address",
@@ -76,11 +78,9 @@ class StatusReason(SnapObject):
     indonesia: str | None = None
 
 
-class PayOptionSummary(SnapObject):
-    """``payOptionDetails[]`` / ``userPaymentDetails[]`` in answers."""
-
-    pay_method: str | None = None
-    pay_option: str | None = None
+class PayOptionSummary(PayOptionFields, SnapObject):
+    """``payOptionDetails[]`` / ``userPaymentDetails[]`` in answers: ``payMethod`` and
+    ``payOption``, the object notifications carry as ``PaymentDetail``."""
 
 
 class RefundHistoryEntry(SnapObject):

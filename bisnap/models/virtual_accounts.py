@@ -27,9 +27,8 @@ from bisnap.models.common import (
     SnapResponse,
     SnapTimestamp,
     is_lenient,
-    limit,
-    reference,
 )
+from bisnap.models.rules import limit, reference
 from bisnap.models.shared import CustomerDetails, Item, StatusReason
 
 __all__ = [

@@ -41,6 +41,7 @@ __all__ = [
     "DirectDebitAdditionalInfo",
     "DirectDebitNotification",
     "NotificationPayload",
+    "PayOptionFields",
     "PaymentDetail",
     "QrisAdditionalInfo",
     "QrisDetail",
@@ -107,11 +108,20 @@ class RefundHistoryItem(_Model):
     refund_date: str | None = None
 
 
-class PaymentDetail(_Model):
-    """How the customer paid: ``payMethod`` (``gopay``) and ``payOption`` (``GOPAY_WALLET``)."""
+class PayOptionFields(BaseModel):
+    """``payMethod`` (``gopay``) and ``payOption`` (``GOPAY_WALLET``): how the customer paid.
+
+    The same object stands in notifications (:class:`PaymentDetail`) and in SNAP answers
+    (:class:`bisnap.models.shared.PayOptionSummary`); this class only declares the two fields,
+    each user's base brings its configuration (frozen here, checked on assignment there).
+    """
 
     pay_method: str | None = None
     pay_option: str | None = None
+
+
+class PaymentDetail(PayOptionFields, _Model):
+    """How the customer paid: ``payMethod`` (``gopay``) and ``payOption`` (``GOPAY_WALLET``)."""
 
 
 class NotificationPayload(_Model):

@@ -15,6 +15,7 @@ import httpx
 from bisnap.models.common import SnapRequest, SnapResponse
 from bisnap.services.core import CallOptions, ClientCore, expect
 from bisnap.services.operation import AnyOperation, Operation
+from bisnap.services.sides import AsyncSide, SyncSide
 
 __all__ = [
     "AsyncCaller",
@@ -70,7 +71,7 @@ class Namespace(Generic[_Caller]):
         return self._client.core
 
 
-class AsyncService(Namespace[AsyncCaller]):
+class AsyncService(Namespace[AsyncCaller], AsyncSide):
     """An async namespace: its endpoints are coroutine functions."""
 
     async def _send(
@@ -80,7 +81,7 @@ class AsyncService(Namespace[AsyncCaller]):
         return expect(answer, operation.response_model)
 
 
-class SyncService(Namespace[SyncCaller]):
+class SyncService(Namespace[SyncCaller], SyncSide):
     """A sync namespace: its endpoints are plain functions."""
 
     def _send(

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
-
-from typing_extensions import Self
+from typing import Any, TypeVar, cast
 
 from bisnap.services.base import AsyncService, SyncService
+from bisnap.services.sides import PerSide
 
 __all__ = ["NamespaceMethod"]
 
@@ -23,7 +22,7 @@ _Async = TypeVar("_Async")
 _Sync = TypeVar("_Sync")
 
 
-class NamespaceMethod(Generic[_Async, _Sync]):
+class NamespaceMethod(PerSide[AsyncService, SyncService, _Async, _Sync]):
     """A method read as ``_Async`` from an async namespace and as ``_Sync`` from a sync one.
 
     Subclasses call :meth:`describe` and build each flavour in :meth:`async_method` and
@@ -32,7 +31,6 @@ class NamespaceMethod(Generic[_Async, _Sync]):
     namespace's method (as for a function read from its class).
     """
 
-    __name__: str
     bound_signature: inspect.Signature
 
     def describe(self, name: str, doc: str | None, bound: inspect.Signature) -> None:
@@ -56,26 +54,19 @@ class NamespaceMethod(Generic[_Async, _Sync]):
         self.__module__ = owner.__module__
         self.__qualname__ = f"{owner.__qualname__}.{name}"
 
-    @overload
-    def __get__(self, service: None, owner: type | None = None) -> Self: ...
-    @overload
-    def __get__(self, service: AsyncService, owner: type | None = None) -> _Async: ...
-    @overload
-    def __get__(self, service: SyncService, owner: type | None = None) -> _Sync: ...
-    def __get__(self, service: object, owner: type | None = None) -> Any:
-        if service is None:
-            return self
-        if isinstance(service, AsyncService):
-            method = self.async_method(service)
-        elif isinstance(service, SyncService):
-            method = self.sync_method(service)
-        else:
-            raise TypeError(f"{self.__name__} is a method of a service namespace")
+    def for_async(self, instance: AsyncService) -> _Async:
+        return cast(_Async, self._named(instance, self.async_method(instance)))
+
+    def for_sync(self, instance: SyncService) -> _Sync:
+        return cast(_Sync, self._named(instance, self.sync_method(instance)))
+
+    def _named(
+        self, service: AsyncService | SyncService, method: Callable[..., Any]
+    ) -> Callable[..., Any]:
         method.__name__ = self.__name__
         method.__qualname__ = f"{type(service).__name__}.{self.__name__}"
         method.__doc__ = self.__doc__
         method.__signature__ = self.bound_signature  # type: ignore[attr-defined]
-        vars(service)[self.__name__] = method
         return method
 
     def __call__(self, service: AsyncService | SyncService, /, *args: Any, **keywords: Any) -> Any:

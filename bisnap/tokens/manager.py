@@ -24,7 +24,6 @@ the same credential may make one exchange per kind.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncGenerator, Generator
 from datetime import datetime
 from typing import TypeVar
@@ -271,16 +270,8 @@ class TokenManager:
         return driver.result
 
 
-_DEFAULT_STORE_GUARD = threading.Lock()
-_DEFAULT_STORE: TokenStore | None = None
-
-
-def _default_store() -> TokenStore:
-    global _DEFAULT_STORE
-    with _DEFAULT_STORE_GUARD:
-        if _DEFAULT_STORE is None:
-            _DEFAULT_STORE = MemoryTokenStore()
-        return _DEFAULT_STORE
+# What get_token / aget_token use without ``store``: one in-memory store for the process.
+_DEFAULT_STORE: TokenStore = MemoryTokenStore()
 
 
 def get_token(
@@ -297,7 +288,7 @@ def get_token(
     Without ``store`` a process-wide in-memory store is used, so repeated calls share a token.
     """
     manager = TokenManager(
-        credentials, profile, store=store or _default_store(), clock=clock, leeway=leeway
+        credentials, profile, store=store or _DEFAULT_STORE, clock=clock, leeway=leeway
     )
     return manager.get_token(client)
 
@@ -313,6 +304,6 @@ async def aget_token(
 ) -> AccessToken:
     """Async :func:`get_token`."""
     manager = TokenManager(
-        credentials, profile, store=store or _default_store(), clock=clock, leeway=leeway
+        credentials, profile, store=store or _DEFAULT_STORE, clock=clock, leeway=leeway
     )
     return await manager.aget_token(client)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from bisnap.errors import InvalidTimestampError, ProtocolError, RequestValidationError
 from bisnap.models.account_linking import BindingInquiryResponse, BindResponse
@@ -23,12 +24,13 @@ from bisnap.models.common import (
 from bisnap.models.direct_debit import DebitPaymentRequest, DebitPaymentResponse
 from bisnap.models.preauth import AuthorizeResponse, CaptureRequest, VoidRequest
 from bisnap.models.qris import QrisGenerateRequest, QrisQueryResponse, QrisRefundRequest
-from bisnap.models.shared import Item
+from bisnap.models.shared import Item, PayOptionSummary
 from bisnap.models.virtual_accounts import (
     CreateVaRequest,
     VaStatusRequest,
     pad_partner_service_id,
 )
+from bisnap.notifications.payloads import PaymentDetail
 
 # --- amounts -----------------------------------------------------------------------------------
 
@@ -455,3 +457,21 @@ def test_wire_keys_match_a_walk_of_every_field(choice: dict[str, str], with_extr
     data = {"virtualAccountNo": "   700126280123456"} | ({"extraKey": 1} if with_extra else {})
     answer = VirtualAccountData.model_validate(data)
     assert set(answer.to_wire()) == _reference_wire_keys(answer)
+
+
+def test_pay_option_object_reads_alike_in_answers_and_notifications() -> None:
+    # {payMethod, payOption} is declared once; each family keeps its own rules around it.
+    wire = {"payMethod": "gopay", "payOption": "GOPAY_WALLET", "extra": 1}
+    answer = PayOptionSummary.model_validate(wire)
+    notified = PaymentDetail.model_validate(wire)
+    assert (answer.pay_method, answer.pay_option) == ("gopay", "GOPAY_WALLET")
+    assert (notified.pay_method, notified.pay_option) == ("gopay", "GOPAY_WALLET")
+    assert answer.to_wire() == wire
+    assert notified.to_wire() == wire
+    assert PayOptionSummary().to_wire() == {}  # unset fields are left out of answers
+    with pytest.raises(ValidationError):
+        notified.pay_method = "dana"  # notifications are frozen
+    with pytest.raises(ValidationError):
+        answer.pay_method = 3  # type: ignore[assignment]  # answers check assignments
+    answer.pay_method = "dana"
+    assert answer.to_wire()["payMethod"] == "dana"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisnap.models.payouts import AGGREGATOR_ACCOUNT_NO
+
 __all__ = [
     "AGGREGATOR_ACCOUNT",
     "BANK_NAMES",
@@ -14,7 +16,7 @@ __all__ = [
     "VA_BANKS",
 ]
 
-AGGREGATOR_ACCOUNT = "0000000000"
+AGGREGATOR_ACCOUNT = AGGREGATOR_ACCOUNT_NO
 """The facilitator source account every merchant may debit."""
 BANK_NAMES: dict[str, str] = {
     "002": "PT. BANK RAKYAT INDONESIA (PERSERO) TBK.",
