@@ -179,6 +179,14 @@ def credential_options(
     return option_group("creds", CredentialOptions, *options)
 
 
+@functools.cache
+def _unused_private_key() -> PrivateKey:
+    """Signing with the client secret needs no RSA key, but Credentials always holds one: an
+    ephemeral key fills the slot and never signs anything (one per process: generating an RSA
+    key costs tens of milliseconds)."""
+    return generate_key_pair().private_key()
+
+
 def placeholder_credentials(
     *,
     client_id: str | None = None,
@@ -188,15 +196,10 @@ def placeholder_credentials(
     channel_id: str | None = None,
 ) -> Credentials:
     """Credentials holding what a command uses; fields it never sends get placeholders."""
-    key = private_key
-    if key is None:
-        # Signing with the client secret needs no RSA key, but Credentials always holds one:
-        # an ephemeral key fills the slot and never signs anything.
-        key = generate_key_pair().private_key()
     return Credentials(
         client_id or _UNUSED,
         client_secret or _UNUSED,
-        key,
+        private_key if private_key is not None else _unused_private_key(),
         partner_id or _UNUSED,
         channel_id or _UNUSED,
     )
