@@ -13,6 +13,11 @@ from bisnap.emulator import BackgroundServer, Emulator
 
 DEFAULT_START = datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc)
 
+# pytest runs that tests start (a user's project with the bisnap plugin) leave out the other
+# installed plugins: they are not what those tests are about, and importing hypothesis alone
+# is most of such a run's time.
+OTHER_PYTEST_PLUGINS_OFF = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:xdist")
+
 
 class FakeClock:
     """A settable, thread-safe clock; ``sleep``/``asleep`` advance it instead of waiting and

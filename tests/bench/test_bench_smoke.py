@@ -120,19 +120,39 @@ def test_loopback_runs_each_client_in_its_own_process_with_one_token(tmp_path: P
     cases = [Case("sync", 1), Case("async", 3, "httpx"), Case("async", 3, "aiohttp")]
     bench = loopback.Bench(tmp_path, max_seconds=30, budget=300)
     try:
-        rounds = loopback.run_rounds(bench, cases, count=4, rounds=2)
+        # One round: each case in its own process once (run_rounds' rotation over several
+        # rounds is tested with a fake bench below).
+        rounds = loopback.run_rounds(bench, cases, count=4, rounds=1)
         latency = loopback.run_latency(
             bench, node=False, delays=(0.01,), concurrencies=(2,), calls_per_slot=2, min_calls=4
         )
     finally:
         bench.stop()
-    assert [[run.case for run in one] for one in rounds] == [cases, cases]
-    for run in [*rounds[0], *rounds[1], *latency]:
+    assert [[run.case for run in one] for one in rounds] == [cases]
+    for run in [*rounds[0], *latency]:
         assert run.ok == run.requested == run.creates_seen - run.case.concurrency, run.error
         assert run.token_exchanges == 1
     assert {run.case.backend for run in latency} == {"httpx", "aiohttp"}
     assert all(run.delay == 0.01 for run in latency)
     assert "aiohttp / httpx transport x1" not in loopback.format_ratios(loopback.ratios(rounds))
+
+
+def test_rounds_rotate_the_order_and_report_each_round_in_case_order() -> None:
+    loopback = bench_module("loopback")
+    Case, Run = loopback.Case, loopback.Run
+    cases = [Case("sync", 1), Case("async", 3, "httpx"), Case("async", 3, "aiohttp")]
+    ran: list[object] = []
+
+    class FakeBench:
+        def run(self, case: object, count: int, delay: float = 0.0) -> object:
+            ran.append(case)
+            return Run(case, count, count, 1.0, [])
+
+    rounds = loopback.run_rounds(FakeBench(), cases, count=4, rounds=4)
+    a, b, c = cases
+    assert ran == [a, b, c, b, c, a, c, a, b, a, b, c]
+    assert [[run.case for run in one] for one in rounds] == [cases] * 4
+    assert all(run.requested == 4 for one in rounds for run in one)
 
 
 def test_ratios_are_taken_per_round() -> None:

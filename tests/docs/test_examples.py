@@ -12,6 +12,7 @@ import pytest
 
 from tests.docs.blocks import Page, documentation_pages, run_python
 from tests.docs.shell_pages import run_shell_page
+from tests.fakes import OTHER_PYTEST_PLUGINS_OFF
 
 PAGES = documentation_pages()
 _PYTHON_PAGES = [page for page in PAGES if not page.shell_mode and page.python_blocks()]
@@ -22,6 +23,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("BISNAP_") and not name.startswith("BISNAP_TEST_"):
             monkeypatch.delenv(name)
+    # A page that runs pytest (docs/testing.md) gets the bisnap plugin only.
+    monkeypatch.setenv("PYTEST_ADDOPTS", " ".join(OTHER_PYTEST_PLUGINS_OFF))
 
 
 def _write_file(block_title: str, text: str, directory: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,19 +130,69 @@ def _fresh(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# argv[1] is the package, argv[2:] its modules. Imports the package, then each module it did
+# not load in a forked child of that interpreter, and prints one JSON object: the modules
+# imported alone, and module -> traceback for each that failed. ``import package.x`` runs
+# the package's __init__ first, so a child forked after it is a fresh ``import package.x``
+# without starting and loading httpx, pydantic and cryptography again for every module.
+_FORKING_IMPORTER = """
+import importlib, json, os, sys, traceback
+importlib.import_module(sys.argv[1])
+alone = [module for module in sys.argv[2:] if module not in sys.modules]
+failures = {}
+for module in alone:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            importlib.import_module(module)
+        except BaseException:
+            os.write(write_end, traceback.format_exc().encode())
+            os._exit(1)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        told = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        failures[module] = told or f"exit status {status}"
+print(json.dumps({"alone": alone, "failures": failures}))
+"""
+
+
+def _import_each_alone(package: str, modules: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The modules ``package`` does not load itself, and module -> error for each of them
+    that fails to import first in a fresh process."""
+    if not hasattr(os, "fork"):
+        loaded = _fresh(f"import sys, {package}; print(chr(10).join(sys.modules))")
+        assert loaded.returncode == 0, loaded.stderr
+        alone = [module for module in modules if module not in set(loaded.stdout.split())]
+        return alone, {
+            module: result.stderr
+            for module in alone
+            if (result := _fresh(f"import {module}")).returncode != 0
+        }
+    result = subprocess.run(
+        [sys.executable, "-c", _FORKING_IMPORTER, package, *modules],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    return found["alone"], found["failures"]
+
+
+def test_the_forking_importer_reports_a_module_that_fails() -> None:
+    alone, failures = _import_each_alone("json", ["json.decoder", "json.no_such_module"])
+    assert alone == ["json.no_such_module"]
+    assert list(failures) == ["json.no_such_module"]
+    assert "ModuleNotFoundError" in failures["json.no_such_module"]
+
+
 def test_each_module_imports_alone_in_a_fresh_interpreter() -> None:
-    # ``import bisnap.emulator.x`` runs the package's __init__ first; for a module that __init__
-    # already imports, a fresh ``import bisnap.emulator.x`` is exactly a fresh
-    # ``import bisnap.emulator``. So: one interpreter for the package (it reports what it
-    # loaded), then one for each module the package does not load.
-    package = _fresh(f"import sys, {PACKAGE}; print(chr(10).join(sys.modules))")
-    assert package.returncode == 0, package.stderr
-    loaded = set(package.stdout.split())
-    alone = [module for module in MODULES if module not in loaded]
+    alone, failures = _import_each_alone(PACKAGE, MODULES)
     assert "bisnap.emulator.pytest_plugin" in alone
-    failures = {}
-    for module in alone:
-        result = _fresh(f"import {module}")
-        if result.returncode != 0:
-            failures[module] = result.stderr
     assert failures == {}

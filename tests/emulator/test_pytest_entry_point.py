@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import bisnap.emulator.pytest_plugin as plugin
+from tests.fakes import OTHER_PYTEST_PLUGINS_OFF
 
 _CONFTEST = """
 from bisnap.emulator.testing import RecordingReceiver, SnapEmulatorFixture
@@ -47,8 +48,9 @@ def test_pytest_plugin_needs_no_pytest_plugins_line_and_trips_no_rewrite_warning
 ) -> None:
     (tmp_path / "conftest.py").write_text(_CONFTEST)
     (tmp_path / "test_user_code.py").write_text(_TEST)
+    command = [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider"],
+        [*command, *OTHER_PYTEST_PLUGINS_OFF],
         cwd=tmp_path,
         capture_output=True,
         text=True,
