@@ -424,10 +424,15 @@ def _timestamp_variants(timestamp: str, moment: datetime | None, wide: bool) -> 
         candidates.append((text, "the same instant"))
     if wide:
         whole = moment.replace(microsecond=0)
+        # Every millisecond of the second in both styles: only the three digits change, so
+        # the rest is formatted once ("...:05.000+07:00" -> "...:05." and "+07:00").
+        ends = []
+        for style in (TimestampStyle.JAKARTA_MILLIS, TimestampStyle.UTC_Z_MILLIS):
+            head, _, tail = format_timestamp(whole, style).rpartition(".")
+            ends.append((head, tail[3:]))
         for millis in range(1000):
-            at = whole + timedelta(milliseconds=millis)
-            for style in (TimestampStyle.JAKARTA_MILLIS, TimestampStyle.UTC_Z_MILLIS):
-                candidates.append((format_timestamp(at, style), "the same second"))
+            for head, zone in ends:
+                candidates.append((f"{head}.{millis:03d}{zone}", "the same second"))
         for shift in (-2, -1, 1, 2):
             for text in _timestamp_renderings(whole + timedelta(seconds=shift), None):
                 candidates.append((text, f"{shift:+d} s from X-TIMESTAMP"))

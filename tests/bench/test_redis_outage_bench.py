@@ -18,12 +18,12 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "redis_outage.py"
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_calls_go_on_when_redis_is_killed_and_restarted() -> None:
     # 2 s tokens: the refresh falls due at 1 s (half the lifetime), after the kill at 0.8 s.
-    # Each thread pauses 20 ms between calls: still hundreds of calls, without taking every core.
+    # Each thread pauses 50 ms between calls: still hundreds of calls, without taking every core.
     seconds, kill_at, restart_at, lifetime, processes = 3.5, 0.8, 2.0, 2, 2
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--processes", str(processes), "--threads", "3",
          "--seconds", str(seconds), "--kill-at", str(kill_at), "--restart-at", str(restart_at),
-         "--token-lifetime", str(lifetime), "--pause", "0.02"],
+         "--token-lifetime", str(lifetime), "--pause", "0.05"],
         capture_output=True,
         text=True,
         timeout=120,
