@@ -35,12 +35,15 @@ class ENV:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Lines end at \n, \r\n or \r only: str.splitlines() would also end them at characters a
+# value may hold, such as U+2028 or a form feed.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def parse_env_file(text: str, source: str = "env file") -> dict[str, str]:
     """Parse dotenv-style ``text`` into a dict; raise ConfigurationError on a malformed line."""
     values: dict[str, str] = {}
-    lines = text.splitlines()
+    lines = _LINE_END.split(text)
     index = 0
     while index < len(lines):
         number = index + 1

@@ -108,6 +108,7 @@ def store(redis_url: str) -> Iterator[RedisTokenStore]:
     token_store.close()
 
 
+@pytest.mark.slow
 def test_four_processes_make_one_exchange(redis_url: str, merchant_keys: GeneratedKeyPair) -> None:
     context = multiprocessing.get_context("spawn")
     processes = 4

@@ -70,6 +70,18 @@ def test_single_quoted_values_round_trip(values: dict[str, str]) -> None:
     assert parse_env_file(text) == values
 
 
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c"])
+def test_env_file_regression_a_unicode_line_separator_stays_in_the_value(character: str) -> None:
+    # str.splitlines() once split the file at these, so 'a<U+2028>b' came back as 'a\nb'.
+    text = f"A='a{character}b'\nB=2\n"
+    assert parse_env_file(text) == {"A": f"a{character}b", "B": "2"}
+
+
+def test_env_file_lines_may_end_in_crlf_or_cr() -> None:
+    text = "A=1\r\nB='x\r\ny'\rC=3"
+    assert parse_env_file(text) == {"A": "1", "B": "x\ny", "C": "3"}
+
+
 def test_precedence_is_flag_then_file_then_environment() -> None:
     conf = Settings(file_values={"A": "file", "B": "file"}, environ={"A": "env", "C": "env"})
     assert conf.get("flag", "A") == "flag"

@@ -43,6 +43,7 @@ def test_demo_missing_is_a_clear_failure(
     assert result.stderr.strip() == "Error: the demo is not available in this installation"
 
 
+@pytest.mark.slow
 def test_demo_runs_end_to_end_through_the_command_line() -> None:
     pytest.importorskip("bisnap.cli.demo_flow")
     done = subprocess.run(

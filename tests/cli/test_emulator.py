@@ -102,6 +102,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_served_emulator_issues_a_token_to_bisnap_token(
     runner: CliRunner,
     env: dict[str, str],

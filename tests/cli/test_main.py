@@ -29,6 +29,7 @@ def test_main_returns_the_command_status(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["no-such-command"]) == 2
 
 
+@pytest.mark.slow
 def test_module_runs_as_a_script() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bisnap.cli", "--help"], capture_output=True, text=True, check=False

@@ -3,6 +3,7 @@ that settles it (in process, and over loopback HTTP through each async transport
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from bisnap import errors as E
@@ -25,11 +26,14 @@ def _payments(snap: Emulated, kind: str) -> int:
 async def test_payment_fault_then_status_then_resend_creates_one_payment(
     snap: Emulated, kind: str, process: bool
 ) -> None:
-    # Over HTTP the held answer outlasts the client's 1 s read timeout, then the server lets go.
-    seconds = 1.5 if kind == "timeout" else 0.0
+    # Over HTTP the held answer (0.6 s) outlasts this call's 0.3 s read timeout, then the server
+    # lets go.
+    seconds = 0.6 if kind == "timeout" else 0.0
     snap.emulator.inject_fault(PAYMENT_PATH, kind, process=process, status=500, seconds=seconds)
     with pytest.raises(E.OutcomeUnknownError) as info:
-        await snap.direct_debit.payment(**examples.debit_payment())
+        await snap.direct_debit.payment(
+            timeout=httpx.Timeout(5.0, read=0.3), **examples.debit_payment()
+        )
     error = info.value
     assert error.status_operation == "direct_debit.status"
     assert error.operation == "direct_debit.payment"

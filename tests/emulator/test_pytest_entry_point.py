@@ -8,6 +8,8 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pytest
+
 import bisnap.emulator.pytest_plugin as plugin
 from tests.fakes import OTHER_PYTEST_PLUGINS_OFF
 
@@ -43,6 +45,7 @@ def test_pytest_plugin_is_registered_through_an_entry_point() -> None:
     assert registered.get("bisnap") == "bisnap.emulator.pytest_plugin"
 
 
+@pytest.mark.slow
 def test_pytest_plugin_needs_no_pytest_plugins_line_and_trips_no_rewrite_warning(
     tmp_path: Path,
 ) -> None:

@@ -156,6 +156,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_replay_across_two_processes_sharing_redis(
     redis_url: str, gateway_keys: GeneratedKeyPair

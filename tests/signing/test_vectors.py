@@ -173,6 +173,7 @@ def test_published_signature_hex_is_the_same_bytes_as_the_base64() -> None:
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl CLI is not installed")
+@pytest.mark.slow
 def test_openssl_cross_check() -> None:
     """vectors/generate.py --check recomputes every vector with openssl, a second implementation."""
     result = subprocess.run(
