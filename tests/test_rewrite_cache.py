@@ -42,7 +42,7 @@ def test_written_bytecode_is_read_by_pytest_and_holds_the_rewritten_asserts(
         namespace["check"]()  # type: ignore[operator]
     # Current bytecode is left alone; a changed source is written again.
     assert rewrite_cache.write(pytestconfig, [source]) == []
-    source.write_text(FAILING_MODULE.replace("== 2", "== 3"), "utf-8")
+    source.write_text(FAILING_MODULE.replace("== 2", "== 20"), "utf-8")
     assert rewrite_cache.write(pytestconfig, [source]) == [pyc]
     rewrite_cache.remove(written)
     assert not folder.exists()
