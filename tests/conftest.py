@@ -12,8 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from hypothesis import settings
 
+import bisnap
 from bisnap.keys import GeneratedKeyPair, generate_key_pair
-from tests import rewrite_cache
+from tests import bytecode_cache
 
 # No per-example deadline anywhere: a deadline is a timed assertion (speed targets live in
 # bench/), and on a loaded machine it fails tests whose examples build keys or clients.
@@ -21,15 +22,17 @@ settings.register_profile("bisnap", deadline=None)
 settings.load_profile("bisnap")
 
 
-_REWRITTEN = pytest.StashKey[list[Path]]()
+_WRITTEN = pytest.StashKey[list[Path]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_REWRITTEN] = rewrite_cache.write_for_workers(config, Path(__file__).parent)
+    tests = Path(__file__).parent
+    packages = [Path(bisnap.__file__).parent, tests.parent / "bench"]
+    config.stash[_WRITTEN] = bytecode_cache.write_for_run(config, tests, packages)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    rewrite_cache.remove(config.stash.get(_REWRITTEN, []))
+    bytecode_cache.remove(config.stash.get(_WRITTEN, []))
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
