@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from bisnap import __version__
-from bisnap.cli import demo, doctor, emulator, headers, keygen, sign, token, verify, wait_for
 from bisnap.cli.common import CONTEXT_SETTINGS, CliError
 from bisnap.cli.config import ENV, Settings
 from bisnap.errors import ConfigurationError
@@ -57,7 +58,37 @@ Exit status: 0 success, 1 failure (an invalid signature, a refused request),
 """
 
 
-@click.group(help=_HELP, context_settings=CONTEXT_SETTINGS)
+# Command name -> the module of ``bisnap.cli`` that defines it.
+_COMMAND_MODULES = {
+    "demo": "demo",
+    "doctor": "doctor",
+    "emulator": "emulator",
+    "headers": "headers",
+    "keygen": "keygen",
+    "sign": "sign",
+    "token": "token",
+    "verify": "verify",
+    "wait-for": "wait_for",
+}
+
+
+class _CommandsOnDemand(click.Group):
+    """Imports a command's module when the command is asked for, so that a command starts
+    without loading the others (``bisnap wait-for`` needs neither the typed client nor the
+    emulator)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
+            module = importlib.import_module(f"bisnap.cli.{_COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_CommandsOnDemand, help=_HELP, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--env-file",
     metavar="PATH",
@@ -70,8 +101,3 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
         ctx.obj = Settings.load(env_file)
     except ConfigurationError as exc:
         raise CliError(exc.message) from None
-
-
-for _module in (keygen, sign, verify, headers, token, emulator, demo, wait_for, doctor):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -97,3 +98,34 @@ def test_help_never_shows_secret_values_from_the_environment(runner: CliRunner) 
 def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["sign", "token", "--no-such-flag"])
     assert result.exit_code == 2
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    script = (
+        "import sys\n"
+        "from bisnap.cli import main\n"
+        "status = main(['keygen', '--help'])\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('bisnap'))\n"
+        "print(status, *loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    status, *loaded = done.stdout.splitlines()[-1].split()
+    assert status == "0"
+    assert "bisnap.cli.keygen" in loaded
+    others = ["bisnap.cli.headers", "bisnap.cli.emulator", "bisnap.emulator", "bisnap.client"]
+    assert [name for name in others if name in loaded] == []
+
+
+def test_every_listed_command_loads_and_unknown_ones_do_not() -> None:
+    context = click.Context(cli, info_name="bisnap")
+    names = cli.list_commands(context)
+    assert names == sorted(names)
+    assert {"demo", "doctor", "emulator", "headers", "keygen", "sign", "token"} < set(names)
+    assert {"verify", "wait-for"} < set(names)
+    for name in names:
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.name == name
+    assert cli.get_command(context, "no-such-command") is None

@@ -150,7 +150,10 @@ def test_an_unknown_profile_in_the_environment_is_a_usage_error(runner: CliRunne
 def _commands(command: click.Command, path: str) -> list[tuple[str, click.Command]]:
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        context = click.Context(command, info_name=path)
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None, f"{path} lists {name!r} but cannot load it"
             found += _commands(sub, f"{path} {name}")
     return found
 
