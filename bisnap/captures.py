@@ -160,8 +160,11 @@ _TAKES_VALUE = (
     | _IGNORED_WITH_VALUE
     | _UNSUPPORTED_WITH_VALUE
 )
+_GAP = r"(?:\s|\\\r?\n)"  # blanks, or a line continuation
 _PIPED = re.compile(
-    r"\A\s*printf\s+(?:'%s'|\"%s\"|%s)\s+(?P<arg>.*?)\s*\|\s*(?P<rest>curl\b.*)\Z", re.S
+    rf"\A{_GAP}*printf{_GAP}+(?:'%s'|\"%s\"|%s){_GAP}+(?P<arg>.*?){_GAP}*\|{_GAP}*"
+    r"(?P<rest>curl\b.*)\Z",
+    re.S,
 )
 
 
@@ -201,13 +204,27 @@ def _ansi_c(text: str, start: int) -> tuple[str, int]:
     raise CaptureError("the curl command cannot be split into words: unterminated $' quote")
 
 
+def _continuation(command: str, index: int) -> int:
+    """The length of a line continuation (a backslash ending the line) at ``index``, else 0."""
+    if command.startswith("\\\n", index):
+        return 2
+    if command.startswith("\\\r\n", index):
+        return 3  # pasted from a CRLF file
+    return 0
+
+
 def _tokens(command: str) -> list[str]:
-    """Split a POSIX shell command line into words: '...', "...", bash $'...' and backslashes."""
+    """Split a POSIX shell command line into words: '...', "...", bash $'...', backslashes and
+    line continuations (removed outside quotes and inside "...", kept inside '...')."""
     words: list[str] = []
     word: list[str] | None = None
     index = 0
     while index < len(command):
         char = command[index]
+        continuation = _continuation(command, index)
+        if continuation:
+            index += continuation
+            continue
         if char in " \t\r\n":
             if word is not None:
                 words.append("".join(word))
@@ -227,6 +244,10 @@ def _tokens(command: str) -> list[str]:
         elif char == '"':
             index += 1
             while index < len(command) and command[index] != '"':
+                continuation = _continuation(command, index)
+                if continuation:
+                    index += continuation
+                    continue
                 if command[index] == "\\" and command[index + 1 : index + 2] in (
                     '"',
                     "\\",
@@ -282,7 +303,7 @@ def parse_curl(command: str) -> CapturedRequest:
     --data-binary @-`` form ``bisnap headers --format curl`` prints for large bodies."""
     if not isinstance(command, str):
         raise CaptureError("the curl command must be text")
-    text = command.replace("\\\r\n", " ").replace("\\\n", " ").strip()
+    text = command.strip()
     stdin: str | None = None
     piped = _PIPED.match(text)
     if piped:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
+import subprocess
 
 import pytest
 from hypothesis import given, settings
@@ -192,3 +194,40 @@ def test_har_entry_and_time() -> None:
     assert parsed.started_at.isoformat() == "2024-03-15T03:35:00+00:00"
     with pytest.raises(CaptureError, match="no entry 1; the file has 1"):
         parse_har(json.dumps({"log": {"entries": [entry]}}), 1)
+
+
+# Bodies as /bin/sh passes them to curl (checked against sh itself below): a backslash that
+# ends a line is kept inside '...', removed inside "...", and joins the words outside quotes.
+_CONTINUATIONS = [
+    ("curl https://api.example/a --data-binary '\\\n'", b"\\\n"),
+    ("curl https://api.example/a --data-binary 'x\\\ny'", b"x\\\ny"),
+    ('curl https://api.example/a --data-binary "x\\\ny"', b"xy"),
+    ("curl https://api.example/a --data-binary x\\\ny", b"xy"),
+    ("curl https://api.example/a \\\n  --data-binary x", b"x"),
+]
+
+
+@pytest.mark.parametrize(("command", "body"), _CONTINUATIONS)
+def test_curl_regression_a_line_continuation_inside_single_quotes_is_kept(
+    command: str, body: bytes
+) -> None:
+    # Was: every backslash-newline became a space, so a body ending '\<newline>' read as ' '.
+    assert parse_curl(command).body == body
+
+
+@pytest.mark.parametrize(("command", "body"), _CONTINUATIONS)
+def test_continuation_bodies_are_what_sh_passes(command: str, body: bytes) -> None:
+    shell = shutil.which("sh")
+    if shell is None:
+        pytest.skip("no sh on this machine")
+    arguments = command.removeprefix("curl ")
+    printed = subprocess.run(
+        [shell, "-c", f"printf '%s\\0' {arguments}"], capture_output=True, check=True, timeout=10
+    ).stdout
+    assert printed.split(b"\0")[-2] == body
+
+
+def test_a_crlf_continuation_and_one_before_the_pipe_are_read() -> None:
+    assert parse_curl("curl \\\r\n  https://api.example/a --data-binary x").body == b"x"
+    piped = parse_curl("printf '%s' 'a b' \\\n| curl https://api.example/a --data-binary @-")
+    assert piped.body == b"a b"
