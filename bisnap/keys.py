@@ -404,6 +404,8 @@ def load_private_key(
         raise KeyLoadError(f"a {type(data).__name__} was given where a private key is expected")
     raw = _read_source(data, "private key")
     pwd = password.encode("utf-8") if isinstance(password, str) else password
+    digest = _input_digest(raw, pwd)
+    checked = digest in _CHECKED_INPUTS
     tried: list[str] = []
     for encoding, blob in _candidates(raw):
         loader = (
@@ -413,7 +415,7 @@ def load_private_key(
         )
         tried.append(f"{encoding} PKCS#8/PKCS#1")
         try:
-            key = loader(blob, password=pwd)
+            key = loader(blob, password=pwd, unsafe_skip_rsa_key_validation=checked)
         except TypeError as exc:
             if "encrypted" in str(exc).lower() and pwd is None:
                 raise KeyLoadError("the private key is encrypted: pass its password") from None
@@ -434,8 +436,29 @@ def load_private_key(
             continue
         except UnsupportedAlgorithm:
             continue
-        return _accepted(key, PrivateKey, allow_weak)
+        accepted = _accepted(key, PrivateKey, allow_weak)
+        _remember_checked(digest)
+        return accepted
     raise _not_loaded("private", tried)
+
+
+# Digests of private-key inputs (bytes and password) that loaded and passed cryptography's
+# check of the key's numbers in this process. The same input is the same key, so loading it
+# again skips that check (about 40 ms for a 2048-bit key, far more for larger ones): test
+# suites and in-process CLI runs load one key many times. Only digests are kept.
+_CHECKED_INPUTS: set[bytes] = set()
+_CHECKED_INPUTS_MAX = 256
+
+
+def _input_digest(raw: bytes, password: bytes | None) -> bytes:
+    given = b"\x00" if password is None else b"\x01" + password
+    return hashlib.sha256(len(raw).to_bytes(8, "big") + raw + given).digest()
+
+
+def _remember_checked(digest: bytes) -> None:
+    if len(_CHECKED_INPUTS) >= _CHECKED_INPUTS_MAX:
+        _CHECKED_INPUTS.clear()
+    _CHECKED_INPUTS.add(digest)
 
 
 def _accepted(key: object, wrapper: type[_Key], allow_weak: bool) -> _Key:

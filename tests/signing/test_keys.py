@@ -466,3 +466,91 @@ def test_a_pair_pickles_as_pem_only(merchant_keys: GeneratedKeyPair) -> None:
     copy = pickle.loads(pickle.dumps(merchant_keys))
     assert copy == merchant_keys
     assert copy.private_key().public_key() == merchant_keys.public_key()
+
+
+# --- the check of a private key's numbers, once per input ---------------------------------
+
+
+@pytest.fixture
+def checks(rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each PEM private-key load in the test checked the key's numbers (an empty
+    record of checked inputs to start with; ``rsa_key`` is loaded before recording starts)."""
+    import bisnap.keys
+
+    monkeypatch.setattr(bisnap.keys, "_CHECKED_INPUTS", set())
+    seen: list[bool] = []
+    load = serialization.load_pem_private_key
+
+    def recording(data: bytes, password: bytes | None, **options: bool) -> object:
+        seen.append(not options.get("unsafe_skip_rsa_key_validation", False))
+        return load(data, password, **options)
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", recording)
+    return seen
+
+
+def _pem(key: rsa.RSAPrivateKey, password: bytes | None = None) -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+
+
+def test_the_same_private_key_input_is_checked_once(
+    rsa_key: rsa.RSAPrivateKey, checks: list[bool]
+) -> None:
+    pem = _pem(rsa_key)
+    first, second = load_private_key(pem), load_private_key(pem.decode("ascii"))
+    assert first.public_key() == second.public_key()
+    # Other bytes for the same key (PKCS#1) are another input: checked again.
+    pkcs1 = rsa_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    load_private_key(pkcs1)
+    assert checks == [True, False, True]
+
+
+def test_a_password_is_part_of_the_input(rsa_key: rsa.RSAPrivateKey, checks: list[bool]) -> None:
+    pem = _pem(rsa_key, b"right")
+    load_private_key(pem, "right")
+    with pytest.raises(KeyLoadError, match="password is wrong"):
+        load_private_key(pem, "wrong")
+    load_private_key(pem, b"right")
+    assert checks == [True, True, False]
+
+
+def test_a_key_whose_numbers_are_wrong_is_refused_every_time(
+    rsa_key: rsa.RSAPrivateKey, checks: list[bool]
+) -> None:
+    numbers = rsa_key.private_numbers()
+    wrong = rsa.RSAPrivateNumbers(
+        numbers.p,
+        numbers.q,
+        numbers.d + 2,
+        numbers.dmp1,
+        numbers.dmq1,
+        numbers.iqmp,
+        numbers.public_numbers,
+    ).private_key(unsafe_skip_rsa_key_validation=True)
+    pem = _pem(wrong)
+    for _ in range(2):
+        with pytest.raises(KeyLoadError):
+            load_private_key(pem)
+    assert checks == [True, True]
+
+
+def test_the_record_of_checked_inputs_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bisnap.keys
+
+    record: set[bytes] = set()
+    monkeypatch.setattr(bisnap.keys, "_CHECKED_INPUTS", record)
+    monkeypatch.setattr(bisnap.keys, "_CHECKED_INPUTS_MAX", 2)
+    for digest in (b"a", b"b", b"c"):
+        bisnap.keys._remember_checked(digest)
+    assert record == {b"c"}
