@@ -44,6 +44,7 @@ __all__ = [
     "pool_limits",
     "redact_headers",
     "redact_text",
+    "shared_ssl_context",
     "ssl_context",
     "validate_timeout",
 ]
@@ -85,11 +86,12 @@ def _shared_context(
     return ssl_context(cafile)
 
 
-def _client_ssl_context(
+def shared_ssl_context(
     ca_bundle: str | os.PathLike[str] | ssl.SSLContext | None = None,
 ) -> ssl.SSLContext:
-    """The context the clients use: a caller's :class:`ssl.SSLContext` as given (checked to
-    verify), else one verifying context shared by every client with the same CA settings.
+    """The TLS context the clients and the emulator's notifier use: a caller's
+    :class:`ssl.SSLContext` as given (checked to verify), else one verifying context shared by
+    every client with the same CA settings.
 
     Building a context reads the whole trust store (about 0.1 s), so it is built once per
     CA file (path, size, modification time) and ``SSL_CERT_FILE``/``SSL_CERT_DIR`` values.
@@ -252,7 +254,7 @@ def _checked_options(
         )
     return {
         "base_url": profile.base_url,
-        "verify": _client_ssl_context(connection.get("ca_bundle")),
+        "verify": shared_ssl_context(connection.get("ca_bundle")),
         "timeout": validate_timeout(connection.get("timeout")),
         "limits": pool_limits(limits, backend),
         "headers": {"User-Agent": _user_agent(), "Accept": "application/json", **(headers or {})},

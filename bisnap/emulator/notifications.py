@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bisnap.transport import shared_ssl_context
+
 __all__ = [
     "LINKING_RETRY_DELAYS",
     "PAYMENT_RETRY_DELAYS",
@@ -106,9 +108,13 @@ class Notifier:
             self._all.append(notification)
             heapq.heappush(self._queue, (time.monotonic(), next(self._seq), notification))
             if self._thread is None:
-                # Notifications go straight to the configured URL, never through an env proxy.
+                # Notifications go straight to the configured URL, never through an env proxy,
+                # verified with the one TLS context the clients share.
                 self._client = httpx.Client(
-                    transport=self._transport, timeout=self._timeout, trust_env=False
+                    transport=self._transport,
+                    timeout=self._timeout,
+                    trust_env=False,
+                    verify=shared_ssl_context(),
                 )
                 self._thread = threading.Thread(
                     target=self._run, name="bisnap-emulator-notifier", daemon=True

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from bisnap.emulator import Emulator
 from bisnap.emulator.notifications import LINKING_RETRY_DELAYS, PAYMENT_RETRY_DELAYS
 from bisnap.keys import GeneratedKeyPair
 from bisnap.signing import asymmetric_string_to_sign, verify_rsa
+from bisnap.transport import shared_ssl_context
 from tests.emulator.helpers import CLIENT_ID, FakeClock, Receiver, Snap, code, va_body
 
 
@@ -198,3 +201,36 @@ def test_linking_notifications_accept_any_2xx(
     assert notification is not None
     assert emulator.wait_for_notifications()
     assert [a.status for a in notification.attempts] == [204]
+
+
+def test_the_notifier_shares_the_clients_tls_context(
+    merchant_keys: GeneratedKeyPair,
+    gateway_keys: GeneratedKeyPair,
+    cleanup: list[Emulator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Building a verifying context reads the whole trust store; each emulator's notifier used
+    # to build its own on its first notification.
+    shared_ssl_context()
+    built: list[object] = []
+    create = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(args)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    for _ in range(2):
+        emulator = Emulator(clock=FakeClock(), gateway_private_key=gateway_keys.private_pem)
+        cleanup.append(emulator)
+        emulator.register_merchant(
+            client_id=CLIENT_ID,
+            client_secret="s",
+            partner_id="P1",
+            merchant_public_key=merchant_keys.public_pem,
+            notify_url="http://127.0.0.1:9/hooks",  # nothing listens: the sending is not checked
+            balance=Decimal(0),
+        )
+        create_and_pay(emulator, merchant_keys)
+        assert len(emulator.notifications) == 1
+    assert built == []
