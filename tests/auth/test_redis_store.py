@@ -108,9 +108,21 @@ def store(redis_url: str) -> Iterator[RedisTokenStore]:
     token_store.close()
 
 
+def _separate_process_context() -> (
+    multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+):
+    """Processes that share nothing but Redis. A fork server that has imported the worker
+    module starts them (one import, not one per process); spawn where there is none."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.auth.redis_worker"])
+    return context
+
+
 @pytest.mark.slow
 def test_four_processes_make_one_exchange(redis_url: str, merchant_keys: GeneratedKeyPair) -> None:
-    context = multiprocessing.get_context("spawn")
+    context = _separate_process_context()
     processes = 4
     barrier = context.Barrier(processes)
     results = context.Queue()
