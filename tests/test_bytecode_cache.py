@@ -28,11 +28,17 @@ def test_the_rewritten_modules_are_conftests_and_python_files_matches(tmp_path: 
     ]
 
 
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A test module whose one assert fails, in an empty folder."""
+    path = tmp_path / "test_sample.py"
+    path.write_text(FAILING_MODULE, "utf-8")
+    return path
+
+
 def test_written_bytecode_is_read_by_pytest_and_holds_the_rewritten_asserts(
-    tmp_path: Path, pytestconfig: pytest.Config
+    source: Path, tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
-    source = tmp_path / "test_sample.py"
-    source.write_text(FAILING_MODULE, "utf-8")
     written = bytecode_cache.write_rewritten(pytestconfig, [source])
     folder = tmp_path / "__pycache__"
     pyc = folder / f"test_sample{rewrite.PYC_TAIL}"
@@ -52,10 +58,8 @@ def test_written_bytecode_is_read_by_pytest_and_holds_the_rewritten_asserts(
 
 
 def test_a_folder_that_holds_other_files_is_kept(
-    tmp_path: Path, pytestconfig: pytest.Config
+    source: Path, tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
-    source = tmp_path / "test_sample.py"
-    source.write_text(FAILING_MODULE, "utf-8")
     written = bytecode_cache.write_rewritten(pytestconfig, [source])
     other = tmp_path / "__pycache__" / "other.pyc"
     other.write_bytes(b"")
